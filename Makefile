@@ -1,0 +1,198 @@
+# pam_mfa - a second factor for Linux logins.
+#
+#   make              build pam_mfa.so and mfa-enroll
+#   make check        build and run the whole test suite
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make deps         install the Debian packages needed to build and test
+#   make install      install (DESTDIR, PREFIX, PAMDIR honoured)
+#
+# The caller's CFLAGS, CPPFLAGS and LDFLAGS (dpkg-buildflags) are respected;
+# warnings and hardening are added to them.  WERROR=1 makes warnings fatal.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+PAMDIR    ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/security,$(PREFIX)/lib/security)
+SYSCONFDIR ?= /etc
+STATEDIR  ?= /var/lib/pam_mfa
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Debian packages: what the build needs, and what the tests need on top.
+DEB_BUILD = libpam0g-dev libssl-dev libqrencode-dev libargon2-dev check \
+	pkg-config make gcc
+DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
+	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
+	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
+	inotify-tools mandoc groff-base libpam-google-authenticator
+
+WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
+	-Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/asan
+SANFLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+HARDEN    = -fstack-protector-strong
+else
+BUILD    ?= build/default
+SANFLAGS  =
+HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+endif
+
+# Targets that need no compiler or libraries.
+NOBUILD_GOALS = deps clean format format-check
+ifneq ($(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+# require-pkg PKG-CONFIG-NAME DEBIAN-PACKAGE
+require-pkg = $(if $(shell $(PKG_CONFIG) --exists $(1) && echo yes),,\
+	$(error missing library $(1): install the Debian package $(2) (or run 'make deps')))
+$(call require-pkg,pam,libpam0g-dev)
+$(call require-pkg,libcrypto,libssl-dev)
+$(call require-pkg,libargon2,libargon2-dev)
+$(call require-pkg,libqrencode,libqrencode-dev)
+endif
+
+PAM_CFLAGS   := $(shell $(PKG_CONFIG) --cflags pam 2>/dev/null)
+PAM_LIBS     := $(shell $(PKG_CONFIG) --libs pam 2>/dev/null)
+CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS  := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null)
+ARGON2_CFLAGS := $(shell $(PKG_CONFIG) --cflags libargon2 2>/dev/null)
+ARGON2_LIBS  := $(shell $(PKG_CONFIG) --libs libargon2 2>/dev/null)
+QR_CFLAGS    := $(shell $(PKG_CONFIG) --cflags libqrencode 2>/dev/null)
+QR_LIBS      := $(shell $(PKG_CONFIG) --libs libqrencode 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+PAMTEST_LIBS := $(shell $(PKG_CONFIG) --libs libpamtest 2>/dev/null)
+
+DEFS = -D_GNU_SOURCE -DMFA_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	-DMFA_STATEDIR='"$(STATEDIR)"'
+ALL_CPPFLAGS = $(DEFS) -Icommon $(PAM_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(ARGON2_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = -std=gnu11 -fPIC $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
+
+COMMON_SRC = $(sort $(wildcard common/*.c))
+MODULE_SRC = $(sort $(wildcard pam_mfa/*.c))
+ENROLL_SRC = $(sort $(wildcard mfa-enroll/*.c))
+UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
+PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
+TESTLIB_SRC = $(sort $(wildcard tests/lib/*.c))
+TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
+
+COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
+# The module again, with a clock the tests can set (never installed).
+MODULE_TOBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/testclock/%.o)
+ENROLL_OBJ = $(ENROLL_SRC:%.c=$(BUILD)/obj/%.o)
+TESTLIB_OBJ = $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN   = $(UNIT_SRC:%.c=$(BUILD)/%)
+PAMTEST_BIN = $(PAMTEST_SRC:%.c=$(BUILD)/%)
+TESTMOD_SO = $(TESTMOD_SRC:%.c=$(BUILD)/%.so)
+
+LIBCOMMON  = $(BUILD)/libmfa_common.a
+MODULE     = $(BUILD)/pam_mfa.so
+MODULE_TEST = $(BUILD)/testclock/pam_mfa.so
+ENROLL     = $(BUILD)/mfa-enroll
+MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
+
+.PHONY: all check bench fuzz install uninstall clean deps format \
+	format-check demo test-programs
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(MODULE) $(ENROLL)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/testclock/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -DMFA_TEST_CLOCK $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/mfa-enroll/%.o: ALL_CPPFLAGS += $(QR_CFLAGS)
+$(BUILD)/obj/tests/%.o: ALL_CPPFLAGS += $(CHECK_CFLAGS) -Itests/lib
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(MODULE): $(MODULE_OBJ) $(LIBCOMMON) pam_mfa/pam_mfa.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) \
+		-Wl,--version-script=pam_mfa/pam_mfa.map -o $@ \
+		$(MODULE_OBJ) $(LIBCOMMON) $(MODULE_LIBS)
+
+$(MODULE_TEST): $(MODULE_TOBJ) $(LIBCOMMON) pam_mfa/pam_mfa.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) \
+		-Wl,--version-script=pam_mfa/pam_mfa.map -o $@ \
+		$(MODULE_TOBJ) $(LIBCOMMON) $(MODULE_LIBS)
+
+$(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie -o $@ $(ENROLL_OBJ) \
+		$(LIBCOMMON) $(QR_LIBS) $(MODULE_LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) \
+		$(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
+
+$(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(TESTLIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) \
+		$(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) $(MODULE_LIBS) -ldl
+
+$(BUILD)/tests/modules/%.so: tests/modules/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+		$(PAM_LIBS)
+
+test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO)
+
+check: test-programs
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_mfa.so
+	install -m 0755 $(ENROLL) $(DESTDIR)$(BINDIR)/mfa-enroll
+	for m in man/*.[158]; do \
+		[ -f "$$m" ] || continue; \
+		install -m 0644 "$$m" \
+			$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_mfa.so $(DESTDIR)$(BINDIR)/mfa-enroll
+	rm -f $(DESTDIR)$(MANDIR)/man1/mfa-enroll.1 \
+		$(DESTDIR)$(MANDIR)/man5/pam_mfa.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/pam_mfa.8
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends $(DEB_BUILD) $(DEB_TEST)
+
+FORMAT_FILES = $(sort $(wildcard common/*.[ch] pam_mfa/*.[ch] \
+	mfa-enroll/*.[ch] tests/*/*.[ch]))
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
