@@ -82,7 +82,6 @@ MODULE_SRC = $(sort $(wildcard pam_mfa/*.c))
 ENROLL_SRC = $(sort $(wildcard mfa-enroll/*.c))
 UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
 PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
-TESTLIB_SRC = $(sort $(wildcard tests/lib/*.c))
 TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -90,7 +89,9 @@ MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
 # The module again, with a clock the tests can set (never installed).
 MODULE_TOBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/testclock/%.o)
 ENROLL_OBJ = $(ENROLL_SRC:%.c=$(BUILD)/obj/%.o)
-TESTLIB_OBJ = $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
+# Unit suites link testutil only; PAM suites also the libpamtest harness.
+UNITLIB_OBJ = $(BUILD)/obj/tests/lib/testutil.o
+PAMLIB_OBJ = $(UNITLIB_OBJ) $(BUILD)/obj/tests/lib/pamh.o
 UNIT_BIN   = $(UNIT_SRC:%.c=$(BUILD)/%)
 PAMTEST_BIN = $(PAMTEST_SRC:%.c=$(BUILD)/%)
 TESTMOD_SO = $(TESTMOD_SRC:%.c=$(BUILD)/%.so)
@@ -140,14 +141,16 @@ $(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie -o $@ $(ENROLL_OBJ) \
 		$(LIBCOMMON) $(QR_LIBS) $(MODULE_LIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB_OBJ) $(LIBCOMMON)
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNITLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
 
-$(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(TESTLIB_OBJ) $(LIBCOMMON)
+# --export-dynamic: libpam's syslog calls must reach the harness's capture.
+$(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(PAMLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TESTLIB_OBJ) \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,--export-dynamic -o $@ $< \
+		$(PAMLIB_OBJ) \
 		$(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) $(MODULE_LIBS) -ldl
 
 $(BUILD)/tests/modules/%.so: tests/modules/%.c
@@ -159,6 +162,10 @@ test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO)
 
 check: test-programs
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run.sh
+
+# A real login asking for a second factor, in a sandbox (README).
+demo: all
+	BUILD=$(BUILD) bash tests/demo.sh $(DEMO_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(BINDIR) \
@@ -195,4 +202,9 @@ format-check:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Fuzzing (make fuzz) and benchmarks (make bench) live in their own
+# fragments; neither is part of make check.
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk
+
+-include $(shell find build -type f -name '*.d' 2>/dev/null)

@@ -24,10 +24,14 @@ int mfa_base32_encode(
  * mfa_base32_decode - strict decoder for stored data: inlen characters of
  * A-Z and 2-7 only, no padding, a length that a canonical encoding can
  * have (inlen % 8 in {0, 2, 4, 5, 7}) and unused trailing bits zero.  So
- * every byte string has exactly one accepted encoding.  Writes the bytes to
- * out (outsz bytes available) and their count to *outlen.
- * Returns MFA_OK, MFA_ERR_FORMAT (anything else; out may hold partial
- * data, which the caller must wipe) or MFA_ERR_BUFSIZE.
+ * every byte string has exactly one accepted encoding.  A NUL inside the
+ * inlen characters is an error like any other character.  The empty
+ * string (inlen 0) is valid and decodes to zero bytes; callers that need a
+ * minimum key length check *outlen.  Writes the bytes to out (outsz bytes
+ * available, at least inlen * 5 / 8) and their count to *outlen.
+ * Returns MFA_OK, MFA_ERR_FORMAT (anything else; the bytes written so far
+ * are wiped again, *outlen is 0), MFA_ERR_BUFSIZE or MFA_ERR_INVALID (a
+ * NULL pointer).  The caller owns and wipes the decoded secret.
  */
 int mfa_base32_decode(const char *in, size_t inlen, unsigned char *out,
     size_t outsz, size_t *outlen);
@@ -38,7 +42,10 @@ int mfa_base32_decode(const char *in, size_t inlen, unsigned char *out,
  * trailing '=' padding.  out (outsz bytes) receives a NUL-terminated string
  * that mfa_base32_decode can then check.
  * Returns MFA_OK, MFA_ERR_FORMAT (a character outside a-z, A-Z, 2-7 and the
- * separators, or '=' before the end) or MFA_ERR_BUFSIZE.
+ * separators, or '=' followed by anything but '=' and separators) or
+ * MFA_ERR_BUFSIZE (outsz must be at least the normalised length + 1).  On
+ * any error all outsz bytes of out are wiped (they may hold part of a
+ * secret) and out is the empty string when outsz > 0.
  */
 int mfa_base32_normalize(const char *in, char *out, size_t outsz);
 

@@ -53,9 +53,17 @@ pamwrap_env() {
 	export PAM_WRAPPER_PRELOAD="$pre"
 }
 
-logdir=$(mktemp -d "${TMPDIR:-/tmp}/mfa-check.XXXXXX")
+# Private scratch space inside the build tree: the module's path checks
+# (rightly) refuse files below a world-writable directory such as /tmp.
+mkdir -p "$BUILD/tmp" && chmod 0700 "$BUILD/tmp"
+export TMPDIR=$PWD/$BUILD/tmp
+logdir=$(mktemp -d "$TMPDIR/mfa-check.XXXXXX")
 trap 'rm -rf "$logdir"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# Check kills a test after 4 s by default, possibly in the middle of writing
+# its result; the machines that run this are shared and often busy.
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 run_suite() { # KIND PROGRAM [ARGS...]
@@ -63,7 +71,11 @@ run_suite() { # KIND PROGRAM [ARGS...]
 	shift 2
 	name=${prog#"$PWD"/}
 	log=$logdir/$(echo "$name" | tr '/' '_').log
-	"$prog" "$@" >"$log" 2>&1
+	if [[ $kind == check ]]; then
+		"$prog" "$@" >"$log" 2>&1
+	else
+		bash "$prog" "$@" >"$log" 2>&1
+	fi
 	status=$?
 	if [[ $kind == check ]]; then
 		count_check "$log" "$name" "$status"
@@ -86,7 +98,7 @@ for t in "$BUILD"/tests/pam/test_*; do
 	[[ -x $t && ! $t == *.[od] ]] && run_suite check "$PWD/$t"
 done
 for t in tests/sh/*.sh tests/e2e/*.sh; do
-	[[ -f $t ]] && run_suite sh bash "$PWD/$t"
+	[[ -f $t ]] && run_suite sh "$PWD/$t"
 done
 
 echo

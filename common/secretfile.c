@@ -1,0 +1,742 @@
+/*
+ * secretfile.c - the user's enrolment file: parse, build and serialize.
+ *
+ * The file is written by the user and read by the module, so the parser
+ * treats it as hostile: sizes are bounded before anything else, each byte
+ * class is whitelisted, each key has one strict value syntax, and every
+ * refusal names the line and the reason so an admin can fix the file.  It
+ * never prints file bytes back except key names it has already checked to
+ * be [a-z0-9-], so an error message cannot leak the key or forge a log.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "backup.h"
+#include "base32.h"
+#include "error.h"
+#include "mem.h"
+#include "otp.h"
+#include "random.h"
+#include "secretfile.h"
+
+#define VERSION_KEY "pam_mfa-secret"
+#define VERSION_LINE VERSION_KEY " 1"
+#define HEADER_COMMENT                                                         \
+	"# pam_mfa enrolment file, written by mfa-enroll(1); format in "       \
+	"pam_mfa(8)\n"
+/* Longest key shown in a message (no known key is longer). */
+#define KEY_SHOW_MAX 32
+/* Base32 of the longest key: 103 characters. */
+#define B32_MAX MFA_BASE32_ENCODED_LEN(MFA_SECRET_KEY_MAX)
+
+struct parser {
+	struct mfa_secret *s;
+	struct mfa_parse_error *err;
+	unsigned int line;
+	unsigned int seen; /* bit i: keys[i] seen */
+	int version_seen;
+	unsigned int first_backup_line, backup_set_line, backup_created_line;
+	char buf[MFA_SECRET_MAX_LINE + 1]; /* the current line, wiped */
+};
+
+static int fail(struct parser *p, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record why the current line is refused and return code. */
+static int
+fail(struct parser *p, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err != NULL) {
+		p->err->line = p->line;
+		va_start(ap, fmt);
+		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1; /* upper case too: the file has one spelling */
+}
+
+/* Exactly 2*n lower-case hex digits at v, then NUL, into out. */
+static int
+parse_hex(const char *v, unsigned char *out, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	if (strnlen(v, 2 * n + 1) != 2 * n)
+		return MFA_ERR_FORMAT;
+	for (i = 0; i < n; i++) {
+		hi = hex_value(v[2 * i]);
+		lo = hex_value(v[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return MFA_ERR_FORMAT;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return MFA_OK;
+}
+
+static void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Decimal digits only, no leading zero, no overflow, at most max. */
+static int
+parse_num(const char *v, uint64_t max, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (v[0] == '\0')
+		return MFA_ERR_FORMAT;
+	for (i = 0; v[i] != '\0'; i++) {
+		unsigned int d = (unsigned int)(v[i] - '0');
+
+		if (v[i] < '0' || v[i] > '9')
+			return MFA_ERR_FORMAT;
+		if (n > (UINT64_MAX - d) / 10)
+			return MFA_ERR_RANGE;
+		n = n * 10 + d;
+	}
+	if (v[0] == '0' && v[1] != '\0')
+		return MFA_ERR_FORMAT;
+	if (n > max)
+		return MFA_ERR_RANGE;
+	*out = n;
+	return MFA_OK;
+}
+
+/* parse_num with a message naming the key. */
+static int
+num_value(struct parser *p, const char *key, const char *v, uint64_t min,
+    uint64_t max, uint64_t *out)
+{
+	int r = parse_num(v, max, out);
+
+	if (r == MFA_OK && *out < min)
+		r = MFA_ERR_RANGE;
+	if (r == MFA_ERR_RANGE)
+		return fail(p, r, "%s is out of range (%llu..%llu)", key,
+		    (unsigned long long)min, (unsigned long long)max);
+	if (r != MFA_OK)
+		return fail(p, r,
+		    "%s is not a decimal number without sign or leading zero",
+		    key);
+	return MFA_OK;
+}
+
+static int
+kv_id(struct parser *p, char *v)
+{
+	if (parse_hex(v, p->s->id, sizeof(p->s->id)) != MFA_OK)
+		return fail(
+		    p, MFA_ERR_FORMAT, "id must be 32 lower-case hex digits");
+	return MFA_OK;
+}
+
+static int
+kv_created(struct parser *p, char *v)
+{
+	uint64_t n = 0;
+	int r = num_value(p, "created", v, 0, MFA_SECRET_TIME_MAX, &n);
+
+	p->s->created = (int64_t)n;
+	return r;
+}
+
+static int
+kv_totp_secret(struct parser *p, char *v)
+{
+	size_t len = strlen(v);
+	int r;
+
+	if (len > B32_MAX)
+		return fail(p, MFA_ERR_RANGE,
+		    "totp-secret is longer than %d bytes", MFA_SECRET_KEY_MAX);
+	r = mfa_base32_decode(
+	    v, len, p->s->key, sizeof(p->s->key), &p->s->keylen);
+	if (r != MFA_OK) {
+		MFA_WIPE_ARRAY(p->s->key);
+		p->s->keylen = 0;
+		return fail(p, MFA_ERR_FORMAT,
+		    "totp-secret is not canonical base32 "
+		    "(A-Z and 2-7, no padding)");
+	}
+	if (p->s->keylen < MFA_SECRET_KEY_MIN)
+		return fail(p, MFA_ERR_RANGE,
+		    "totp-secret is shorter than %d bytes (128 bits)",
+		    MFA_SECRET_KEY_MIN);
+	return MFA_OK;
+}
+
+static int
+kv_totp_algorithm(struct parser *p, char *v)
+{
+	if (mfa_otp_alg_parse(v, &p->s->totp.alg) != MFA_OK)
+		return fail(p, MFA_ERR_FORMAT,
+		    "unknown totp-algorithm (SHA1, SHA256 or SHA512)");
+	return MFA_OK;
+}
+
+static int
+kv_totp_digits(struct parser *p, char *v)
+{
+	uint64_t n = 0;
+	int r = num_value(p, "totp-digits", v, 6, 8, &n);
+
+	if (r == MFA_OK && n != 6 && n != 8)
+		r = fail(p, MFA_ERR_RANGE, "totp-digits must be 6 or 8");
+	p->s->totp.digits = (unsigned int)n;
+	return r;
+}
+
+static int
+kv_totp_period(struct parser *p, char *v)
+{
+	uint64_t n = 0;
+	int r = num_value(
+	    p, "totp-period", v, MFA_TOTP_PERIOD_MIN, MFA_TOTP_PERIOD_MAX, &n);
+
+	p->s->totp.period = (unsigned int)n;
+	return r;
+}
+
+static int
+kv_email(struct parser *p, char *v)
+{
+	char why[96];
+
+	if (mfa_addr_email_check(v, why, sizeof(why)) != MFA_OK)
+		return fail(p, MFA_ERR_FORMAT, "email address %s", why);
+	if ((p->s->email = strdup(v)) == NULL)
+		return fail(p, MFA_ERR_NOMEM, "out of memory");
+	return MFA_OK;
+}
+
+static int
+kv_phone(struct parser *p, char *v)
+{
+	char why[96];
+
+	if (mfa_addr_phone_check(v, why, sizeof(why)) != MFA_OK)
+		return fail(p, MFA_ERR_FORMAT, "phone number %s", why);
+	if ((p->s->phone = strdup(v)) == NULL)
+		return fail(p, MFA_ERR_NOMEM, "out of memory");
+	return MFA_OK;
+}
+
+static int
+kv_trust_generation(struct parser *p, char *v)
+{
+	uint64_t n = 0;
+	int r = num_value(p, "trust-generation", v, 0, UINT32_MAX, &n);
+
+	p->s->trust_generation = (uint32_t)n;
+	return r;
+}
+
+static int
+kv_backup_set(struct parser *p, char *v)
+{
+	p->backup_set_line = p->line;
+	if (parse_hex(v, p->s->backup_set, sizeof(p->s->backup_set)) != MFA_OK)
+		return fail(p, MFA_ERR_FORMAT,
+		    "backup-set must be 16 lower-case hex digits");
+	p->s->has_backup = 1;
+	return MFA_OK;
+}
+
+static int
+kv_backup_created(struct parser *p, char *v)
+{
+	uint64_t n = 0;
+	int r = num_value(p, "backup-created", v, 0, MFA_SECRET_TIME_MAX, &n);
+
+	p->backup_created_line = p->line;
+	p->s->backup_created = (int64_t)n;
+	return r;
+}
+
+static int
+kv_backup(struct parser *p, char *v)
+{
+	char *sp = strchr(v, ' ');
+	uint64_t slot = 0;
+	int r;
+
+	if (p->first_backup_line == 0)
+		p->first_backup_line = p->line;
+	if (sp == NULL)
+		return fail(
+		    p, MFA_ERR_FORMAT, "backup needs a slot and a hash");
+	*sp = '\0';
+	r = num_value(p, "backup slot", v, 0, MFA_BACKUP_SLOTS - 1, &slot);
+	if (r != MFA_OK)
+		return r;
+	if (p->s->backup[slot] != NULL)
+		return fail(p, MFA_ERR_DUPLICATE, "backup slot %u given twice",
+		    (unsigned int)slot);
+	if (mfa_backup_phc_check(sp + 1) != MFA_OK)
+		return fail(p, MFA_ERR_FORMAT,
+		    "backup slot %u: not an accepted argon2id hash "
+		    "($argon2id$v=19$m=19456,t=2,p=1$SALT$HASH)",
+		    (unsigned int)slot);
+	if ((p->s->backup[slot] = strdup(sp + 1)) == NULL)
+		return fail(p, MFA_ERR_NOMEM, "out of memory");
+	return MFA_OK;
+}
+
+/* Keys in the order serialize writes them; backup alone repeats. */
+static const struct {
+	const char *name;
+	int (*parse)(struct parser *p, char *value);
+	int required;
+} keys[] = {
+    {"id", kv_id, 1},
+    {"created", kv_created, 1},
+    {"totp-secret", kv_totp_secret, 1},
+    {"totp-algorithm", kv_totp_algorithm, 0},
+    {"totp-digits", kv_totp_digits, 0},
+    {"totp-period", kv_totp_period, 0},
+    {"email", kv_email, 0},
+    {"phone", kv_phone, 0},
+    {"trust-generation", kv_trust_generation, 0},
+    {"backup-set", kv_backup_set, 0},
+    {"backup-created", kv_backup_created, 0},
+    {"backup", kv_backup, 0},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define BACKUP_KEY (NKEYS - 1)
+
+/* The version line, which must come before any other key. */
+static int
+version_line(struct parser *p, const char *key, const char *value)
+{
+	if (strcmp(key, VERSION_KEY) != 0)
+		return fail(p, MFA_ERR_FORMAT,
+		    "not a pam_mfa secret file: the first line must be '%s'",
+		    VERSION_LINE);
+	if (strcmp(value, "1") != 0)
+		return fail(p, MFA_ERR_VERSION,
+		    "unsupported format version (this module reads '%s')",
+		    VERSION_LINE);
+	p->version_seen = 1;
+	return MFA_OK;
+}
+
+/* One KEY SP VALUE line in p->buf (no '\n', NUL-terminated). */
+static int
+parse_line(struct parser *p)
+{
+	char *line = p->buf, *value;
+	size_t len = strlen(line), klen, i;
+
+	if (len == 0 || line[0] == '#')
+		return MFA_OK;
+	if (line[len - 1] == ' ')
+		return fail(p, MFA_ERR_FORMAT, "trailing space");
+	klen = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+	if (klen == 0 || klen > KEY_SHOW_MAX ||
+	    (line[klen] != ' ' && line[klen] != '\0'))
+		return fail(p, MFA_ERR_FORMAT,
+		    "expected a key of a-z, 0-9, '-' and '_', a space and a "
+		    "value");
+	if (line[klen] == '\0')
+		return fail(p, MFA_ERR_FORMAT, "key '%s' has no value", line);
+	line[klen] = '\0';
+	value = line + klen + 1;
+	if (value[0] == ' ')
+		return fail(p, MFA_ERR_FORMAT,
+		    "more than one space after key '%s'", line);
+	if (!p->version_seen)
+		return version_line(p, line, value);
+	if (strcmp(line, VERSION_KEY) == 0)
+		return fail(p, MFA_ERR_DUPLICATE, "a second version line");
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(line, keys[i].name) == 0)
+			break;
+	if (i == NKEYS)
+		return fail(p, MFA_ERR_UNKNOWN_KEY, "unknown key '%s'", line);
+	if (i != BACKUP_KEY && (p->seen & (1u << i)))
+		return fail(p, MFA_ERR_DUPLICATE, "duplicate key '%s'", line);
+	p->seen |= 1u << i;
+	return keys[i].parse(p, value);
+}
+
+/* Bytes a line may never hold, each with its own reason. */
+static int
+check_bytes(struct parser *p, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\0')
+			return fail(p, MFA_ERR_FORMAT, "contains a NUL byte");
+		if (c == '\r')
+			return fail(p, MFA_ERR_FORMAT,
+			    "contains a carriage return (CRLF line ends?)");
+		if (c < 0x20 || c == 0x7f)
+			return fail(p, MFA_ERR_FORMAT,
+			    "contains a control character (byte 0x%02x)", c);
+	}
+	return MFA_OK;
+}
+
+/* What only the whole file can tell: required keys, backup consistency. */
+static int
+check_complete(struct parser *p)
+{
+	size_t i;
+
+	p->line = 0;
+	if (!p->version_seen)
+		return fail(p, MFA_ERR_FORMAT,
+		    "no version line: not a pam_mfa secret file");
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].required && !(p->seen & (1u << i)))
+			return fail(p, MFA_ERR_FORMAT,
+			    "missing required key '%s'", keys[i].name);
+	if (p->first_backup_line != 0 && !p->s->has_backup) {
+		p->line = p->first_backup_line;
+		return fail(
+		    p, MFA_ERR_FORMAT, "backup line without backup-set");
+	}
+	if (p->s->has_backup && p->first_backup_line == 0) {
+		p->line = p->backup_set_line;
+		return fail(
+		    p, MFA_ERR_FORMAT, "backup-set without any backup line");
+	}
+	if (p->backup_created_line != 0 && !p->s->has_backup) {
+		p->line = p->backup_created_line;
+		return fail(
+		    p, MFA_ERR_FORMAT, "backup-created without backup-set");
+	}
+	return MFA_OK;
+}
+
+static int
+parse_lines(struct parser *p, const char *buf, size_t len)
+{
+	size_t pos = 0, linelen;
+	const char *nl;
+	int r;
+
+	while (pos < len) {
+		p->line++;
+		nl = memchr(buf + pos, '\n', len - pos);
+		linelen = nl != NULL ? (size_t)(nl - (buf + pos)) : len - pos;
+		if (linelen > MFA_SECRET_MAX_LINE)
+			return fail(p, MFA_ERR_TOOBIG,
+			    "line longer than %d bytes", MFA_SECRET_MAX_LINE);
+		if ((r = check_bytes(p, buf + pos, linelen)) != MFA_OK)
+			return r;
+		if (nl == NULL)
+			return fail(p, MFA_ERR_FORMAT,
+			    "last line does not end with a newline "
+			    "(truncated file?)");
+		memcpy(p->buf, buf + pos, linelen);
+		p->buf[linelen] = '\0';
+		r = parse_line(p);
+		if (r != MFA_OK)
+			return r;
+		pos += linelen + 1;
+	}
+	return check_complete(p);
+}
+
+int
+mfa_secret_parse(const char *buf, size_t len, struct mfa_secret **out,
+    struct mfa_parse_error *err)
+{
+	struct parser *p = NULL;
+	int r;
+
+	if (err != NULL)
+		memset(err, 0, sizeof(*err));
+	if (out == NULL || (buf == NULL && len > 0))
+		return MFA_ERR_INVALID;
+	*out = NULL;
+	/* calloc: the parser holds each line, the key among them. */
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return MFA_ERR_NOMEM;
+	p->err = err;
+	if (len > MFA_SECRET_MAX_SIZE) {
+		r = fail(p, MFA_ERR_TOOBIG, "file larger than %d bytes",
+		    MFA_SECRET_MAX_SIZE);
+		goto out;
+	}
+	if ((r = mfa_secret_new(&p->s)) != MFA_OK)
+		goto out;
+	r = parse_lines(p, buf, len);
+	if (r == MFA_OK) {
+		*out = p->s;
+		p->s = NULL;
+	}
+out:
+	mfa_secret_free(p->s);
+	mfa_freezero(p, sizeof(*p));
+	return r;
+}
+
+int
+mfa_secret_new(struct mfa_secret **out)
+{
+	struct mfa_secret *s;
+
+	if (out == NULL)
+		return MFA_ERR_INVALID;
+	if ((*out = s = calloc(1, sizeof(*s))) == NULL)
+		return MFA_ERR_NOMEM;
+	s->totp.alg = MFA_OTP_SHA1;
+	s->totp.digits = MFA_OTP_DIGITS_DEFAULT;
+	s->totp.period = MFA_TOTP_PERIOD_DEFAULT;
+	return MFA_OK;
+}
+
+void
+mfa_secret_clear_backup(struct mfa_secret *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++) {
+		mfa_strfree(s->backup[i]);
+		s->backup[i] = NULL;
+	}
+	MFA_WIPE_ARRAY(s->backup_set);
+	s->has_backup = 0;
+	s->backup_created = 0;
+}
+
+void
+mfa_secret_free(struct mfa_secret *s)
+{
+	if (s == NULL)
+		return;
+	mfa_secret_clear_backup(s);
+	mfa_strfree(s->email);
+	mfa_strfree(s->phone);
+	mfa_freezero(s, sizeof(*s));
+}
+
+int
+mfa_secret_set_key(struct mfa_secret *s, const unsigned char *key, size_t len)
+{
+	if (s == NULL || key == NULL || len < MFA_SECRET_KEY_MIN ||
+	    len > MFA_SECRET_KEY_MAX)
+		return MFA_ERR_INVALID;
+	MFA_WIPE_ARRAY(s->key);
+	memcpy(s->key, key, len);
+	s->keylen = len;
+	return MFA_OK;
+}
+
+int
+mfa_secret_generate(struct mfa_secret *s, size_t keylen, int64_t now)
+{
+	unsigned char key[MFA_SECRET_KEY_MAX];
+	unsigned char id[sizeof(s->id)];
+	int r;
+
+	if (s == NULL || keylen < MFA_SECRET_KEY_MIN ||
+	    keylen > MFA_SECRET_KEY_MAX || now < 0 || now > MFA_SECRET_TIME_MAX)
+		return MFA_ERR_INVALID;
+	r = mfa_random_bytes(key, keylen);
+	if (r == MFA_OK)
+		r = mfa_random_bytes(id, sizeof(id));
+	if (r == MFA_OK)
+		r = mfa_secret_set_key(s, key, keylen);
+	if (r == MFA_OK) {
+		memcpy(s->id, id, sizeof(id));
+		s->created = now;
+	}
+	MFA_WIPE_ARRAY(key);
+	MFA_WIPE_ARRAY(id);
+	return r;
+}
+
+/* Replace *slot with a copy of v (checked by check), or clear it. */
+static int
+set_addr(char **slot, const char *v, int (*check)(const char *, char *, size_t),
+    char *why, size_t whysz)
+{
+	char *copy = NULL;
+	int r;
+
+	if (v != NULL) {
+		if ((r = check(v, why, whysz)) != MFA_OK)
+			return r;
+		if ((copy = strdup(v)) == NULL)
+			return MFA_ERR_NOMEM;
+	}
+	mfa_strfree(*slot);
+	*slot = copy;
+	return MFA_OK;
+}
+
+int
+mfa_secret_set_email(
+    struct mfa_secret *s, const char *addr, char *why, size_t whysz)
+{
+	if (s == NULL)
+		return MFA_ERR_INVALID;
+	return set_addr(&s->email, addr, mfa_addr_email_check, why, whysz);
+}
+
+int
+mfa_secret_set_phone(
+    struct mfa_secret *s, const char *number, char *why, size_t whysz)
+{
+	if (s == NULL)
+		return MFA_ERR_INVALID;
+	return set_addr(&s->phone, number, mfa_addr_phone_check, why, whysz);
+}
+
+void
+mfa_secret_id_hex(const struct mfa_secret *s, char out[MFA_SECRET_ID_HEX_SIZE])
+{
+	hex_encode(s->id, sizeof(s->id), out);
+}
+
+/* Output under construction: a fixed buffer of the file's maximum size. */
+struct writer {
+	char *buf;
+	size_t len;
+	int r;
+};
+
+static void put(struct writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+put(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->r != MFA_OK)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(
+	    w->buf + w->len, MFA_SECRET_MAX_SIZE + 1 - w->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n > MFA_SECRET_MAX_SIZE - w->len) {
+		w->r = MFA_ERR_INVALID; /* cannot happen with valid fields */
+		return;
+	}
+	w->len += (size_t)n;
+}
+
+/* The checks the text alone cannot express: what serialize would drop. */
+static int
+check_record(const struct mfa_secret *s)
+{
+	size_t i;
+
+	if (s->keylen < MFA_SECRET_KEY_MIN || s->keylen > MFA_SECRET_KEY_MAX ||
+	    mfa_totp_params_check(&s->totp) != MFA_OK || s->created < 0 ||
+	    s->created > MFA_SECRET_TIME_MAX || s->backup_created < 0 ||
+	    s->backup_created > MFA_SECRET_TIME_MAX)
+		return MFA_ERR_INVALID;
+	/* An address with a line break would inject keys: check, not trust. */
+	if ((s->email != NULL &&
+		mfa_addr_email_check(s->email, NULL, 0) != MFA_OK) ||
+	    (s->phone != NULL &&
+		mfa_addr_phone_check(s->phone, NULL, 0) != MFA_OK))
+		return MFA_ERR_INVALID;
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++) {
+		if (s->backup[i] == NULL)
+			continue;
+		if (!s->has_backup ||
+		    mfa_backup_phc_check(s->backup[i]) != MFA_OK)
+			return MFA_ERR_INVALID;
+	}
+	return MFA_OK;
+}
+
+static void
+write_record(struct writer *w, const struct mfa_secret *s)
+{
+	char hex[MFA_SECRET_ID_HEX_SIZE], b32[B32_MAX + 1];
+	size_t i;
+
+	hex_encode(s->id, sizeof(s->id), hex);
+	if (mfa_base32_encode(s->key, s->keylen, b32, sizeof(b32)) != MFA_OK)
+		w->r = MFA_ERR_INVALID;
+	put(w, "%s%s\nid %s\ncreated %lld\ntotp-secret %s\n", HEADER_COMMENT,
+	    VERSION_LINE, hex, (long long)s->created, b32);
+	put(w, "totp-algorithm %s\ntotp-digits %u\ntotp-period %u\n",
+	    mfa_otp_alg_name(s->totp.alg), s->totp.digits, s->totp.period);
+	if (s->email != NULL)
+		put(w, "email %s\n", s->email);
+	if (s->phone != NULL)
+		put(w, "phone %s\n", s->phone);
+	put(w, "trust-generation %u\n", (unsigned int)s->trust_generation);
+	if (s->has_backup) {
+		hex_encode(s->backup_set, sizeof(s->backup_set), hex);
+		put(w, "backup-set %s\nbackup-created %lld\n", hex,
+		    (long long)s->backup_created);
+	}
+	for (i = 0; s->has_backup && i < MFA_BACKUP_SLOTS; i++)
+		if (s->backup[i] != NULL)
+			put(w, "backup %zu %s\n", i, s->backup[i]);
+	MFA_WIPE_ARRAY(b32);
+}
+
+int
+mfa_secret_serialize(const struct mfa_secret *s, char **out, size_t *outlen)
+{
+	struct writer w = {NULL, 0, MFA_OK};
+	struct mfa_secret *back = NULL;
+
+	if (out == NULL)
+		return MFA_ERR_INVALID;
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if (s == NULL || check_record(s) != MFA_OK)
+		return MFA_ERR_INVALID;
+	if ((w.buf = malloc(MFA_SECRET_MAX_SIZE + 1)) == NULL)
+		return MFA_ERR_NOMEM;
+	write_record(&w, s);
+	/* What we write must be what we read: parse it back. */
+	if (w.r == MFA_OK &&
+	    mfa_secret_parse(w.buf, w.len, &back, NULL) != MFA_OK)
+		w.r = MFA_ERR_INVALID;
+	mfa_secret_free(back);
+	/* An exact-size copy, so the caller's mfa_freezero covers it all. */
+	if (w.r == MFA_OK && (*out = malloc(w.len + 1)) == NULL)
+		w.r = MFA_ERR_NOMEM;
+	if (w.r == MFA_OK) {
+		memcpy(*out, w.buf, w.len + 1);
+		if (outlen != NULL)
+			*outlen = w.len;
+	}
+	mfa_freezero(w.buf, MFA_SECRET_MAX_SIZE + 1);
+	return w.r;
+}

@@ -1,0 +1,1050 @@
+/*
+ * state.c - the module's per-user state record: strict parser, serializer
+ * and small pure helpers.  Format and contracts in state.h.
+ *
+ * The file is written by root only, so a bad file means corruption or
+ * tampering, never a user's typo: anything outside the grammar is refused
+ * with the line and the reason, and the caller gets back an empty, wiped
+ * record rather than half of one.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "log.h"
+#include "mem.h"
+#include "state.h"
+
+#define VERSION_KEY "pam_mfa-state"
+#define VERSION_VALUE "1"
+#define ALL_SLOTS ((1u << MFA_STATE_BACKUP_SLOTS) - 1)
+
+static const char *const method_names[] = {
+    [MFA_METHOD_NONE] = "none",
+    [MFA_METHOD_TOTP] = "totp",
+    [MFA_METHOD_BACKUP] = "backup",
+    [MFA_METHOD_EMAIL] = "email",
+    [MFA_METHOD_SMS] = "sms",
+    [MFA_METHOD_TRUSTED_DEVICE] = "trusted-device",
+};
+
+const char *
+mfa_method_name(enum mfa_method m)
+{
+	if ((unsigned int)m >= sizeof(method_names) / sizeof(method_names[0]))
+		return "unknown";
+	return method_names[m];
+}
+
+void
+mfa_state_init(struct mfa_state *st)
+{
+	if (st == NULL)
+		return;
+	memset(st, 0, sizeof(*st));
+	st->last_method = MFA_METHOD_NONE;
+	st->otp.channel = MFA_METHOD_NONE;
+}
+
+void
+mfa_state_wipe(struct mfa_state *st)
+{
+	if (st == NULL)
+		return;
+	MFA_WIPE_OBJ(st);
+	mfa_state_init(st);
+}
+
+/*
+ * label_problem - why label (a char[MFA_STATE_MAX_LABEL + 1]) cannot be
+ * stored, or NULL when it can.  Printable ASCII only, so that a label
+ * cannot split a line or carry escape sequences to an admin's terminal;
+ * no space first or last, so the "runs to end of line" field is exact.
+ */
+static const char *
+label_problem(const char *label)
+{
+	const char *nul = memchr(label, '\0', MFA_STATE_MAX_LABEL + 1);
+	size_t n, i;
+
+	if (nul == NULL)
+		return "label longer than 128 bytes";
+	n = (size_t)(nul - label);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)label[i];
+
+		if (c < 0x20 || c > 0x7e)
+			return "label is not printable ASCII";
+	}
+	if (n > 0 && (label[0] == ' ' || label[n - 1] == ' '))
+		return "label starts or ends with a space";
+	return NULL;
+}
+
+/* ---- parser ---- */
+
+struct parser {
+	struct mfa_state *st;
+	struct mfa_state_error *err;
+	unsigned int line;
+	unsigned int seen; /* bit per key of key_table: given once already */
+	int have_version;
+};
+
+static int fail(struct parser *p, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct parser *p, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err != NULL) {
+		p->err->line = p->line;
+		va_start(ap, fmt);
+		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/*
+ * parse_uint - s as a canonical decimal number no larger than max: digits
+ * only (no sign, no space), no leading zero, no overflow.  One canonical
+ * spelling per value keeps the file easy to audit and compare.
+ */
+static int
+parse_uint(struct parser *p, const char *s, uint64_t max, const char *what,
+    uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s[0] == '\0')
+		return fail(p, MFA_ERR_FORMAT, "%s: empty number", what);
+	if (s[0] == '0' && s[1] != '\0')
+		return fail(p, MFA_ERR_FORMAT, "%s: leading zero", what);
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned int d = (unsigned int)(unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return fail(p, MFA_ERR_FORMAT,
+			    "%s: not a decimal number", what);
+		if (v > (max - d) / 10)
+			return fail(
+			    p, MFA_ERR_RANGE, "%s: number out of range", what);
+		v = v * 10 + d;
+	}
+	*out = v;
+	return MFA_OK;
+}
+
+static int
+parse_time(struct parser *p, const char *s, const char *what, int64_t *out)
+{
+	uint64_t v;
+	int rc = parse_uint(p, s, INT64_MAX, what, &v);
+
+	if (rc == MFA_OK)
+		*out = (int64_t)v;
+	return rc;
+}
+
+static int
+parse_u32(struct parser *p, const char *s, unsigned int max, const char *what,
+    unsigned int *out)
+{
+	uint64_t v;
+	int rc = parse_uint(p, s, max, what, &v);
+
+	if (rc == MFA_OK)
+		*out = (unsigned int)v;
+	return rc;
+}
+
+/* parse_hex - exactly 2 * n lower-case hex digits into out[n]. */
+static int
+parse_hex(struct parser *p, const char *s, unsigned char *out, size_t n,
+    const char *what)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * n)
+		return fail(p, MFA_ERR_FORMAT,
+		    "%s: want %zu lower-case hex digits", what, 2 * n);
+	for (i = 0; i < 2 * n; i++) {
+		char c = s[i];
+		unsigned int v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned int)(c - 'a' + 10);
+		else
+			return fail(p, MFA_ERR_FORMAT,
+			    "%s: want %zu lower-case hex digits", what, 2 * n);
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(v << 4);
+		else
+			out[i / 2] = (unsigned char)(out[i / 2] | v);
+	}
+	return MFA_OK;
+}
+
+/*
+ * split_fields - cut s at single spaces into exactly n fields.  With rest
+ * non-NULL, one more optional field may follow that runs to the end of the
+ * line (a label, which may hold spaces); *rest is "" when it is absent.
+ */
+static int
+split_fields(struct parser *p, char *s, char **f, size_t n, char **rest)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *sp;
+
+		if (s == NULL || *s == '\0')
+			return fail(
+			    p, MFA_ERR_FORMAT, "too few fields (want %zu)", n);
+		if (*s == ' ')
+			return fail(p, MFA_ERR_FORMAT,
+			    "empty field (two spaces in a row)");
+		f[i] = s;
+		sp = strchr(s, ' ');
+		if (sp != NULL)
+			*sp = '\0';
+		s = sp != NULL ? sp + 1 : NULL;
+	}
+	if (rest != NULL) {
+		*rest = s != NULL ? s : "";
+		return MFA_OK;
+	}
+	if (s != NULL)
+		return fail(p, MFA_ERR_FORMAT, "too many fields (want %zu)", n);
+	return MFA_OK;
+}
+
+static int
+parse_label(struct parser *p, const char *s, char *label)
+{
+	size_t n = strlen(s);
+	const char *why;
+
+	if (n > MFA_STATE_MAX_LABEL)
+		return fail(p, MFA_ERR_TOOBIG, "label longer than %d bytes",
+		    MFA_STATE_MAX_LABEL);
+	memcpy(label, s, n + 1);
+	why = label_problem(label);
+	if (why != NULL)
+		return fail(p, MFA_ERR_FORMAT, "%s", why);
+	return MFA_OK;
+}
+
+static int
+parse_method(
+    struct parser *p, const char *s, int channel_only, enum mfa_method *out)
+{
+	enum mfa_method m;
+
+	for (m = MFA_METHOD_TOTP; m <= MFA_METHOD_TRUSTED_DEVICE; m++) {
+		if (channel_only && m != MFA_METHOD_EMAIL &&
+		    m != MFA_METHOD_SMS)
+			continue;
+		if (strcmp(s, method_names[m]) == 0) {
+			*out = m;
+			return MFA_OK;
+		}
+	}
+	return fail(p, MFA_ERR_FORMAT, "unknown %s",
+	    channel_only ? "channel (want email or sms)" : "method");
+}
+
+static int
+key_enrolled(struct parser *p, char *val)
+{
+	char *f[2];
+	int rc;
+
+	if ((rc = split_fields(p, val, f, 2, NULL)) != MFA_OK ||
+	    (rc = parse_time(p, f[0], "enrolled time", &p->st->enrolled_at)) !=
+		MFA_OK ||
+	    (rc = parse_hex(p, f[1], p->st->enrolled_id, 16, "enrolment id")) !=
+		MFA_OK)
+		return rc;
+	p->st->enrolled = 1;
+	return MFA_OK;
+}
+
+static int
+key_last_step(struct parser *p, char *val)
+{
+	int rc = parse_uint(
+	    p, val, UINT64_MAX, "totp-last-step", &p->st->totp_last_step);
+
+	if (rc == MFA_OK)
+		p->st->has_last_step = 1;
+	return rc;
+}
+
+static int
+key_failures(struct parser *p, char *val)
+{
+	return parse_u32(p, val, UINT_MAX, "failures", &p->st->failures);
+}
+
+static int
+key_locked_until(struct parser *p, char *val)
+{
+	return parse_time(p, val, "locked-until", &p->st->locked_until);
+}
+
+static int
+key_last_success(struct parser *p, char *val)
+{
+	char *f[2];
+	int rc;
+
+	if ((rc = split_fields(p, val, f, 2, NULL)) != MFA_OK ||
+	    (rc = parse_time(p, f[0], "last-success", &p->st->last_success)) !=
+		MFA_OK)
+		return rc;
+	return parse_method(p, f[1], 0, &p->st->last_method);
+}
+
+static int
+key_last_failure(struct parser *p, char *val)
+{
+	return parse_time(p, val, "last-failure", &p->st->last_failure);
+}
+
+/*
+ * parse_slots - "0,3,7": single digits, strictly ascending, so a slot is
+ * never listed twice and the spelling of a set of slots is unique.
+ */
+static int
+parse_slots(struct parser *p, const char *s, uint16_t *mask)
+{
+	int prev = -1;
+	size_t i = 0;
+
+	for (;;) {
+		int d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return fail(p, MFA_ERR_FORMAT,
+			    "backup-used: bad slot list (want digits 0..9 "
+			    "separated by ',')");
+		d = s[i] - '0';
+		if (s[i + 1] >= '0' && s[i + 1] <= '9')
+			return fail(p, MFA_ERR_RANGE,
+			    "backup-used: slot out of range (0..9)");
+		if (d == prev)
+			return fail(p, MFA_ERR_FORMAT,
+			    "backup-used: duplicated slot %d", d);
+		if (d < prev)
+			return fail(p, MFA_ERR_FORMAT,
+			    "backup-used: slots not ascending");
+		*mask = (uint16_t)(*mask | (1u << d));
+		prev = d;
+		if (s[i + 1] == '\0')
+			return MFA_OK;
+		if (s[i + 1] != ',')
+			return fail(p, MFA_ERR_FORMAT,
+			    "backup-used: bad slot list (want digits 0..9 "
+			    "separated by ',')");
+		i += 2;
+	}
+}
+
+static int
+key_backup_used(struct parser *p, char *val)
+{
+	char *f[2];
+	int rc;
+
+	if ((rc = split_fields(p, val, f, 2, NULL)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], p->st->backup_set, 8, "backup set id")) !=
+		MFA_OK ||
+	    (rc = parse_slots(p, f[1], &p->st->backup_used_mask)) != MFA_OK)
+		return rc;
+	p->st->has_backup_used = 1;
+	return MFA_OK;
+}
+
+static int
+key_otp_pending(struct parser *p, char *val)
+{
+	struct mfa_otp_pending *o = &p->st->otp;
+	char *f[6];
+	int rc;
+
+	if ((rc = split_fields(p, val, f, 6, NULL)) != MFA_OK ||
+	    (rc = parse_method(p, f[0], 1, &o->channel)) != MFA_OK ||
+	    (rc = parse_time(p, f[1], "otp-pending expiry", &o->expires)) !=
+		MFA_OK ||
+	    (rc = parse_u32(p, f[2], UINT_MAX, "otp-pending tries",
+		 &o->tries_left)) != MFA_OK ||
+	    (rc = parse_time(p, f[3], "otp-pending sent time", &o->sent_at)) !=
+		MFA_OK ||
+	    (rc = parse_hex(p, f[4], o->salt, sizeof(o->salt),
+		 "otp-pending salt")) != MFA_OK ||
+	    (rc = parse_hex(p, f[5], o->hash, sizeof(o->hash),
+		 "otp-pending hash")) != MFA_OK)
+		return rc;
+	o->active = 1;
+	return MFA_OK;
+}
+
+static int
+key_send_times(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	char *s = val;
+
+	for (;;) {
+		char *comma = strchr(s, ',');
+		int rc;
+
+		if (st->nsends == MFA_STATE_MAX_SENDS)
+			return fail(p, MFA_ERR_TOOBIG,
+			    "too many send-times values (at most %d)",
+			    MFA_STATE_MAX_SENDS);
+		if (comma != NULL)
+			*comma = '\0';
+		rc =
+		    parse_time(p, s, "send-times", &st->send_times[st->nsends]);
+		if (rc != MFA_OK)
+			return rc;
+		st->nsends++;
+		if (comma == NULL)
+			return MFA_OK;
+		s = comma + 1;
+	}
+}
+
+static int
+key_device(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	struct mfa_device *d = &st->devices[st->ndevices];
+	char *f[6], *label = NULL;
+	size_t i;
+	int rc;
+
+	if (st->ndevices == MFA_STATE_MAX_DEVICES)
+		return fail(p, MFA_ERR_TOOBIG,
+		    "too many device lines "
+		    "(at most %d)",
+		    MFA_STATE_MAX_DEVICES);
+	if ((rc = split_fields(p, val, f, 6, &label)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], d->id, sizeof(d->id), "device id")) !=
+		MFA_OK ||
+	    (rc = parse_hex(p, f[1], d->digest, sizeof(d->digest),
+		 "device digest")) != MFA_OK ||
+	    (rc = parse_time(p, f[2], "device created", &d->created)) !=
+		MFA_OK ||
+	    (rc = parse_time(p, f[3], "device expiry", &d->expires)) !=
+		MFA_OK ||
+	    (rc = parse_time(p, f[4], "device last use", &d->last_used)) !=
+		MFA_OK ||
+	    (rc = parse_u32(p, f[5], UINT32_MAX, "device generation",
+		 &d->generation)) != MFA_OK ||
+	    (rc = parse_label(p, label, d->label)) != MFA_OK)
+		return rc;
+	/* The id names a device to "mfa-enroll devices forget ID". */
+	for (i = 0; i < st->ndevices; i++)
+		if (memcmp(st->devices[i].id, d->id, sizeof(d->id)) == 0)
+			return fail(
+			    p, MFA_ERR_DUPLICATE, "duplicate device id");
+	st->ndevices++;
+	return MFA_OK;
+}
+
+static int
+key_device_pending(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	struct mfa_device_pending *d = &st->pending[st->npending];
+	char *f[4], *label = NULL;
+	int rc;
+
+	if (st->npending == MFA_STATE_MAX_PENDING)
+		return fail(p, MFA_ERR_TOOBIG,
+		    "too many device-pending lines "
+		    "(at most %d)",
+		    MFA_STATE_MAX_PENDING);
+	if ((rc = split_fields(p, val, f, 4, &label)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], d->digest, sizeof(d->digest),
+		 "device-pending digest")) != MFA_OK ||
+	    (rc = parse_time(p, f[1], "device-pending created", &d->created)) !=
+		MFA_OK ||
+	    (rc = parse_time(p, f[2], "device-pending expiry", &d->expires)) !=
+		MFA_OK ||
+	    (rc = parse_u32(p, f[3], UINT32_MAX, "device-pending generation",
+		 &d->generation)) != MFA_OK ||
+	    (rc = parse_label(p, label, d->label)) != MFA_OK)
+		return rc;
+	st->npending++;
+	return MFA_OK;
+}
+
+static const struct state_key {
+	const char *name;
+	int (*parse)(struct parser *p, char *val);
+	int repeatable;
+} key_table[] = {
+    {"enrolled", key_enrolled, 0},
+    {"totp-last-step", key_last_step, 0},
+    {"failures", key_failures, 0},
+    {"locked-until", key_locked_until, 0},
+    {"last-success", key_last_success, 0},
+    {"last-failure", key_last_failure, 0},
+    {"backup-used", key_backup_used, 0},
+    {"otp-pending", key_otp_pending, 0},
+    {"send-times", key_send_times, 0},
+    {"device", key_device, 1},
+    {"device-pending", key_device_pending, 1},
+};
+
+/* check_bytes - refuse NUL, CR and every other control character. */
+static int
+check_bytes(struct parser *p, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\0')
+			return fail(p, MFA_ERR_FORMAT, "NUL byte");
+		if (c == '\r')
+			return fail(p, MFA_ERR_FORMAT, "carriage return (CR)");
+		if (c < 0x20 || c == 0x7f)
+			return fail(
+			    p, MFA_ERR_FORMAT, "control character 0x%02x", c);
+	}
+	return MFA_OK;
+}
+
+/* dispatch - one "KEY SP VALUE" line (a NUL-terminated copy). */
+static int
+dispatch(struct parser *p, char *line)
+{
+	char *sp = strchr(line, ' '), keybuf[48];
+	size_t i;
+
+	if (sp == line)
+		return fail(p, MFA_ERR_FORMAT, "line starts with a space");
+	if (sp == NULL)
+		return fail(p, MFA_ERR_FORMAT, "missing value after key \"%s\"",
+		    mfa_log_clean(line, keybuf, sizeof(keybuf)));
+	*sp = '\0';
+	if (sp[1] == ' ')
+		return fail(p, MFA_ERR_FORMAT, "more than one space after key");
+	if (!p->have_version) {
+		if (strcmp(line, VERSION_KEY) != 0)
+			return fail(p, MFA_ERR_FORMAT,
+			    "missing version line "
+			    "\"" VERSION_KEY " " VERSION_VALUE "\"");
+		if (strcmp(sp + 1, VERSION_VALUE) != 0)
+			return fail(p, MFA_ERR_VERSION,
+			    "unsupported state file version");
+		p->have_version = 1;
+		return MFA_OK;
+	}
+	if (strcmp(line, VERSION_KEY) == 0)
+		return fail(p, MFA_ERR_DUPLICATE, "duplicate version line");
+	for (i = 0; i < sizeof(key_table) / sizeof(key_table[0]); i++) {
+		if (strcmp(line, key_table[i].name) != 0)
+			continue;
+		if (!key_table[i].repeatable && (p->seen & (1u << i)))
+			return fail(p, MFA_ERR_DUPLICATE,
+			    "duplicate key \"%s\"", key_table[i].name);
+		p->seen |= 1u << i;
+		return key_table[i].parse(p, sp + 1);
+	}
+	return fail(p, MFA_ERR_UNKNOWN_KEY, "unknown key \"%s\"",
+	    mfa_log_clean(line, keybuf, sizeof(keybuf)));
+}
+
+static int
+parse_line(struct parser *p, const char *s, size_t len)
+{
+	char line[MFA_STATE_MAX_LINE + 1];
+	int rc;
+
+	if (len > MFA_STATE_MAX_LINE)
+		return fail(p, MFA_ERR_TOOBIG, "line longer than %d bytes",
+		    MFA_STATE_MAX_LINE);
+	if ((rc = check_bytes(p, s, len)) != MFA_OK)
+		return rc;
+	if (len == 0 || s[0] == '#')
+		return MFA_OK;
+	if (s[len - 1] == ' ')
+		return fail(p, MFA_ERR_FORMAT, "trailing space");
+	memcpy(line, s, len);
+	line[len] = '\0';
+	rc = dispatch(p, line);
+	/* The line may have held a code hash. */
+	MFA_WIPE_ARRAY(line);
+	return rc;
+}
+
+static int
+parse_lines(struct parser *p, const char *buf, size_t len)
+{
+	size_t pos = 0;
+	int rc;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		p->line++;
+		/* Checked first: a torn write shows as a truncated line. */
+		if (nl == NULL)
+			return fail(p, MFA_ERR_FORMAT,
+			    "missing newline at end of file (truncated?)");
+		if ((rc = parse_line(p, buf + pos, n)) != MFA_OK)
+			return rc;
+		pos += n + 1;
+	}
+	if (!p->have_version) {
+		p->line = 0;
+		return fail(p, MFA_ERR_FORMAT,
+		    "missing version line \"" VERSION_KEY " " VERSION_VALUE
+		    "\"");
+	}
+	return MFA_OK;
+}
+
+int
+mfa_state_parse(const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_state_error *err)
+{
+	struct parser p = {st, err, 0, 0, 0};
+	int rc;
+
+	if (err != NULL) {
+		err->line = 0;
+		err->msg[0] = '\0';
+	}
+	if (st == NULL || (buf == NULL && len > 0))
+		return fail(&p, MFA_ERR_INVALID, "no buffer or record");
+	mfa_state_init(st);
+	if (len > MFA_STATE_MAX_SIZE)
+		return fail(&p, MFA_ERR_TOOBIG, "file larger than %d bytes",
+		    MFA_STATE_MAX_SIZE);
+	rc = parse_lines(&p, buf, len);
+	if (rc != MFA_OK)
+		mfa_state_wipe(st);
+	return rc;
+}
+
+/* ---- serializer ---- */
+
+struct outbuf {
+	char *p;
+	size_t len, cap; /* cap counts the NUL */
+	int rc;
+};
+
+static void out_printf(struct outbuf *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+out_printf(struct outbuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->rc != MFA_OK)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len) {
+		o->rc = MFA_ERR_TOOBIG;
+		o->p[o->len] = '\0';
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+static void
+out_hex(struct outbuf *o, const char *sep, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	out_printf(o, "%s", sep);
+	for (i = 0; i < n; i++)
+		out_printf(o, "%02x", b[i]);
+}
+
+static void
+out_label(struct outbuf *o, const char *label)
+{
+	if (label[0] != '\0')
+		out_printf(o, " %s", label);
+}
+
+static int
+times_ok(const int64_t *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] < 0)
+			return 0;
+	return 1;
+}
+
+static int
+devices_ok(const struct mfa_state *st)
+{
+	size_t i;
+
+	if (st->ndevices > MFA_STATE_MAX_DEVICES ||
+	    st->npending > MFA_STATE_MAX_PENDING)
+		return 0;
+	for (i = 0; i < st->ndevices; i++) {
+		const struct mfa_device *d = &st->devices[i];
+		int64_t t[3] = {d->created, d->expires, d->last_used};
+
+		if (!times_ok(t, 3) || label_problem(d->label) != NULL)
+			return 0;
+	}
+	for (i = 0; i < st->npending; i++) {
+		const struct mfa_device_pending *d = &st->pending[i];
+		int64_t t[2] = {d->created, d->expires};
+
+		if (!times_ok(t, 2) || label_problem(d->label) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/* record_ok - whether the file format can hold st exactly. */
+static int
+record_ok(const struct mfa_state *st)
+{
+	int64_t t[4] = {st->enrolled_at, st->locked_until, st->last_success,
+	    st->last_failure};
+	int64_t ot[2] = {st->otp.expires, st->otp.sent_at};
+
+	if (!times_ok(t, 4) || st->nsends > MFA_STATE_MAX_SENDS ||
+	    !times_ok(st->send_times, st->nsends))
+		return 0;
+	if ((unsigned int)st->last_method > MFA_METHOD_TRUSTED_DEVICE ||
+	    (st->last_method == MFA_METHOD_NONE && st->last_success != 0))
+		return 0;
+	if ((st->backup_used_mask & ~ALL_SLOTS) != 0)
+		return 0;
+	if (st->otp.active &&
+	    ((st->otp.channel != MFA_METHOD_EMAIL &&
+		 st->otp.channel != MFA_METHOD_SMS) ||
+		!times_ok(ot, 2)))
+		return 0;
+	return devices_ok(st);
+}
+
+static void
+out_scalars(struct outbuf *o, const struct mfa_state *st)
+{
+	if (st->enrolled) {
+		out_printf(o, "enrolled %lld", (long long)st->enrolled_at);
+		out_hex(o, " ", st->enrolled_id, sizeof(st->enrolled_id));
+		out_printf(o, "\n");
+	}
+	if (st->has_last_step)
+		out_printf(o, "totp-last-step %llu\n",
+		    (unsigned long long)st->totp_last_step);
+	if (st->failures != 0)
+		out_printf(o, "failures %u\n", st->failures);
+	if (st->locked_until != 0)
+		out_printf(
+		    o, "locked-until %lld\n", (long long)st->locked_until);
+	if (st->last_method != MFA_METHOD_NONE)
+		out_printf(o, "last-success %lld %s\n",
+		    (long long)st->last_success, method_names[st->last_method]);
+	if (st->last_failure != 0)
+		out_printf(
+		    o, "last-failure %lld\n", (long long)st->last_failure);
+}
+
+static void
+out_lists(struct outbuf *o, const struct mfa_state *st)
+{
+	const struct mfa_otp_pending *otp = &st->otp;
+	unsigned int slot;
+	size_t i;
+
+	/* A set with no used slot carries nothing worth a line. */
+	if (st->has_backup_used && st->backup_used_mask != 0) {
+		out_hex(
+		    o, "backup-used ", st->backup_set, sizeof(st->backup_set));
+		for (i = 0, slot = 0; slot < MFA_STATE_BACKUP_SLOTS; slot++)
+			if (st->backup_used_mask & (1u << slot))
+				out_printf(o, "%s%u", i++ ? "," : " ", slot);
+		out_printf(o, "\n");
+	}
+	if (otp->active) {
+		out_printf(o, "otp-pending %s %lld %u %lld",
+		    method_names[otp->channel], (long long)otp->expires,
+		    otp->tries_left, (long long)otp->sent_at);
+		out_hex(o, " ", otp->salt, sizeof(otp->salt));
+		out_hex(o, " ", otp->hash, sizeof(otp->hash));
+		out_printf(o, "\n");
+	}
+	for (i = 0; i < st->nsends; i++)
+		out_printf(o, "%s%lld", i ? "," : "send-times ",
+		    (long long)st->send_times[i]);
+	if (st->nsends > 0)
+		out_printf(o, "\n");
+}
+
+static void
+out_devices(struct outbuf *o, const struct mfa_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->ndevices; i++) {
+		const struct mfa_device *d = &st->devices[i];
+
+		out_hex(o, "device ", d->id, sizeof(d->id));
+		out_hex(o, " ", d->digest, sizeof(d->digest));
+		out_printf(o, " %lld %lld %lld %lu", (long long)d->created,
+		    (long long)d->expires, (long long)d->last_used,
+		    (unsigned long)d->generation);
+		out_label(o, d->label);
+		out_printf(o, "\n");
+	}
+	for (i = 0; i < st->npending; i++) {
+		const struct mfa_device_pending *d = &st->pending[i];
+
+		out_hex(o, "device-pending ", d->digest, sizeof(d->digest));
+		out_printf(o, " %lld %lld %lu", (long long)d->created,
+		    (long long)d->expires, (unsigned long)d->generation);
+		out_label(o, d->label);
+		out_printf(o, "\n");
+	}
+}
+
+int
+mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
+{
+	struct outbuf o = {NULL, 0, MFA_STATE_MAX_SIZE + 1, MFA_OK};
+
+	if (out != NULL)
+		*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if (st == NULL || out == NULL || outlen == NULL || !record_ok(st))
+		return MFA_ERR_INVALID;
+	o.p = malloc(o.cap);
+	if (o.p == NULL)
+		return MFA_ERR_NOMEM;
+	o.p[0] = '\0';
+	out_printf(&o,
+	    "# pam_mfa state, written by pam_mfa.so; "
+	    "format in pam_mfa(8)\n" VERSION_KEY " " VERSION_VALUE "\n");
+	out_scalars(&o, st);
+	out_lists(&o, st);
+	out_devices(&o, st);
+	if (o.rc != MFA_OK) {
+		mfa_freezero(o.p, o.cap);
+		return o.rc;
+	}
+	*out = o.p;
+	*outlen = o.len;
+	return MFA_OK;
+}
+
+/* ---- helpers on the record ---- */
+
+int
+mfa_state_is_locked(const struct mfa_state *st, int64_t now)
+{
+	return st->locked_until > now;
+}
+
+void
+mfa_state_record_failure(struct mfa_state *st, int64_t now, unsigned int deny,
+    unsigned int unlock_time)
+{
+	/* A lock-out that has run out starts a fresh count (like
+	 * pam_faillock), rather than re-locking at the next typo. */
+	if (st->locked_until != 0 && st->locked_until <= now) {
+		st->failures = 0;
+		st->locked_until = 0;
+	}
+	if (st->failures < UINT_MAX)
+		st->failures++;
+	st->last_failure = now;
+	if (deny == 0 || st->failures < deny)
+		return;
+	if (unlock_time == 0 || now > INT64_MAX - (int64_t)unlock_time)
+		st->locked_until = INT64_MAX;
+	else
+		st->locked_until = now + (int64_t)unlock_time;
+}
+
+void
+mfa_state_record_success(struct mfa_state *st, int64_t now, enum mfa_method m)
+{
+	st->failures = 0;
+	st->locked_until = 0;
+	st->last_success = now;
+	st->last_method = m;
+}
+
+void
+mfa_state_unlock(struct mfa_state *st)
+{
+	st->failures = 0;
+	st->locked_until = 0;
+}
+
+static int
+same_set(const struct mfa_state *st, const unsigned char set[8])
+{
+	return st->has_backup_used &&
+	    memcmp(st->backup_set, set, sizeof(st->backup_set)) == 0;
+}
+
+int
+mfa_state_backup_is_used(
+    const struct mfa_state *st, const unsigned char set[8], unsigned int slot)
+{
+	if (slot >= MFA_STATE_BACKUP_SLOTS)
+		return 1;
+	return same_set(st, set) && (st->backup_used_mask & (1u << slot));
+}
+
+void
+mfa_state_backup_mark_used(
+    struct mfa_state *st, const unsigned char set[8], unsigned int slot)
+{
+	if (slot >= MFA_STATE_BACKUP_SLOTS)
+		return;
+	if (!same_set(st, set)) {
+		memcpy(st->backup_set, set, sizeof(st->backup_set));
+		st->backup_used_mask = 0;
+		st->has_backup_used = 1;
+	}
+	st->backup_used_mask = (uint16_t)(st->backup_used_mask | (1u << slot));
+}
+
+unsigned int
+mfa_state_backup_used_count(
+    const struct mfa_state *st, const unsigned char set[8])
+{
+	if (!same_set(st, set))
+		return 0;
+	return (unsigned int)__builtin_popcount(
+	    st->backup_used_mask & ALL_SLOTS);
+}
+
+static void
+prune_devices(struct mfa_state *st, int64_t now)
+{
+	size_t i, j, n;
+
+	n = st->ndevices < MFA_STATE_MAX_DEVICES ? st->ndevices
+						 : MFA_STATE_MAX_DEVICES;
+	for (i = 0, j = 0; i < n; i++) {
+		if (st->devices[i].expires <= now)
+			continue;
+		if (j != i)
+			st->devices[j] = st->devices[i];
+		j++;
+	}
+	/* Everything past j is a dropped record or a stale copy. */
+	for (i = j; i < n; i++)
+		MFA_WIPE_OBJ(&st->devices[i]);
+	st->ndevices = j;
+}
+
+static void
+prune_pending(struct mfa_state *st, int64_t now)
+{
+	size_t i, j, n;
+
+	n = st->npending < MFA_STATE_MAX_PENDING ? st->npending
+						 : MFA_STATE_MAX_PENDING;
+	for (i = 0, j = 0; i < n; i++) {
+		if (st->pending[i].expires <= now)
+			continue;
+		if (j != i)
+			st->pending[j] = st->pending[i];
+		j++;
+	}
+	for (i = j; i < n; i++)
+		MFA_WIPE_OBJ(&st->pending[i]);
+	st->npending = j;
+}
+
+void
+mfa_state_prune(struct mfa_state *st, int64_t now)
+{
+	size_t i, j, n;
+
+	prune_devices(st, now);
+	prune_pending(st, now);
+	if (st->otp.active && st->otp.expires <= now) {
+		MFA_WIPE_OBJ(&st->otp);
+		st->otp.channel = MFA_METHOD_NONE;
+	}
+	n = st->nsends < MFA_STATE_MAX_SENDS ? st->nsends : MFA_STATE_MAX_SENDS;
+	for (i = 0, j = 0; i < n; i++) {
+		/* Written so that it cannot overflow for any now. */
+		if (st->send_times[i] <= now &&
+		    now - st->send_times[i] >= MFA_STATE_SEND_WINDOW)
+			continue;
+		st->send_times[j++] = st->send_times[i];
+	}
+	for (i = j; i < n; i++)
+		st->send_times[i] = 0;
+	st->nsends = j;
+}
+
+int
+mfa_state_device_add(struct mfa_state *st, const struct mfa_device *d)
+{
+	size_t i, oldest = 0;
+
+	if (st == NULL || d == NULL || d->created < 0 || d->expires < 0 ||
+	    d->last_used < 0 || label_problem(d->label) != NULL ||
+	    st->ndevices > MFA_STATE_MAX_DEVICES)
+		return MFA_ERR_INVALID;
+	for (i = 0; i < st->ndevices; i++) {
+		if (memcmp(st->devices[i].id, d->id, sizeof(d->id)) == 0) {
+			st->devices[i] = *d;
+			return MFA_OK;
+		}
+	}
+	if (st->ndevices == MFA_STATE_MAX_DEVICES) {
+		for (i = 1; i < st->ndevices; i++)
+			if (st->devices[i].created <
+			    st->devices[oldest].created)
+				oldest = i;
+		memmove(&st->devices[oldest], &st->devices[oldest + 1],
+		    (st->ndevices - oldest - 1) * sizeof(st->devices[0]));
+		st->ndevices--;
+	}
+	st->devices[st->ndevices++] = *d;
+	return MFA_OK;
+}
+
+void
+mfa_state_device_remove_all(struct mfa_state *st)
+{
+	MFA_WIPE_ARRAY(st->devices);
+	MFA_WIPE_ARRAY(st->pending);
+	st->ndevices = 0;
+	st->npending = 0;
+}

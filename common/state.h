@@ -1,0 +1,261 @@
+/*
+ * state.h - the module's per-user state record and its file format.
+ *
+ * The state file (/var/lib/pam_mfa/<user>, root 0600) holds what decides
+ * security and must therefore be root's, not the user's: the last accepted
+ * TOTP step (replay), the failure count and lock-out, the backup codes
+ * already used, the pending emailed/SMS code, the send history (throttling)
+ * and the trusted devices.  This unit only converts between a buffer and an
+ * in-memory record and offers small pure helpers on the record; the locking
+ * and file I/O around it live elsewhere.  No I/O, no clock: time is always a
+ * parameter.
+ *
+ * File format (pam_mfa(8), FILES), version 1:
+ *   - '\n'-terminated lines; every line, the last one included, must end
+ *     with '\n' (a missing final newline means a torn write and is refused);
+ *   - at most MFA_STATE_MAX_LINE bytes per line, not counting the '\n';
+ *     at most MFA_STATE_MAX_SIZE bytes in all;
+ *   - no NUL, no CR, no other control character anywhere;
+ *   - blank lines and lines starting with '#' are ignored;
+ *   - every other line is KEY SP VALUE: exactly one space after the key,
+ *     fields of the value separated by exactly one space, no trailing space;
+ *   - the first line that is not blank or a comment is "pam_mfa-state 1";
+ *   - numbers are decimal digits without sign or leading zero (except "0");
+ *     times are 0..INT64_MAX, counters fit their C type, overflow is refused;
+ *   - hex fields are lower case and of exact length.
+ * Keys (each at most once unless marked repeatable):
+ *   enrolled TIME ID32HEX
+ *   totp-last-step U64
+ *   failures UINT
+ *   locked-until TIME                     (0 or absent: not locked)
+ *   last-success TIME METHOD              (totp|backup|email|sms|
+ *                                          trusted-device)
+ *   last-failure TIME
+ *   backup-used SET16HEX SLOTS            (slots 0..9, ascending, ',')
+ *   otp-pending CHANNEL EXPIRES TRIES SENT SALT32HEX SHA256HEX64
+ *                                         (channel email|sms)
+ *   send-times TIME[,TIME...]             (1..MFA_STATE_MAX_SENDS values)
+ *   device ID16HEX DIGEST64HEX CREATED EXPIRES LAST_USED GEN [LABEL]
+ *                                         (repeatable, <= MAX_DEVICES)
+ *   device-pending DIGEST64HEX CREATED EXPIRES GEN [LABEL]
+ *                                         (repeatable, <= MAX_PENDING)
+ * A LABEL runs to the end of the line: 1..MFA_STATE_MAX_LABEL bytes of
+ * printable ASCII (spaces allowed inside, not first or last); when the
+ * label is empty the field and its space are left out.
+ */
+#ifndef MFA_STATE_H
+#define MFA_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MFA_STATE_MAX_SIZE 65536
+#define MFA_STATE_MAX_LINE 1024
+#define MFA_STATE_MAX_DEVICES 20
+#define MFA_STATE_MAX_PENDING 4
+#define MFA_STATE_MAX_SENDS 20
+#define MFA_STATE_MAX_LABEL 128
+#define MFA_STATE_BACKUP_SLOTS 10
+/* send_times older than this are dropped by mfa_state_prune. */
+#define MFA_STATE_SEND_WINDOW 3600
+
+enum mfa_method {
+	MFA_METHOD_NONE,
+	MFA_METHOD_TOTP,
+	MFA_METHOD_BACKUP,
+	MFA_METHOD_EMAIL,
+	MFA_METHOD_SMS,
+	MFA_METHOD_TRUSTED_DEVICE,
+};
+
+/* A trusted device: a digest of what the client proved, never the key. */
+struct mfa_device {
+	unsigned char id[8];      /* random, shown by mfa-enroll devices */
+	unsigned char digest[32]; /* digest of user, service and key */
+	int64_t created, expires; /* absolute expiry; use never extends it */
+	int64_t last_used;
+	uint32_t generation; /* trust-generation of the secret file */
+	char label[MFA_STATE_MAX_LABEL + 1]; /* NUL-terminated, may be "" */
+};
+
+/* A "yes, trust this device" awaiting pam_sm_setcred's confirmation. */
+struct mfa_device_pending {
+	unsigned char digest[32];
+	int64_t created, expires;
+	uint32_t generation;
+	char label[MFA_STATE_MAX_LABEL + 1];
+};
+
+/* The newest emailed or SMS code, stored only as a salted hash. */
+struct mfa_otp_pending {
+	int active;              /* 0: no code pending, other fields 0 */
+	enum mfa_method channel; /* MFA_METHOD_EMAIL or MFA_METHOD_SMS */
+	int64_t expires, sent_at;
+	unsigned int tries_left;
+	unsigned char salt[16];
+	unsigned char hash[32]; /* SHA-256(salt || code) */
+};
+
+/*
+ * The whole record.  Fixed-size arrays, so it needs no frees; it holds code
+ * hashes, so release it with mfa_state_wipe.  A zero time means "never" or
+ * "not set" for locked_until, last_success, last_failure.
+ */
+struct mfa_state {
+	int enrolled;
+	int64_t enrolled_at;
+	unsigned char enrolled_id[16]; /* the secret file's id */
+	int has_last_step;
+	uint64_t totp_last_step;
+	unsigned int failures; /* consecutive failures */
+	int64_t locked_until;  /* INT64_MAX: until an admin unlocks */
+	int64_t last_success;
+	enum mfa_method last_method; /* NONE iff last_success is 0 */
+	int64_t last_failure;
+	int has_backup_used;
+	unsigned char backup_set[8];
+	uint16_t backup_used_mask; /* bit n set: slot n used */
+	struct mfa_otp_pending otp;
+	int64_t send_times[MFA_STATE_MAX_SENDS];
+	size_t nsends;
+	struct mfa_device devices[MFA_STATE_MAX_DEVICES];
+	size_t ndevices;
+	struct mfa_device_pending pending[MFA_STATE_MAX_PENDING];
+	size_t npending;
+};
+
+/* Where and why a state file was refused. */
+struct mfa_state_error {
+	unsigned int line; /* 1-based; 0 when the file as a whole is wrong */
+	char msg[160];     /* the reason, NUL-terminated, printable ASCII */
+};
+
+/*
+ * mfa_method_name - the file and log name of a method: "totp", "backup",
+ * "email", "sms", "trusted-device"; "none" for MFA_METHOD_NONE and
+ * "unknown" for anything else.  A static string, never NULL.
+ */
+const char *mfa_method_name(enum mfa_method m);
+
+/*
+ * mfa_state_init - make st the empty record (not enrolled, no failures,
+ * nothing pending), which is also what an absent state file means.
+ */
+void mfa_state_init(struct mfa_state *st);
+
+/*
+ * mfa_state_parse - parse the len bytes at buf (need not be NUL-terminated;
+ * nothing beyond len is read) into st, strictly, per the format above.
+ * st is always initialised first; on failure it is wiped back to the empty
+ * record, so a caller can never act on half a file.  err may be NULL; when
+ * given it receives the line number (0 for whole-file problems) and the
+ * reason.
+ * Returns MFA_OK, MFA_ERR_INVALID (NULL buf or st), MFA_ERR_TOOBIG (file,
+ * line or repeat count over its limit), MFA_ERR_VERSION (unknown version),
+ * MFA_ERR_UNKNOWN_KEY, MFA_ERR_DUPLICATE, MFA_ERR_RANGE (a number too large)
+ * or MFA_ERR_FORMAT (everything else).
+ */
+int mfa_state_parse(const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_state_error *err);
+
+/*
+ * mfa_state_serialize - the file text of st: a NUL-terminated string in a
+ * fresh allocation at *out, its length (without the NUL) in *outlen.  Zero
+ * and empty fields are left out, so parsing the result gives back st.
+ * The text holds code hashes: the caller owns it and releases it with
+ * mfa_strfree (which wipes).  On failure *out is NULL and *outlen 0.
+ * Returns MFA_OK, MFA_ERR_INVALID (NULL arguments, or a record the format
+ * cannot hold: a negative time, a count over its cap, a bad label, method
+ * or channel, a backup slot over 9, last_method NONE with last_success set),
+ * MFA_ERR_TOOBIG or MFA_ERR_NOMEM.
+ */
+int mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen);
+
+/*
+ * mfa_state_wipe - overwrite the whole record with zeros (it holds the
+ * hashes of pending codes).  Afterwards it is the empty record.
+ */
+void mfa_state_wipe(struct mfa_state *st);
+
+/*
+ * mfa_state_is_locked - 1 when the user is locked out at time now
+ * (locked_until > now), 0 otherwise.
+ */
+int mfa_state_is_locked(const struct mfa_state *st, int64_t now);
+
+/*
+ * mfa_state_record_failure - count one wrong answer at time now: failures
+ * goes up by one (saturating), last_failure becomes now, and when deny > 0
+ * and failures has reached deny, the user is locked until now + unlock_time,
+ * or until an admin unlocks (INT64_MAX) when unlock_time is 0.  now must
+ * be >= 0 (a negative time makes the record unstorable).  A sum past
+ * INT64_MAX also means INT64_MAX.  When an earlier lock-out has run out
+ * (locked_until <= now), the count starts again from zero, so a user whose
+ * lock-out expired gets deny fresh tries.
+ */
+void mfa_state_record_failure(struct mfa_state *st, int64_t now,
+    unsigned int deny, unsigned int unlock_time);
+
+/*
+ * mfa_state_record_success - a login succeeded at time now with method m:
+ * failures and locked_until go back to 0, last_success and last_method are
+ * set.  m must be a real method (not MFA_METHOD_NONE) and now >= 0, or
+ * mfa_state_serialize will refuse the record (fail closed).
+ */
+void mfa_state_record_success(
+    struct mfa_state *st, int64_t now, enum mfa_method m);
+
+/*
+ * mfa_state_unlock - the admin's unlock: failures and locked_until to 0.
+ */
+void mfa_state_unlock(struct mfa_state *st);
+
+/*
+ * mfa_state_backup_is_used - 1 when slot of the backup-code set set (its
+ * 8-byte id) is recorded as used, 0 otherwise.  A slot over 9 is reported
+ * as used, so that a caller's mistake can never accept a code.
+ */
+int mfa_state_backup_is_used(
+    const struct mfa_state *st, const unsigned char set[8], unsigned int slot);
+
+/*
+ * mfa_state_backup_mark_used - record slot of set as used.  A set id other
+ * than the recorded one replaces the record (a new set was generated, the
+ * old one is gone).  A slot over 9 is ignored.
+ */
+void mfa_state_backup_mark_used(
+    struct mfa_state *st, const unsigned char set[8], unsigned int slot);
+
+/*
+ * mfa_state_backup_used_count - how many slots of set are used (0 when the
+ * record is about another set).
+ */
+unsigned int mfa_state_backup_used_count(
+    const struct mfa_state *st, const unsigned char set[8]);
+
+/*
+ * mfa_state_prune - drop what can no longer matter at time now: devices and
+ * pending devices with expires <= now, a pending code with expires <= now,
+ * and send times at or before now - MFA_STATE_SEND_WINDOW.  Dropped entries
+ * are wiped and the order of the rest is kept.  Called before serialising,
+ * so the file stays small.
+ */
+void mfa_state_prune(struct mfa_state *st, int64_t now);
+
+/*
+ * mfa_state_device_add - add trusted device *d (copied).  A device with the
+ * same id is replaced in place; otherwise, at MFA_STATE_MAX_DEVICES the
+ * oldest one (smallest created, the first of equals) makes room.
+ * Returns MFA_OK, or MFA_ERR_INVALID (NULL arguments, a negative time, or a
+ * label the file cannot hold, see the format above); st is then unchanged.
+ */
+int mfa_state_device_add(struct mfa_state *st, const struct mfa_device *d);
+
+/*
+ * mfa_state_device_remove_all - forget every trusted device and every
+ * pending "trust this device" (re-enrolment, admin revoke, backup-code
+ * login).  The removed records are wiped.
+ */
+void mfa_state_device_remove_all(struct mfa_state *st);
+
+#endif /* MFA_STATE_H */
