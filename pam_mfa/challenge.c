@@ -1,0 +1,354 @@
+/*
+ * challenge.c - asking for the second factor and checking the answers.
+ *
+ * Every answer is checked in its own short transaction on the user's
+ * record (lock, load, verify, record, save, unlock), so two logins racing
+ * with the same code get exactly one success, and no lock is held while a
+ * person is typing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "backup.h"
+#include "challenge.h"
+#include "error.h"
+#include "mem.h"
+#include "otp.h"
+#include "prompt.h"
+#include "reply.h"
+#include "retcode.h"
+#include "secretfile.h"
+#include "store.h"
+
+#define MFA_PROMPT_CODE "Verification code: "
+#define MFA_BACKUP_LOW 3
+
+enum attempt {
+	ATTEMPT_OK,     /* accepted */
+	ATTEMPT_WRONG,  /* refused, counted as a failure */
+	ATTEMPT_LOCKED, /* the user is (now) locked out */
+	ATTEMPT_ERROR,  /* the system failed: fail closed */
+	ATTEMPT_EMPTY,  /* no code typed: not a failure, but a try */
+};
+
+/*
+ * A verifier checks one reply against the secret and the locked record.
+ * It returns MFA_OK and updates the record's method-specific marks (TOTP
+ * step, used backup slot), or an error: MFA_ERR_MISMATCH, MFA_ERR_REPLAY
+ * and MFA_ERR_FORMAT are wrong answers, anything else a system failure.
+ */
+typedef int (*verify_fn)(
+    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r);
+
+/* The record's marks belong to this enrolment (not an earlier secret). */
+static int
+same_enrolment(const struct mfa_login *lg, const struct mfa_state *st)
+{
+	return st->enrolled &&
+	    memcmp(st->enrolled_id, lg->secret->id, sizeof(st->enrolled_id)) ==
+	    0;
+}
+
+/*
+ * Each time step is accepted once: steps up to the last accepted one are
+ * refused, even after the clock goes back.  A new enrolment (new secret,
+ * new id) starts afresh.
+ */
+static int
+verify_totp(
+    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
+{
+	const struct mfa_secret *s = lg->secret;
+	const uint64_t *after = NULL;
+	uint64_t step;
+	int rc;
+
+	if (st->has_last_step && same_enrolment(lg, st))
+		after = &st->totp_last_step;
+	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, lg->now,
+	    lg->cfg.window, after, r->digits, &step);
+	if (rc == MFA_OK) {
+		st->has_last_step = 1;
+		st->totp_last_step = step;
+	}
+	return rc;
+}
+
+static unsigned int
+backup_codes_issued(const struct mfa_secret *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++)
+		n += s->backup[i] != NULL;
+	return n;
+}
+
+/* One Argon2id evaluation: the code names its own slot. */
+static int
+verify_backup(
+    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
+{
+	const struct mfa_secret *s = lg->secret;
+	int rc;
+
+	if (!s->has_backup || r->slot >= MFA_BACKUP_SLOTS ||
+	    s->backup[r->slot] == NULL)
+		return MFA_ERR_MISMATCH;
+	if (mfa_state_backup_is_used(st, s->backup_set, r->slot))
+		return MFA_ERR_REPLAY;
+	rc = mfa_backup_verify(r->backup, s->backup[r->slot]);
+	if (rc == MFA_OK)
+		mfa_state_backup_mark_used(st, s->backup_set, r->slot);
+	return rc;
+}
+
+/* A reply no code of this user could match (wrong length, garbage). */
+static int
+verify_nothing(
+    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
+{
+	(void)lg;
+	(void)st;
+	(void)r;
+	return MFA_ERR_FORMAT;
+}
+
+static int
+is_wrong_answer(int rc)
+{
+	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
+	    rc == MFA_ERR_FORMAT;
+}
+
+/* Mark the user enrolled (DESIGN §2) at their first success. */
+static void
+mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
+{
+	if (same_enrolment(lg, st))
+		return;
+	st->enrolled = 1;
+	st->enrolled_at = lg->now;
+	memcpy(st->enrolled_id, lg->secret->id, sizeof(st->enrolled_id));
+}
+
+/* Apply the verifier's verdict to the record; the attempt's outcome. */
+static enum attempt
+judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
+{
+	if (vrc == MFA_OK) {
+		mfa_state_record_success(st, lg->now, m);
+		mark_enrolled(lg, st);
+		return ATTEMPT_OK;
+	}
+	if (!is_wrong_answer(vrc)) {
+		mfa_log(&lg->log, LOG_ERR, "verifying a code for %s: %s",
+		    lg->user_clean, mfa_strerror(vrc));
+		return ATTEMPT_ERROR;
+	}
+	lg->reason = vrc == MFA_ERR_REPLAY ? "code already used" : "wrong code";
+	mfa_state_record_failure(
+	    st, lg->now, lg->cfg.deny, lg->cfg.unlock_time);
+	return mfa_state_is_locked(st, lg->now) ? ATTEMPT_LOCKED
+						: ATTEMPT_WRONG;
+}
+
+/* One read-verify-write transaction; *snap receives the record after it. */
+static enum attempt
+attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
+    enum mfa_method m, struct mfa_state *snap)
+{
+	struct mfa_store_txn *txn = NULL;
+	enum attempt out;
+	char why[256];
+
+	if (mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, snap,
+		&txn, why, sizeof(why)) != MFA_OK) {
+		mfa_log(
+		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
+		lg->reason = "state unavailable";
+		return ATTEMPT_ERROR;
+	}
+	if (mfa_state_is_locked(snap, lg->now)) {
+		mfa_store_end(txn);
+		return ATTEMPT_LOCKED;
+	}
+	out = judge(lg, snap, verify(lg, snap, r), m);
+	if (out != ATTEMPT_ERROR &&
+	    mfa_store_commit(txn, snap, lg->now) != MFA_OK) {
+		mfa_log(&lg->log, LOG_ERR,
+		    "cannot save the state of %s: refusing the login",
+		    lg->user_clean);
+		lg->reason = "state not saved";
+		out = ATTEMPT_ERROR;
+	}
+	mfa_store_end(txn);
+	if (out == ATTEMPT_OK)
+		lg->method = m;
+	return out;
+}
+
+static void
+say_locked(struct mfa_login *lg, const struct mfa_state *st)
+{
+	int64_t left = st->locked_until - lg->now;
+
+	lg->reason = "locked out";
+	if (lg->cfg.unlock_time == 0) {
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "Too many failed attempts. Contact your administrator.");
+		return;
+	}
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "Too many failed attempts. Try again in %lld minute%s.",
+	    (long long)((left + 59) / 60), left > 60 ? "s" : "");
+}
+
+static void
+say_backup_left(struct mfa_login *lg, const struct mfa_state *st)
+{
+	unsigned int issued = backup_codes_issued(lg->secret);
+	unsigned int used =
+	    mfa_state_backup_used_count(st, lg->secret->backup_set);
+	unsigned int left = used < issued ? issued - used : 0;
+
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Backup code accepted. %u backup code%s left.", left,
+	    left == 1 ? "" : "s");
+	if (left <= MFA_BACKUP_LOW)
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Run mfa-enroll backup-codes to get a new set.");
+}
+
+/* Check one classified reply; the attempt's outcome. */
+static enum attempt
+check_reply(
+    struct mfa_login *lg, const struct mfa_reply *r, struct mfa_state *snap)
+{
+	enum attempt out;
+
+	switch (r->kind) {
+	case MFA_REPLY_NUMERIC:
+		if (strlen(r->digits) != lg->secret->totp.digits)
+			break;
+		return attempt(lg, r, verify_totp, MFA_METHOD_TOTP, snap);
+	case MFA_REPLY_BACKUP:
+		out = attempt(lg, r, verify_backup, MFA_METHOD_BACKUP, snap);
+		if (out == ATTEMPT_OK)
+			say_backup_left(lg, snap);
+		return out;
+	case MFA_REPLY_EMPTY:
+		mfa_prompt_error(lg->pamh, lg->silent, "No code entered.");
+		return ATTEMPT_EMPTY;
+	default:
+		break;
+	}
+	/* Not a code this user could have: a wrong answer all the same. */
+	return attempt(lg, r, verify_nothing, MFA_METHOD_NONE, snap);
+}
+
+static void
+say_methods(struct mfa_login *lg)
+{
+	const struct mfa_secret *s = lg->secret;
+
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Enter the %u-digit code from your authenticator app%s.",
+	    s->totp.digits,
+	    backup_codes_issued(s) > 0 ? ", or a backup code" : "");
+}
+
+/* Ask once; MFA_OK with a classified reply, or the conversation failed. */
+static int
+ask(struct mfa_login *lg, struct mfa_reply *r)
+{
+	char *text = NULL;
+	int rc;
+
+	rc =
+	    mfa_prompt_ask(lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, &text);
+	if (rc == MFA_ERR_TOOBIG) {
+		memset(r, 0, sizeof(*r));
+		r->kind = MFA_REPLY_INVALID;
+		return MFA_OK;
+	}
+	if (rc != MFA_OK)
+		return rc;
+	mfa_reply_classify(text, r);
+	mfa_strfree(text);
+	return MFA_OK;
+}
+
+static int
+outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
+{
+	switch (out) {
+	case ATTEMPT_OK:
+		lg->reason = NULL;
+		return PAM_SUCCESS;
+	case ATTEMPT_LOCKED:
+		say_locked(lg, st);
+		return PAM_AUTH_ERR;
+	default:
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "Multi-factor authentication is temporarily unavailable.");
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+}
+
+int
+mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
+{
+	struct mfa_state snap = *st;
+	struct mfa_reply r;
+	enum attempt out = ATTEMPT_WRONG;
+	unsigned int i;
+	int rc;
+
+	if (mfa_state_is_locked(st, lg->now))
+		return outcome_code(lg, ATTEMPT_LOCKED, st);
+	say_methods(lg);
+	for (i = 0; i < lg->cfg.tries; i++) {
+		if (ask(lg, &r) != MFA_OK) {
+			lg->reason = "conversation failed";
+			mfa_state_wipe(&snap);
+			return PAM_CONV_ERR;
+		}
+		out = check_reply(lg, &r, &snap);
+		mfa_reply_wipe(&r);
+		if (out == ATTEMPT_WRONG)
+			mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
+		else if (out != ATTEMPT_EMPTY)
+			break;
+	}
+	if (out == ATTEMPT_EMPTY)
+		lg->reason = "no code entered";
+	rc = out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY
+	    ? PAM_AUTH_ERR
+	    : outcome_code(lg, out, &snap);
+	mfa_state_wipe(&snap);
+	return rc;
+}
+
+int
+mfa_challenge_unknown_user(struct mfa_login *lg)
+{
+	unsigned int i;
+	char *text = NULL;
+
+	lg->reason = "unknown user";
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Enter the 6-digit code from your authenticator app, or a backup "
+	    "code.");
+	for (i = 0; i < lg->cfg.tries; i++) {
+		int rc = mfa_prompt_ask(
+		    lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, &text);
+
+		if (rc != MFA_OK && rc != MFA_ERR_TOOBIG)
+			return PAM_CONV_ERR;
+		mfa_strfree(text);
+		text = NULL;
+		mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
+	}
+	return PAM_AUTH_ERR;
+}

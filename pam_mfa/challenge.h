@@ -1,0 +1,26 @@
+/*
+ * challenge.h - asking for the second factor and checking the answers.
+ */
+#ifndef MFA_CHALLENGE_H
+#define MFA_CHALLENGE_H
+
+#include "login.h"
+#include "state.h"
+
+/*
+ * mfa_challenge_run - the conversation of DESIGN §3 for an enrolled user
+ * whose secret is loaded (lg->secret) and whose record snapshot is *st: the
+ * lock-out check, the info line naming the methods, up to `tries` prompts,
+ * each answer checked under the user's lock.  Returns the PAM code.
+ */
+int mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st);
+
+/*
+ * mfa_challenge_unknown_user - the same prompts for a name that is not in
+ * the password database, every answer refused, so that the conversation
+ * does not tell whether the user exists.  Returns PAM_AUTH_ERR (or
+ * PAM_CONV_ERR when the conversation fails).
+ */
+int mfa_challenge_unknown_user(struct mfa_login *lg);
+
+#endif /* MFA_CHALLENGE_H */

@@ -1,0 +1,238 @@
+/*
+ * login.c - one login: options, user, policy, and the enrolment decisions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <security/pam_ext.h>
+
+#include "challenge.h"
+#include "clock.h"
+#include "config_load.h"
+#include "error.h"
+#include "login.h"
+#include "prompt.h"
+#include "retcode.h"
+#include "secret_load.h"
+#include "secretfile.h"
+#include "store.h"
+#include "user.h"
+
+/* Copy PAM item `item` (a string) into out, cleaned for a log line. */
+static void
+item_for_log(pam_handle_t *pamh, int item, char *out, size_t outsz)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS || v == NULL)
+		v = "";
+	mfa_log_clean(v, out, outsz);
+}
+
+int
+mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
+    struct mfa_login **out)
+{
+	struct mfa_login *lg;
+	char err[256];
+
+	*out = lg = calloc(1, sizeof(*lg));
+	if (lg == NULL)
+		return PAM_BUF_ERR;
+	lg->pamh = pamh;
+	lg->silent = ((unsigned int)flags & PAM_SILENT) != 0;
+	lg->log.pamh = pamh;
+	lg->now = mfa_clock_now();
+	item_for_log(pamh, PAM_SERVICE, lg->service, sizeof(lg->service));
+	item_for_log(pamh, PAM_RHOST, lg->rhost, sizeof(lg->rhost));
+	snprintf(lg->user_clean, sizeof(lg->user_clean), "?");
+	if (mfa_config_load(&lg->cfg, argc, argv, err, sizeof(err)) != MFA_OK) {
+		lg->reason = "configuration error";
+		mfa_log(&lg->log, LOG_ERR, "configuration error: %s", err);
+		return PAM_SERVICE_ERR;
+	}
+	lg->log.debug = lg->cfg.debug;
+	return PAM_SUCCESS;
+}
+
+/* Resolve the user: PAM's name, then the password database. */
+static int
+resolve_user(struct mfa_login *lg)
+{
+	const char *name = NULL;
+	int rc;
+
+	rc = pam_get_user(lg->pamh, &name, NULL);
+	if (rc != PAM_SUCCESS || name == NULL || *name == '\0') {
+		lg->reason = "no user name";
+		return rc != PAM_SUCCESS ? rc : PAM_AUTH_ERR;
+	}
+	lg->username = name;
+	mfa_log_clean(name, lg->user_clean, sizeof(lg->user_clean));
+	rc = mfa_user_lookup(name, &lg->user);
+	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_INVALID)
+		return PAM_SUCCESS; /* unknown: challenged all the same */
+	if (rc != MFA_OK) {
+		lg->reason = "user database error";
+		return mfa_pam_code(rc);
+	}
+	return PAM_SUCCESS;
+}
+
+/* Open the state directory and take a snapshot of the user's record. */
+static int
+read_state(struct mfa_login *lg, struct mfa_state *st)
+{
+	char why[256];
+	int rc;
+
+	rc = mfa_store_open(lg->cfg.state_dir, 1, &lg->store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_read(lg->store, lg->username,
+		    lg->cfg.lock_timeout, st, why, sizeof(why));
+	if (rc != MFA_OK) {
+		lg->reason = "state unavailable";
+		mfa_log(
+		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
+	}
+	return rc;
+}
+
+/* "28 May 2027" for notices, in UTC like the option itself. */
+static void
+format_date(int64_t t, char *out, size_t outsz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%e %B %Y", &tm) == 0)
+		snprintf(out, outsz, "soon");
+	if (out[0] == ' ')
+		memmove(out, out + 1, strlen(out));
+}
+
+/*
+ * A user with no secret file who was never marked enrolled: DESIGN §4.
+ * nullok and a deadline still in the future let them through with
+ * PAM_IGNORE (never PAM_SUCCESS); everybody else is refused.
+ */
+static int
+not_enrolled(struct mfa_login *lg)
+{
+	char date[64];
+
+	if (lg->cfg.nullok) {
+		lg->reason = "not enrolled, nullok";
+		return PAM_IGNORE;
+	}
+	if (lg->cfg.has_enforce_after && lg->now < lg->cfg.enforce_after) {
+		format_date(lg->cfg.enforce_after, date, sizeof(date));
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Multi-factor authentication will be required from %s. "
+		    "Run mfa-enroll to set it up.",
+		    date);
+		lg->reason = "not enrolled, before enforce_after";
+		return PAM_IGNORE;
+	}
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "Multi-factor authentication is required for this account, but "
+	    "it is not set up. Run mfa-enroll to set it up, or ask your "
+	    "administrator.");
+	lg->reason = "not enrolled";
+	return PAM_AUTH_ERR;
+}
+
+/* Load the secret file and decide what a missing or bad one means. */
+static int
+load_secret(struct mfa_login *lg, const struct mfa_state *st)
+{
+	char why[256];
+	int rc;
+
+	rc = mfa_secret_load(
+	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
+	if (rc == MFA_OK)
+		return PAM_SUCCESS;
+	if (rc == MFA_ERR_NOENT && !st->enrolled)
+		return not_enrolled(lg);
+	/*
+	 * Enrolled once, so a missing file is not "not enrolled": deleting
+	 * one's own file must not downgrade the login to one factor.
+	 */
+	lg->reason = rc == MFA_ERR_NOENT ? "secret file missing but user is "
+					   "enrolled"
+					 : "secret file refused";
+	mfa_log(
+	    &lg->log, LOG_ERR, "secret file of %s: %s", lg->user_clean, why);
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "Multi-factor authentication is not available for this account. "
+	    "Contact your administrator.");
+	return rc == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+}
+
+/* The user must use MFA unless groups= leaves them out. */
+static int
+in_scope(const struct mfa_login *lg)
+{
+	return mfa_config_groups_match(
+	    &lg->cfg, (const char *const *)lg->user->groups, lg->user->ngroups);
+}
+
+int
+mfa_login_authenticate(struct mfa_login *lg)
+{
+	struct mfa_state st;
+	int rc;
+
+	mfa_state_init(&st);
+	rc = resolve_user(lg);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	if (lg->user == NULL)
+		return mfa_challenge_unknown_user(lg);
+	if (!in_scope(lg)) {
+		lg->reason = "not in groups=";
+		return PAM_IGNORE;
+	}
+	if (read_state(lg, &st) != MFA_OK)
+		return PAM_AUTHINFO_UNAVAIL;
+	rc = load_secret(lg, &st);
+	if (rc == PAM_SUCCESS)
+		rc = mfa_challenge_run(lg, &st);
+	mfa_state_wipe(&st);
+	return rc;
+}
+
+static const char *
+result_name(int pam_rc)
+{
+	switch (pam_rc) {
+	case PAM_SUCCESS:
+		return "success";
+	case PAM_IGNORE:
+		return "ignored";
+	default:
+		return "failure";
+	}
+}
+
+void
+mfa_login_end(struct mfa_login *lg, int pam_rc)
+{
+	if (lg == NULL)
+		return;
+	mfa_log(&lg->log, pam_rc == PAM_SUCCESS ? LOG_INFO : LOG_NOTICE,
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s",
+	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
+	    mfa_method_name(lg->method), result_name(pam_rc),
+	    lg->reason != NULL ? " reason=" : "",
+	    lg->reason != NULL ? lg->reason : "");
+	mfa_secret_free(lg->secret);
+	mfa_store_close(lg->store);
+	mfa_user_free(lg->user);
+	mfa_config_free(&lg->cfg);
+	free(lg);
+}

@@ -1,0 +1,63 @@
+/*
+ * login.h - one login through pam_mfa: the context and the flow.
+ *
+ * The entry points in pam_mfa.c only create a context, hand it to the flow
+ * and free it.  Policy lives here and in challenge.c; the core units in
+ * common/ only parse, compute and store.
+ */
+#ifndef MFA_LOGIN_H
+#define MFA_LOGIN_H
+
+#include <stdint.h>
+
+#include <security/pam_modules.h>
+
+#include "config.h"
+#include "log.h"
+#include "state.h"
+
+struct mfa_secret;
+struct mfa_store;
+struct mfa_user;
+
+struct mfa_login {
+	pam_handle_t *pamh;
+	int silent; /* PAM_SILENT: no info messages */
+	struct mfa_config cfg;
+	struct mfa_logger log;
+	int64_t now;               /* fixed once per login */
+	const char *username;      /* from pam_get_user (PAM owns it) */
+	char user_clean[64];       /* for log lines */
+	char service[64];          /* PAM_SERVICE, for log lines */
+	char rhost[64];            /* PAM_RHOST, for log lines */
+	struct mfa_user *user;     /* NULL for an unknown user */
+	struct mfa_secret *secret; /* NULL when not enrolled */
+	struct mfa_store *store;
+	enum mfa_method method; /* what decided, for the log line */
+	const char *reason;     /* why it failed, for the log line */
+};
+
+/*
+ * mfa_login_begin - read the options (the config file, then the module
+ * arguments), fix the time and the names the log line needs.  Returns a PAM
+ * code: PAM_SUCCESS with *out, PAM_SERVICE_ERR for a bad option (logged),
+ * PAM_BUF_ERR.  *out is set whenever it could be allocated and must then be
+ * passed to mfa_login_end.
+ */
+int mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
+    struct mfa_login **out);
+
+/*
+ * mfa_login_authenticate - the whole second-factor decision of DESIGN §3
+ * and §4.  Returns the PAM code pam_sm_authenticate returns.
+ */
+int mfa_login_authenticate(struct mfa_login *lg);
+
+/*
+ * mfa_login_end - write the one syslog line of the decision (user,
+ * service, rhost, method, result and, on failure, the reason; never a code
+ * or a secret) and free everything.  NULL is fine.
+ */
+void mfa_login_end(struct mfa_login *lg, int pam_rc);
+
+#endif /* MFA_LOGIN_H */

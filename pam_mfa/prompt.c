@@ -1,0 +1,65 @@
+/*
+ * prompt.c - the PAM conversation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <security/pam_ext.h>
+
+#include "error.h"
+#include "mem.h"
+#include "prompt.h"
+
+static void
+show(pam_handle_t *pamh, int style, const char *fmt, va_list ap)
+{
+	char *resp = NULL;
+
+	if (pam_vprompt(pamh, style, &resp, fmt, ap) == PAM_SUCCESS)
+		mfa_strfree(resp);
+}
+
+void
+mfa_prompt_info(pam_handle_t *pamh, int silent, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (silent)
+		return;
+	va_start(ap, fmt);
+	show(pamh, PAM_TEXT_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+mfa_prompt_error(pam_handle_t *pamh, int silent, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (silent)
+		return;
+	va_start(ap, fmt);
+	show(pamh, PAM_ERROR_MSG, fmt, ap);
+	va_end(ap);
+}
+
+int
+mfa_prompt_ask(pam_handle_t *pamh, int echo, const char *question, char **reply)
+{
+	char *resp = NULL;
+	int style = echo ? PAM_PROMPT_ECHO_ON : PAM_PROMPT_ECHO_OFF;
+
+	*reply = NULL;
+	if (pam_prompt(pamh, style, &resp, "%s", question) != PAM_SUCCESS ||
+	    resp == NULL) {
+		mfa_strfree(resp);
+		return MFA_ERR_SYSTEM;
+	}
+	if (strnlen(resp, MFA_PROMPT_MAX_REPLY + 1) > MFA_PROMPT_MAX_REPLY) {
+		mfa_strfree(resp);
+		return MFA_ERR_TOOBIG;
+	}
+	*reply = resp;
+	return MFA_OK;
+}

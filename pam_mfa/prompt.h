@@ -1,0 +1,37 @@
+/*
+ * prompt.h - the PAM conversation: info lines, errors and questions.
+ */
+#ifndef MFA_PROMPT_H
+#define MFA_PROMPT_H
+
+#include <security/pam_modules.h>
+
+/* Replies longer than this are refused without being looked at. */
+#define MFA_PROMPT_MAX_REPLY 256
+
+/*
+ * mfa_prompt_info - show an informational line (PAM_TEXT_INFO), unless
+ * silent (PAM_SILENT was passed).  A conversation failure is ignored: an
+ * info line is never worth failing a login over.
+ */
+void mfa_prompt_info(pam_handle_t *pamh, int silent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * mfa_prompt_error - show an error line (PAM_ERROR_MSG), unless silent.
+ */
+void mfa_prompt_error(pam_handle_t *pamh, int silent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * mfa_prompt_ask - ask one question, with echo off (echo == 0) or on.
+ * On success *reply is a malloc'd NUL-terminated string the caller wipes
+ * and frees with mfa_strfree.  Returns MFA_OK; MFA_ERR_SYSTEM when the
+ * conversation failed or gave no reply (the caller fails with
+ * PAM_CONV_ERR); MFA_ERR_TOOBIG for a reply over MFA_PROMPT_MAX_REPLY
+ * bytes (wiped, *reply NULL).
+ */
+int mfa_prompt_ask(
+    pam_handle_t *pamh, int echo, const char *question, char **reply);
+
+#endif /* MFA_PROMPT_H */

@@ -1,0 +1,426 @@
+/*
+ * pamh.c - a harness for module tests through the real libpam (see pamh.h).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "pamh.h"
+#include "testutil.h"
+
+#define PAMWRAP_MODULES "/usr/lib/x86_64-linux-gnu/pam_wrapper"
+
+/* Short enough that every path built from it fits in PATH_MAX. */
+static char fixture[1024];
+static char logbuf[65536];
+static size_t loglen;
+
+/* ---- syslog capture: libpam's pam_syslog ends in these ---- */
+
+void
+vsyslog(int priority, const char *fmt, va_list ap)
+{
+	int n;
+
+	(void)priority;
+	if (loglen + 2 >= sizeof(logbuf))
+		return;
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen - 1, fmt, ap);
+	if (n < 0)
+		return;
+	loglen += (size_t)n < sizeof(logbuf) - loglen - 1
+	    ? (size_t)n
+	    : sizeof(logbuf) - loglen - 2;
+	logbuf[loglen++] = '\n';
+	logbuf[loglen] = '\0';
+}
+
+void
+syslog(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsyslog(priority, fmt, ap);
+	va_end(ap);
+}
+
+/* glibc's fortified entry points, which a FORTIFY-built libpam calls. */
+void __syslog_chk(int priority, int flag, const char *fmt, ...);
+void __vsyslog_chk(int priority, int flag, const char *fmt, va_list ap);
+
+void
+__vsyslog_chk(int priority, int flag, const char *fmt, va_list ap)
+{
+	(void)flag;
+	vsyslog(priority, fmt, ap);
+}
+
+void
+__syslog_chk(int priority, int flag, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)flag;
+	va_start(ap, fmt);
+	vsyslog(priority, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+mfa_pamh_log(void)
+{
+	return logbuf;
+}
+
+void
+mfa_pamh_log_clear(void)
+{
+	loglen = 0;
+	logbuf[0] = '\0';
+}
+
+/* ---- fixture ---- */
+
+const char *
+mfa_pamh_dir(void)
+{
+	return fixture;
+}
+
+const char *
+mfa_pamh_state_dir(void)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/state", fixture);
+	return path;
+}
+
+const char *
+mfa_pamh_home(const char *user)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/home/%s", fixture, user);
+	return path;
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+		fprintf(stderr, "pamh: cannot write %s: %s\n", path,
+		    strerror(errno));
+		exit(2);
+	}
+}
+
+/* mkdir FIXTURE/sub (mode 0700); an existing directory is fine. */
+static void
+make_dir(const char *sub)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", fixture, sub);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "pamh: mkdir %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+}
+
+static void
+write_users(void)
+{
+	static const char *const users[] = {"alice", "bob", "carol"};
+	char path[PATH_MAX], text[16384] = "";
+	size_t i, len = 0;
+	unsigned int uid = (unsigned int)getuid(), gid = (unsigned int)getgid();
+
+	make_dir("home");
+	for (i = 0; i < 3; i++) {
+		char line[PATH_MAX + 128];
+
+		snprintf(line, sizeof(line), "home/%s", users[i]);
+		make_dir(line);
+		snprintf(line, sizeof(line),
+		    "%s:x:%u:%u:%s:%s/home/%s:/bin/sh\n", users[i], uid, gid,
+		    users[i], fixture, users[i]);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%.*s",
+		    (int)(sizeof(text) - len - 1), line);
+	}
+	snprintf(path, sizeof(path), "%s/passwd", fixture);
+	write_text(path, text);
+	snprintf(text, sizeof(text),
+	    "users:x:%u:\nstaff:x:%u:alice,bob\nexempt:x:%u:carol\n", gid,
+	    gid + 1000, gid + 1001);
+	snprintf(path, sizeof(path), "%s/group", fixture);
+	write_text(path, text);
+	snprintf(path, sizeof(path), "%s/passdb", fixture);
+	write_text(
+	    path, "alice:secret:mfa\nbob:secret:mfa\ncarol:secret:mfa\n");
+}
+
+static void
+write_services(const struct mfa_pamh_service *services)
+{
+	const char *build = getenv("MFA_BUILD");
+	char path[PATH_MAX], text[16384];
+
+	make_dir("pam.d");
+	make_dir("state");
+	for (; services->name != NULL; services++) {
+		char pw[PATH_MAX + 128] = "";
+
+		if (!services->no_password)
+			snprintf(pw, sizeof(pw),
+			    "auth required %s/pam_matrix.so passdb=%s/passdb\n",
+			    PAMWRAP_MODULES, fixture);
+		snprintf(text, sizeof(text),
+		    "%sauth required %s/testclock/pam_mfa.so "
+		    "state_dir=%s/state "
+		    "conf=%s/pam_mfa.conf %s\n"
+		    "account required %s/pam_matrix.so passdb=%s/passdb\n",
+		    pw, build, fixture, fixture, services->mfa_args,
+		    PAMWRAP_MODULES, fixture);
+		snprintf(
+		    path, sizeof(path), "%s/pam.d/%s", fixture, services->name);
+		write_text(path, text);
+	}
+	snprintf(path, sizeof(path), "%s/pam_mfa.conf", fixture);
+	write_text(path, "# empty: tests set options as module arguments\n");
+	chmod(path, 0600);
+}
+
+/*
+ * pam_wrapper copies the service directory to /tmp/pam.X (one character:
+ * about 60 at once) and removes it at exit; a process that _exits or is
+ * killed leaves it behind.  Remove those whose process is gone.
+ */
+static void
+clean_stale_pamwrap_dirs(void)
+{
+	static const char chars[] =
+	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	const char *c;
+
+	for (c = chars; *c != '\0'; c++) {
+		char dir[32], pidfile[48];
+		long pid = 0;
+		FILE *f;
+
+		snprintf(dir, sizeof(dir), "/tmp/pam.%c", *c);
+		snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
+		f = fopen(pidfile, "r");
+		if (f == NULL)
+			continue;
+		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 &&
+		    kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			mfa_test_rm_rf(dir);
+		fclose(f);
+	}
+}
+
+/* Re-run this program with the wrappers preloaded and the fixture set. */
+static int
+reexec(char **argv)
+{
+	const char *pre = getenv("PAM_WRAPPER_PRELOAD");
+	char preload[PATH_MAX * 2], path[PATH_MAX];
+
+	snprintf(preload, sizeof(preload), "%s:libnss_wrapper.so",
+	    pre != NULL ? pre : "libpam_wrapper.so");
+	setenv("LD_PRELOAD", preload, 1);
+	setenv("PAM_WRAPPER", "1", 1);
+	setenv("PAM_WRAPPER_USE_SYSLOG", "1", 1);
+	snprintf(path, sizeof(path), "%s/pam.d", fixture);
+	setenv("PAM_WRAPPER_SERVICE_DIR", path, 1);
+	snprintf(path, sizeof(path), "%s/passwd", fixture);
+	setenv("NSS_WRAPPER_PASSWD", path, 1);
+	snprintf(path, sizeof(path), "%s/group", fixture);
+	setenv("NSS_WRAPPER_GROUP", path, 1);
+	setenv("MFA_PAMH_FIXTURE", fixture, 1);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "pamh: exec: %s\n", strerror(errno));
+	return 2;
+}
+
+int
+mfa_pamh_main(int argc, char **argv, const struct mfa_pamh_service *services,
+    Suite *(*make_suite)(void))
+{
+	const char *fx = getenv("MFA_PAMH_FIXTURE");
+	int rc;
+
+	(void)argc;
+	if (fx == NULL) {
+		clean_stale_pamwrap_dirs();
+		if (getenv("MFA_BUILD") == NULL) {
+			fprintf(stderr, "pamh: run through `make check`\n");
+			return 2;
+		}
+		const char *tmp = getenv("TMPDIR");
+
+		/* Not mfa_test_tmpdir: Check's asserts only work inside tests.
+		 */
+		snprintf(fixture, sizeof(fixture), "%s/mfa-pam.XXXXXX",
+		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+		if (mkdtemp(fixture) == NULL) {
+			perror("pamh: mkdtemp");
+			return 2;
+		}
+		write_users();
+		write_services(services);
+		return reexec(argv);
+	}
+	snprintf(fixture, sizeof(fixture), "%s", fx);
+	rc = mfa_test_run(make_suite());
+	mfa_test_rm_rf(fixture);
+	clean_stale_pamwrap_dirs();
+	return rc;
+}
+
+/* ---- per-test helpers ---- */
+
+void
+mfa_pamh_set_time(int64_t t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)t);
+	setenv("MFA_TEST_NOW", buf, 1);
+}
+
+void
+mfa_pamh_reset(void)
+{
+	char path[PATH_MAX + 16];
+	static const char *const users[] = {"alice", "bob", "carol"};
+	size_t i;
+
+	mfa_test_rm_rf(mfa_pamh_state_dir());
+	make_dir("state");
+	for (i = 0; i < 3; i++) {
+		snprintf(
+		    path, sizeof(path), "%s/.pam_mfa", mfa_pamh_home(users[i]));
+		unlink(path);
+	}
+	mfa_pamh_log_clear();
+}
+
+void
+mfa_pamh_write_secret(const char *user, const char *content)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/.pam_mfa", mfa_pamh_home(user));
+	mfa_test_write_file(path, content, strlen(content), 0600);
+}
+
+/* ---- the conversation ---- */
+
+struct conv_state {
+	const char *const *answers;
+	struct mfa_pamh_result *r;
+};
+
+static void
+note(struct mfa_pamh_result *r, const char *tag, const char *text)
+{
+	size_t len = strlen(r->transcript);
+
+	snprintf(r->transcript + len, sizeof(r->transcript) - len, "%s%s\n",
+	    tag, text != NULL ? text : "(null)");
+}
+
+static int
+answer(struct conv_state *cs, const struct pam_message *m, char **out)
+{
+	switch (m->msg_style) {
+	case PAM_PROMPT_ECHO_OFF:
+	case PAM_PROMPT_ECHO_ON:
+		note(cs->r, m->msg_style == PAM_PROMPT_ECHO_OFF ? "P: " : "Q: ",
+		    m->msg);
+		cs->r->nprompts++;
+		if (cs->answers == NULL || *cs->answers == NULL)
+			return PAM_CONV_ERR;
+		*out = strdup(*cs->answers++);
+		return *out != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
+	case PAM_TEXT_INFO:
+		note(cs->r, "I: ", m->msg);
+		return PAM_SUCCESS;
+	case PAM_ERROR_MSG:
+		note(cs->r, "E: ", m->msg);
+		return PAM_SUCCESS;
+	default:
+		return PAM_CONV_ERR;
+	}
+}
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	struct pam_response *rs = calloc((size_t)n, sizeof(*rs));
+	int i;
+
+	if (rs == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		if (answer(data, msg[i], &rs[i].resp) != PAM_SUCCESS) {
+			while (i-- > 0)
+				free(rs[i].resp);
+			free(rs);
+			return PAM_CONV_ERR;
+		}
+	}
+	*resp = rs;
+	return PAM_SUCCESS;
+}
+
+static void
+run(const char *service, const char *user, const char *const *answers,
+    struct pam_testcase *tests, size_t ntests, struct mfa_pamh_result *r)
+{
+	struct conv_state cs = {answers, r};
+
+	memset(r, 0, sizeof(*r));
+	_pamtest_conv(service, user, conv, &cs, tests, ntests, NULL);
+	r->rv = tests[0].op_rv;
+}
+
+void
+mfa_pamh_login(const char *service, const char *user,
+    const char *const *answers, int flags, struct mfa_pamh_result *r)
+{
+	struct pam_testcase tests[] = {
+	    pam_test_flags(PAMTEST_AUTHENTICATE, PAM_SUCCESS, flags),
+	};
+
+	run(service, user, answers, tests, 1, r);
+}
+
+void
+mfa_pamh_login_setcred(const char *service, const char *user,
+    const char *const *answers, struct mfa_pamh_result *r, int *setcred_rv)
+{
+	struct pam_testcase tests[] = {
+	    pam_test(PAMTEST_AUTHENTICATE, PAM_SUCCESS),
+	    pam_test_flags(PAMTEST_SETCRED, PAM_SUCCESS, PAM_ESTABLISH_CRED),
+	};
+
+	run(service, user, answers, tests, 2, r);
+	*setcred_rv = tests[1].op_rv;
+}
