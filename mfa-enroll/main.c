@@ -1,3 +1,307 @@
-/* placeholder: replaced by the enrolment issue */
+/*
+ * main.c - mfa-enroll: global options, who we act for, and the command.
+ *
+ *   mfa-enroll [--user NAME] [--conf FILE] [COMMAND] [ARGS]
+ *
+ * Global options come before the command (git-style); each command parses
+ * its own.  mfa-enroll must never run with privileges it was not started
+ * with: a setuid or setgid copy refuses to run at all.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
-int main(void) { fputs("mfa-enroll: not yet\n", stderr); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config_load.h"
+#include "error.h"
+#include "log.h"
+
+#ifndef MFA_VERSION
+#define MFA_VERSION "0.1"
+#endif
+
+#define PW_BUF 16384
+#define MAX_GROUPS 65536
+
+struct command {
+	const char *name;
+	int (*run)(struct mfa_cli *, int, char **);
+};
+
+static const struct command commands[] = {
+    {"backup-codes", mfa_backupcmd_run},
+    {"disable", mfa_admin_disable_run},
+    {"import-google-authenticator", mfa_import_ga_run},
+    {"reset", mfa_admin_reset_run},
+    {"status", mfa_status_run},
+    {"unlock", mfa_admin_unlock_run},
+};
+
+static const char usage[] =
+    "usage: mfa-enroll [--user NAME] [--conf FILE] [COMMAND] [ARGS]\n"
+    "\n"
+    "Set up a second factor for your logins (pam_mfa).\n"
+    "\n"
+    "Commands:\n"
+    "  (none)            enrol an authenticator app: QR code, one code to\n"
+    "                    check, then 10 backup codes.  Options:\n"
+    "      --secret BASE32   import a known secret (at least 128 bits)\n"
+    "      --code CODE       answer the verification without a prompt\n"
+    "      --qr=utf8|ansi|none  QR code style (default utf8 on a terminal;\n"
+    "                        without a terminal the otpauth URI is shown)\n"
+    "      --issuer NAME     name shown by the app (default: host name)\n"
+    "      --label ACCOUNT   account shown by the app (default: user@host)\n"
+    "  backup-codes      a new set of backup codes (the old set stops "
+    "working)\n"
+    "  status            what is enrolled and when\n"
+    "  disable [--yes]   remove your enrolment\n"
+    "  import-google-authenticator [--code CODE] [FILE]\n"
+    "                    convert ~/.google_authenticator\n"
+    "Root only:\n"
+    "  --user NAME       act for NAME with any command (files stay NAME's)\n"
+    "  reset [--yes]     remove NAME's enrolment and module state\n"
+    "  unlock            clear NAME's failures and lock-out\n"
+    "  status            also shows NAME's module state\n"
+    "\n"
+    "Global options:\n"
+    "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
+    "/security/pam_mfa.conf\n"
+    "  --help, --version\n"
+    "Each command has its own --help.  Without a terminal, answers are read\n"
+    "from standard input; --code and --yes answer without a prompt.\n"
+    "\n"
+    "Exit status: 0 success, 1 the operation failed (wrong code, I/O error,\n"
+    "refused file), 2 usage error (bad option, unknown command, not root\n"
+    "for a root command), 3 not enrolled.\n";
+
+/* Refuse to run with privileges that are not the caller's own. */
+static int
+privileged_copy(void)
+{
+	struct stat st;
+
+	if (getuid() != geteuid() || getgid() != getegid() ||
+	    getauxval(AT_SECURE) != 0)
+		return 1;
+	/* Root running a setuid-root copy has equal ids: look at the file. */
+	if (stat("/proc/self/exe", &st) == 0 &&
+	    (st.st_mode & (S_ISUID | S_ISGID)) != 0)
+		return 1;
+	return 0;
+}
+
+/* The groups of the user, for switching to their identity. */
+static int
+load_groups(struct mfa_cli *c)
+{
+	int n = 32, got;
+
+	for (;;) {
+		free(c->groups);
+		c->groups = calloc((size_t)n, sizeof(gid_t));
+		if (c->groups == NULL)
+			return MFA_ERR_NOMEM;
+		got = n;
+		if (getgrouplist(c->user, c->gid, c->groups, &got) >= 0) {
+			c->ngroups = got;
+			break;
+		}
+		if (got <= n || got > MAX_GROUPS)
+			return MFA_ERR_SYSTEM;
+		n = got;
+	}
+	n = getgroups(0, NULL);
+	if (n < 0 || n > MAX_GROUPS)
+		return MFA_ERR_SYSTEM;
+	c->own_groups = calloc((size_t)n + 1, sizeof(gid_t));
+	if (c->own_groups == NULL)
+		return MFA_ERR_NOMEM;
+	c->own_ngroups = getgroups(n, c->own_groups);
+	return c->own_ngroups < 0 ? MFA_ERR_SYSTEM : MFA_OK;
+}
+
+/* Look the user up (by name for --user, else our real uid). */
+static int
+find_user(struct mfa_cli *c, const char *name)
+{
+	struct passwd pw, *res = NULL;
+	char *buf = malloc(PW_BUF);
+	int e, notfound;
+
+	if (buf == NULL)
+		return MFA_EXIT_FAIL;
+	if (name != NULL)
+		e = getpwnam_r(name, &pw, buf, PW_BUF, &res);
+	else
+		e = getpwuid_r(getuid(), &pw, buf, PW_BUF, &res);
+	/* getpwnam_r(3): "not found" may come as 0, ENOENT, ESRCH, EBADF
+	 * or EPERM depending on the NSS module. */
+	notfound = res == NULL &&
+	    (e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM);
+	if (res == NULL || pw.pw_dir == NULL || pw.pw_dir[0] != '/') {
+		if (notfound && name != NULL)
+			mfa_cli_err(c, "--user: no user named %s", name);
+		else
+			mfa_cli_err(c, "cannot look up %s",
+			    name != NULL ? "the user" : "who you are");
+		free(buf);
+		return notfound && name != NULL ? MFA_EXIT_USAGE
+						: MFA_EXIT_FAIL;
+	}
+	c->user = strdup(pw.pw_name);
+	c->home = strdup(pw.pw_dir);
+	c->uid = pw.pw_uid;
+	c->gid = pw.pw_gid;
+	free(buf);
+	if (c->user == NULL || c->home == NULL)
+		return MFA_EXIT_FAIL;
+	if (c->admin && load_groups(c) != MFA_OK) {
+		mfa_cli_err(c, "cannot list the groups of %s", c->user);
+		return MFA_EXIT_FAIL;
+	}
+	return MFA_EXIT_OK;
+}
+
+struct globals {
+	const char *user, *conf;
+};
+
+/* Global options.  Returns the index of the first other argument, or
+ * -1 - exit status when the program should stop. */
+static int
+parse_globals(int argc, char **argv, struct globals *g)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], **dst = NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			return -1 - MFA_EXIT_OK;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("mfa-enroll (pam_mfa) %s\n", MFA_VERSION);
+			return -1 - MFA_EXIT_OK;
+		}
+		if (strncmp(a, "--user", 6) == 0)
+			dst = &g->user;
+		else if (strncmp(a, "--conf", 6) == 0)
+			dst = &g->conf;
+		else
+			break;
+		if (a[6] == '=')
+			*dst = a + 7;
+		else if (a[6] == '\0' && i + 1 < argc)
+			*dst = argv[++i];
+		else if (a[6] == '\0')
+			*dst = "";
+		else
+			break; /* "--username": not ours; the command says so */
+		if (**dst == '\0') {
+			fprintf(stderr, "mfa-enroll: %.6s needs a value\n", a);
+			return -1 - MFA_EXIT_USAGE;
+		}
+	}
+	return i;
+}
+
+static int
+load_config(struct mfa_cli *c, const char *conf)
+{
+	char err[512] = "", arg[4200];
+	const char *argv[1] = {arg};
+	int rc;
+
+	if (conf != NULL &&
+	    (size_t)snprintf(arg, sizeof(arg), "conf=%s", conf) >=
+		sizeof(arg)) {
+		mfa_cli_err(c, "--conf: path too long");
+		return MFA_EXIT_USAGE;
+	}
+	rc = mfa_config_load(
+	    &c->cfg, conf != NULL ? 1 : 0, argv, err, sizeof(err));
+	if (rc != MFA_OK) {
+		mfa_cli_err(c, "%s", err[0] != '\0' ? err : mfa_strerror(rc));
+		return MFA_EXIT_FAIL;
+	}
+	return MFA_EXIT_OK;
+}
+
+/* Set up c for the user acted for.  Returns an exit status. */
+static int
+setup(struct mfa_cli *c, const struct globals *g)
+{
+	int ex;
+
+	c->log.prog = "mfa-enroll";
+	c->is_root = geteuid() == 0;
+	c->stdin_tty = isatty(STDIN_FILENO);
+	c->stdout_tty = isatty(STDOUT_FILENO);
+	if (g->user != NULL && !c->is_root) {
+		mfa_cli_err(c,
+		    "--user is for root only (run it with sudo, or "
+		    "ask your admin)");
+		return MFA_EXIT_USAGE;
+	}
+	c->admin = g->user != NULL;
+	ex = find_user(c, g->user);
+	if (ex == MFA_EXIT_OK)
+		ex = load_config(c, g->conf);
+	return ex;
+}
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mfa_cli c;
+	struct globals g = {NULL, NULL};
+	const struct command *cmd = NULL;
+	int i, ex;
+
+	memset(&c, 0, sizeof(c));
+	if (privileged_copy()) {
+		fputs("mfa-enroll: refusing to run setuid or setgid: it works "
+		      "with the rights of\nwhoever runs it.  Remove the bit: "
+		      "chmod u-s,g-s mfa-enroll\n",
+		    stderr);
+		return MFA_EXIT_FAIL;
+	}
+	i = parse_globals(argc, argv, &g);
+	if (i < 0)
+		return -1 - i;
+	if (i < argc && argv[i][0] != '-') {
+		cmd = find_command(argv[i]);
+		if (cmd == NULL) {
+			fprintf(stderr,
+			    "mfa-enroll: unknown command '%s' "
+			    "(see mfa-enroll --help)\n",
+			    argv[i]);
+			return MFA_EXIT_USAGE;
+		}
+	}
+	ex = setup(&c, &g);
+	if (ex == MFA_EXIT_OK)
+		ex = cmd != NULL
+		    ? cmd->run(&c, argc - i, argv + i)
+		    : mfa_enrol_run(&c, argc - i + 1, argv + i - 1);
+	mfa_cli_free(&c);
+	return ex;
+}

@@ -1,0 +1,219 @@
+/*
+ * admin.c - removing an enrolment ("disable", the user's own; "reset",
+ * root's) and clearing a lock-out ("unlock", root's).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "error.h"
+#include "store.h"
+#include "userfile.h"
+
+static const char disable_usage[] =
+    "usage: mfa-enroll [--user NAME] disable [--yes]\n"
+    "\n"
+    "Remove your enrolment file (asks you to type yes first; --yes does not\n"
+    "ask, for scripts).  Once the system has seen you enrolled, logins still\n"
+    "ask for a code and fail without the file: an admin must run\n"
+    "mfa-enroll --user NAME reset to lift that.\n"
+    "\n"
+    "Exit status: 0 removed, 1 failed or not confirmed, 2 usage,\n"
+    "3 not enrolled.\n";
+
+static const char reset_usage[] =
+    "usage: mfa-enroll --user NAME reset [--yes]   (root only)\n"
+    "\n"
+    "Remove NAME's enrolment file and NAME's module state (enrolled mark,\n"
+    "failures, lock-out, used backup codes, trusted devices), after a\n"
+    "confirmation (--yes: none).  NAME can then log in without a second\n"
+    "factor where the site allows it (nullok) or enrol again.\n"
+    "\n"
+    "Exit status: 0 done, 1 failed or not confirmed, 2 usage or not root.\n";
+
+static const char unlock_usage[] =
+    "usage: mfa-enroll --user NAME unlock   (root only)\n"
+    "\n"
+    "Clear NAME's failure count and lock-out.\n"
+    "\n"
+    "Exit status: 0 done, 1 failed, 2 usage or not root.\n";
+
+int
+mfa_admin_need_root(const struct mfa_cli *c, const char *command)
+{
+	if (c->is_root)
+		return 1;
+	mfa_cli_err(c,
+	    "%s is for root only (run it with sudo, or ask your "
+	    "admin)",
+	    command);
+	return 0;
+}
+
+/* Parse [--yes] [--help].  Returns -1 to go on, else an exit status. */
+static int
+parse_yes(int argc, char **argv, const char *usage, int *yes)
+{
+	static const struct option longopts[] = {
+	    {"yes", no_argument, NULL, 'y'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	int ch;
+
+	*yes = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+hy", longopts, NULL)) != -1) {
+		if (ch == 'y') {
+			*yes = 1;
+		} else if (ch == 'h') {
+			fputs(usage, stdout);
+			return MFA_EXIT_OK;
+		} else {
+			fputs(usage, stderr);
+			return MFA_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fputs(usage, stderr);
+		return MFA_EXIT_USAGE;
+	}
+	return -1;
+}
+
+int
+mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char why[MFA_USERFILE_WHY] = "", q[256];
+	struct mfa_secret *s = NULL;
+	int rc, yes;
+
+	rc = parse_yes(argc, argv, disable_usage, &yes);
+	if (rc >= 0)
+		return rc;
+	rc = mfa_userfile_load(c, &s, why, sizeof(why));
+	mfa_secret_free(s);
+	if (rc == MFA_ERR_NOENT) {
+		mfa_cli_err(
+		    c, "%s is not enrolled: nothing to disable", c->user);
+		return MFA_EXIT_NOT_ENROLLED;
+	}
+	/* A file that does not parse can still be removed. */
+	snprintf(q, sizeof(q),
+	    "This removes the enrolment of %s (the app's secret and the "
+	    "backup codes).",
+	    c->user);
+	if (!mfa_cli_confirm(c, q, yes))
+		return MFA_EXIT_FAIL;
+	rc = mfa_userfile_remove(c, why, sizeof(why));
+	if (rc != MFA_OK) {
+		mfa_cli_err(c, "%s", why);
+		return rc == MFA_ERR_NOENT ? MFA_EXIT_NOT_ENROLLED
+					   : MFA_EXIT_FAIL;
+	}
+	printf("The enrolment file of %s is removed.\n"
+	       "Note: if the system has already seen %s enrolled, logins keep "
+	       "asking for a\ncode and fail until an admin lifts it: ask your "
+	       "admin to run\n    mfa-enroll --user %s reset\n"
+	       "or enrol again with mfa-enroll.\n",
+	    c->user, c->user, c->user);
+	return MFA_EXIT_OK;
+}
+
+/* Remove user's record from the state directory (missing is fine). */
+static int
+remove_state(const struct mfa_cli *c)
+{
+	struct mfa_store *store = NULL;
+	char why[256] = "";
+	int rc;
+
+	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
+	if (rc == MFA_ERR_NOENT)
+		return MFA_OK;
+	if (rc == MFA_OK)
+		rc = mfa_store_remove(store, c->user, c->cfg.lock_timeout);
+	mfa_store_close(store);
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "state of %s in %s: %s", c->user,
+		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+	return rc;
+}
+
+int
+mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char why[MFA_USERFILE_WHY] = "", q[256];
+	int rc, yes;
+
+	rc = parse_yes(argc, argv, reset_usage, &yes);
+	if (rc >= 0)
+		return rc;
+	if (!mfa_admin_need_root(c, "reset"))
+		return MFA_EXIT_USAGE;
+	snprintf(q, sizeof(q),
+	    "This removes the enrolment file and the module state of %s.",
+	    c->user);
+	if (!mfa_cli_confirm(c, q, yes))
+		return MFA_EXIT_FAIL;
+	rc = mfa_userfile_remove(c, why, sizeof(why));
+	if (rc != MFA_OK && rc != MFA_ERR_NOENT) {
+		mfa_cli_err(c, "%s; nothing else was changed", why);
+		return MFA_EXIT_FAIL;
+	}
+	if (remove_state(c) != MFA_OK)
+		return MFA_EXIT_FAIL;
+	printf("%s is reset: %s, module state removed.\n", c->user,
+	    rc == MFA_OK ? "enrolment file removed" : "no enrolment file");
+	return MFA_EXIT_OK;
+}
+
+static int
+unlock_user(const struct mfa_cli *c, unsigned int *failures)
+{
+	struct mfa_store *store = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	char why[256] = "";
+	int rc;
+
+	mfa_state_init(&st);
+	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_begin(store, c->user, c->cfg.lock_timeout, &st,
+		    &txn, why, sizeof(why));
+	if (rc == MFA_OK) {
+		*failures = st.failures;
+		mfa_state_unlock(&st);
+		rc = mfa_store_commit(txn, &st, mfa_cli_now());
+	}
+	mfa_store_end(txn);
+	mfa_store_close(store);
+	mfa_state_wipe(&st);
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "cannot unlock %s (%s): %s", c->user,
+		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+	return rc;
+}
+
+int
+mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv)
+{
+	unsigned int failures = 0;
+	int rc, yes;
+
+	rc = parse_yes(argc, argv, unlock_usage, &yes);
+	if (rc >= 0)
+		return rc;
+	if (yes) {
+		fputs(unlock_usage, stderr);
+		return MFA_EXIT_USAGE;
+	}
+	if (!mfa_admin_need_root(c, "unlock"))
+		return MFA_EXIT_USAGE;
+	if (unlock_user(c, &failures) != MFA_OK)
+		return MFA_EXIT_FAIL;
+	printf("%s is unlocked (%u failure%s cleared).\n", c->user, failures,
+	    failures == 1 ? "" : "s");
+	return MFA_EXIT_OK;
+}

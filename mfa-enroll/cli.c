@@ -1,0 +1,176 @@
+/*
+ * cli.c - run context, messages and prompts of mfa-enroll.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "error.h"
+#include "mem.h"
+
+void
+mfa_cli_free(struct mfa_cli *c)
+{
+	if (c == NULL)
+		return;
+	mfa_config_free(&c->cfg);
+	free(c->user);
+	free(c->home);
+	free(c->groups);
+	free(c->own_groups);
+	c->own_groups = NULL;
+	c->user = c->home = NULL;
+	c->groups = NULL;
+	c->ngroups = 0;
+}
+
+void
+mfa_cli_err(const struct mfa_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)c;
+	fflush(stdout);
+	fputs("mfa-enroll: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int64_t
+mfa_cli_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Read one line from stdin into buf; the rest of an over-long line is
+ * consumed so that the next answer starts on the next line. */
+static int
+read_line(char *buf, size_t bufsz)
+{
+	size_t n = 0;
+	int ch, toolong = 0;
+
+	for (;;) {
+		ch = getchar();
+		if (ch == EOF) {
+			if (ferror(stdin) && errno == EINTR)
+				return MFA_ERR_SYSTEM;
+			if (n == 0 && !toolong)
+				return MFA_ERR_NOENT;
+			break;
+		}
+		if (ch == '\n')
+			break;
+		if (n + 1 >= bufsz)
+			toolong = 1;
+		else
+			buf[n++] = (char)ch;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	if (toolong) {
+		mfa_wipe(buf, bufsz);
+		return MFA_ERR_TOOBIG;
+	}
+	return MFA_OK;
+}
+
+int
+mfa_cli_ask(const struct mfa_cli *c, const char *prompt, const char *flag,
+    char *buf, size_t bufsz)
+{
+	FILE *out = c->stdout_tty ? stdout : stderr;
+	int rc;
+
+	if (bufsz == 0)
+		return MFA_ERR_INVALID;
+	buf[0] = '\0';
+	fflush(stdout);
+	fputs(prompt, out);
+	fflush(out);
+	rc = read_line(buf, bufsz);
+	if (!c->stdin_tty) /* the answer was not echoed: end the line */
+		fputc('\n', out);
+	if (rc == MFA_ERR_NOENT) {
+		mfa_cli_err(c,
+		    "no answer on standard input%s; give %s to run without "
+		    "a prompt",
+		    c->stdin_tty ? "" : " (not a terminal)", flag);
+	} else if (rc == MFA_ERR_TOOBIG) {
+		mfa_cli_err(c, "answer too long (over %zu bytes)", bufsz - 1);
+	} else if (rc != MFA_OK) {
+		mfa_cli_err(c, "cannot read standard input");
+	}
+	return rc;
+}
+
+int
+mfa_cli_confirm(const struct mfa_cli *c, const char *question, int yes)
+{
+	char ans[MFA_CLI_ANSWER_MAX];
+	int rc;
+
+	if (yes)
+		return 1;
+	printf("%s\n", question);
+	rc = mfa_cli_ask(c, "Type yes to go on: ", "--yes", ans, sizeof(ans));
+	if (rc != MFA_OK)
+		return 0;
+	if (strcmp(ans, "yes") != 0) {
+		mfa_cli_err(c, "not confirmed: nothing was changed");
+		return 0;
+	}
+	return 1;
+}
+
+int
+mfa_cli_want_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+mfa_cli_hostname(char *out, size_t outsz)
+{
+	if (outsz == 0)
+		return;
+	if (gethostname(out, outsz) != 0 || out[0] == '\0')
+		snprintf(out, outsz, "localhost");
+	out[outsz - 1] = '\0';
+}
+
+void
+mfa_cli_time(int64_t t, char *out, size_t outsz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0) {
+		snprintf(out, outsz, "never");
+		return;
+	}
+	if (t == INT64_MAX) {
+		snprintf(out, outsz, "until an admin unlocks");
+		return;
+	}
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, outsz, "%lld", (long long)t);
+}

@@ -1,0 +1,77 @@
+/*
+ * commands.h - the commands of mfa-enroll and the steps they share.
+ *
+ * Every mfa_*_run function takes the run context and the command's own
+ * arguments (argv[0] is the command name) and returns an exit status
+ * (enum mfa_exit), having printed what the user needs to know.
+ */
+#ifndef MFA_ENROLL_COMMANDS_H
+#define MFA_ENROLL_COMMANDS_H
+
+#include <stdint.h>
+
+#include "backup.h"
+#include "cli.h"
+#include "secretfile.h"
+
+/* No command: enrol an authenticator app (enrol.c). */
+int mfa_enrol_run(struct mfa_cli *c, int argc, char **argv);
+
+/* backup-codes: a new set of backup codes (backupcmd.c). */
+int mfa_backupcmd_run(struct mfa_cli *c, int argc, char **argv);
+
+/* status: what is enrolled; as root with --user, the module state too. */
+int mfa_status_run(struct mfa_cli *c, int argc, char **argv);
+
+/* disable [--yes]: remove the user's enrolment file (admin.c). */
+int mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv);
+
+/* reset [--yes] (root): remove the enrolment file and the module state. */
+int mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv);
+
+/* unlock (root): clear the failure count and the lock-out. */
+int mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv);
+
+/* import-google-authenticator [FILE] (import_ga.c). */
+int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);
+
+/*
+ * mfa_enrol_verify - ask for a code from the app (or take code, from
+ * --code: one try only) and check it against s at the current time with
+ * the site's window; up to 3 tries.  Returns MFA_OK once a code matched,
+ * MFA_ERR_MISMATCH after the last wrong one, or the error of the prompt
+ * (no answer).  Messages are printed; typed codes are wiped.
+ */
+int mfa_enrol_verify(
+    const struct mfa_cli *c, const struct mfa_secret *s, const char *code);
+
+/*
+ * mfa_enrol_save - the last step of an enrolment: write s as the user's
+ * file, and when root acts for the user, record them as enrolled in the
+ * module state (enrolment time now, the id of s; their trusted devices
+ * and last TOTP step are dropped, since they belonged to the old secret).
+ * Returns MFA_OK or an error, with a message printed.
+ */
+int mfa_enrol_save(
+    const struct mfa_cli *c, const struct mfa_secret *s, int64_t now);
+
+/*
+ * mfa_enrol_next_steps - tell the user what to do now: the PAM line, when
+ * no file of /etc/pam.d mentions pam_mfa yet, and to test a login.
+ */
+void mfa_enrol_next_steps(const struct mfa_cli *c);
+
+/*
+ * mfa_backupcmd_print - print a set of backup codes, once, in two columns.
+ * The caller wipes display afterwards.
+ */
+void mfa_backupcmd_print(
+    const char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE]);
+
+/*
+ * mfa_admin_need_root - 1 when the effective uid is root, else print that
+ * command needs root and return 0 (the caller exits with MFA_EXIT_USAGE).
+ */
+int mfa_admin_need_root(const struct mfa_cli *c, const char *command);
+
+#endif /* MFA_ENROLL_COMMANDS_H */

@@ -1,0 +1,514 @@
+/*
+ * enrol.c - enrolling an authenticator app: a new secret, its QR code,
+ * one verified code, then the file and the backup codes.
+ *
+ * Nothing is written before a code from the app has verified, so an
+ * interrupted or failed enrolment leaves the previous file byte for byte.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "base32.h"
+#include "commands.h"
+#include "error.h"
+#include "mem.h"
+#include "otp.h"
+#include "otpauth.h"
+#include "qr.h"
+#include "store.h"
+#include "userfile.h"
+
+#define TRIES 3
+#define APPS                                                                   \
+	"Google Authenticator,\nMicrosoft Authenticator, Authy, FreeOTP, "     \
+	"1Password or any TOTP app"
+
+enum qr_choice { QR_AUTO, QR_UTF8, QR_ANSI, QR_NONE };
+
+struct enrol_opts {
+	const char *secret; /* --secret: a key to import (argv: not wiped) */
+	const char *code;   /* --code */
+	const char *issuer, *label;
+	enum qr_choice qr;
+};
+
+static const char enrol_usage[] =
+    "usage: mfa-enroll [--user NAME] [--conf FILE] [OPTIONS]\n"
+    "\n"
+    "Enrol an authenticator app: make a new secret, show its QR code, check\n"
+    "one code from the app, then write ~/.pam_mfa and print 10 backup\n"
+    "codes.  Nothing changes until a correct code is typed.\n"
+    "\n"
+    "  --secret BASE32   import a known secret (at least 128 bits)\n"
+    "  --code CODE       answer the verification without a prompt\n"
+    "  --qr=utf8|ansi|none  how to draw the QR code (default: utf8 on a\n"
+    "                    terminal, none otherwise: the otpauth URI is shown)\n"
+    "  --issuer NAME     the name the app shows (default: issuer= or the\n"
+    "                    host name)\n"
+    "  --label ACCOUNT   the account the app shows (default: user@host)\n"
+    "\n"
+    "Exit status: 0 enrolled, 1 failed (wrong code, refused file), 2 usage.\n";
+
+static int
+parse_qr(const char *v, enum qr_choice *qr)
+{
+	static const char *const names[] = {"utf8", "ansi", "none"};
+	static const enum qr_choice vals[] = {QR_UTF8, QR_ANSI, QR_NONE};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*qr = vals[i];
+			return MFA_OK;
+		}
+	return MFA_ERR_FORMAT;
+}
+
+static int
+parse_opts(int argc, char **argv, struct enrol_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"secret", required_argument, NULL, 's'},
+	    {"code", required_argument, NULL, 'c'},
+	    {"qr", required_argument, NULL, 'q'},
+	    {"issuer", required_argument, NULL, 'i'},
+	    {"label", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o->secret = optarg;
+			break;
+		case 'c':
+			o->code = optarg;
+			break;
+		case 'i':
+			o->issuer = optarg;
+			break;
+		case 'l':
+			o->label = optarg;
+			break;
+		case 'q':
+			if (parse_qr(optarg, &o->qr) != MFA_OK) {
+				fprintf(stderr,
+				    "mfa-enroll: --qr must be utf8, "
+				    "ansi or none\n");
+				return MFA_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(enrol_usage, stdout);
+			return -1;
+		default:
+			fputs(enrol_usage, stderr);
+			return MFA_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr,
+		    "mfa-enroll: unknown command '%s' (see "
+		    "mfa-enroll --help)\n",
+		    argv[optind]);
+		return MFA_EXIT_USAGE;
+	}
+	return MFA_EXIT_OK;
+}
+
+/* Import --secret: forgiving about spaces and case, strict about the
+ * key (canonical after normalising, at least MFA_SECRET_KEY_MIN bytes). */
+static int
+import_key(const struct mfa_cli *c, struct mfa_secret *s, const char *typed)
+{
+	char norm[2 * MFA_OTPAUTH_MAX_SECRET];
+	unsigned char key[MFA_SECRET_KEY_MAX + 8];
+	size_t keylen = 0;
+	int rc;
+
+	rc = mfa_base32_normalize(typed, norm, sizeof(norm));
+	if (rc == MFA_OK)
+		rc = mfa_base32_decode(
+		    norm, strlen(norm), key, sizeof(key), &keylen);
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "--secret: not a valid base32 secret");
+	else if (keylen < MFA_SECRET_KEY_MIN || keylen > MFA_SECRET_KEY_MAX) {
+		mfa_cli_err(c,
+		    "--secret: the key has %zu bytes; %d to %d are needed "
+		    "(at least 128 bits)",
+		    keylen, MFA_SECRET_KEY_MIN, MFA_SECRET_KEY_MAX);
+		rc = MFA_ERR_RANGE;
+	} else
+		rc = mfa_secret_set_key(s, key, keylen);
+	MFA_WIPE_ARRAY(norm);
+	MFA_WIPE_ARRAY(key);
+	return rc;
+}
+
+static int
+term_columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Show the QR code, or the URI when there is no terminal to draw on. */
+static void
+show_uri(const struct mfa_cli *c, const struct enrol_opts *o, const char *uri)
+{
+	enum qr_choice qr = o->qr;
+	int rc;
+
+	if (qr == QR_AUTO)
+		qr = c->stdout_tty ? QR_UTF8 : QR_NONE;
+	if (qr != QR_NONE) {
+		printf("Scan this QR code with your authenticator app (" APPS
+		       "):\n\n");
+		fflush(stdout);
+		rc = mfa_qr_print(stdout, uri,
+		    qr == QR_ANSI ? MFA_QR_ANSI : MFA_QR_UTF8, term_columns());
+		if (rc == MFA_OK) {
+			printf("\n");
+			return;
+		}
+		printf("(the QR code does not fit this terminal: widen it, or "
+		       "use the key below)\n");
+	} else {
+		printf("Add this key to your authenticator app (" APPS "):\n");
+	}
+	printf("  %s\n\n", uri);
+}
+
+/* Show the secret: QR code or URI, and the key in groups of four. */
+static int
+show_secret(const struct mfa_cli *c, const struct enrol_opts *o,
+    const struct mfa_secret *s, const char *issuer, const char *label)
+{
+	char b32[MFA_BASE32_ENCODED_LEN(MFA_SECRET_KEY_MAX) + 1];
+	char grouped[MFA_OTPAUTH_GROUP4_SIZE(sizeof(b32))];
+	char *uri = NULL;
+	int rc;
+
+	rc = mfa_base32_encode(s->key, s->keylen, b32, sizeof(b32));
+	if (rc == MFA_OK)
+		rc = mfa_otpauth_uri(issuer, label, b32,
+		    mfa_otp_alg_name(s->totp.alg), s->totp.digits,
+		    s->totp.period, &uri);
+	if (rc == MFA_OK)
+		rc = mfa_otpauth_group4(b32, grouped, sizeof(grouped));
+	if (rc != MFA_OK) {
+		mfa_cli_err(c,
+		    "cannot build the key URI: %s (check --issuer "
+		    "and --label)",
+		    mfa_strerror(rc));
+		goto out;
+	}
+	show_uri(c, o, uri);
+	printf("Or type the key by hand (time-based, %s, %u digits, %u s):\n"
+	       "  %s\n\n",
+	    mfa_otp_alg_name(s->totp.alg), s->totp.digits, s->totp.period,
+	    grouped);
+	fflush(stdout);
+out:
+	MFA_WIPE_ARRAY(b32);
+	MFA_WIPE_ARRAY(grouped);
+	mfa_strfree(uri);
+	return rc;
+}
+
+/* Copy typed into code without the spaces apps show ("123 456"). */
+static void
+strip_spaces(const char *typed, char *code, size_t codesz)
+{
+	size_t n = 0;
+
+	for (; *typed != '\0' && n + 1 < codesz; typed++)
+		if (*typed != ' ' && *typed != '\t')
+			code[n++] = *typed;
+	code[n] = '\0';
+}
+
+static int
+check_code(
+    const struct mfa_cli *c, const struct mfa_secret *s, const char *typed)
+{
+	char code[MFA_CLI_ANSWER_MAX];
+	int rc;
+
+	strip_spaces(typed, code, sizeof(code));
+	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, mfa_cli_now(),
+	    c->cfg.window, NULL, code, NULL);
+	MFA_WIPE_ARRAY(code);
+	if (rc == MFA_ERR_FORMAT)
+		mfa_cli_err(c, "that is not a %u-digit code", s->totp.digits);
+	else if (rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY)
+		mfa_cli_err(c, "wrong code (is the phone's clock right?)");
+	else if (rc != MFA_OK)
+		mfa_cli_err(c, "cannot check the code: %s", mfa_strerror(rc));
+	return rc;
+}
+
+int
+mfa_enrol_verify(
+    const struct mfa_cli *c, const struct mfa_secret *s, const char *code)
+{
+	char typed[MFA_CLI_ANSWER_MAX];
+	int i, rc = MFA_ERR_MISMATCH;
+
+	if (code != NULL)
+		return check_code(c, s, code) == MFA_OK ? MFA_OK
+							: MFA_ERR_MISMATCH;
+	for (i = 0; i < TRIES; i++) {
+		rc = mfa_cli_ask(c, "Code shown by the app: ", "--code CODE",
+		    typed, sizeof(typed));
+		if (rc != MFA_OK)
+			break;
+		rc = check_code(c, s, typed);
+		MFA_WIPE_ARRAY(typed);
+		if (rc == MFA_OK)
+			return MFA_OK;
+	}
+	MFA_WIPE_ARRAY(typed);
+	if (rc != MFA_ERR_NOENT && rc != MFA_ERR_TOOBIG && rc != MFA_ERR_SYSTEM)
+		mfa_cli_err(c, "%d wrong codes", TRIES);
+	return rc == MFA_OK ? MFA_ERR_MISMATCH : rc;
+}
+
+/* Root acting for a user: record the enrolment in the module's state. */
+static int
+mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
+{
+	struct mfa_store *store = NULL;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	char why[256] = "";
+	int rc;
+
+	mfa_state_init(&st);
+	rc = mfa_store_open(c->cfg.state_dir, 1, &store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_begin(store, c->user, c->cfg.lock_timeout, &st,
+		    &txn, why, sizeof(why));
+	if (rc == MFA_OK) {
+		st.enrolled = 1;
+		st.enrolled_at = now;
+		memcpy(st.enrolled_id, s->id, sizeof(st.enrolled_id));
+		st.has_last_step = 0;
+		st.totp_last_step = 0;
+		mfa_state_device_remove_all(&st);
+		rc = mfa_store_commit(txn, &st, now);
+	}
+	mfa_store_end(txn);
+	mfa_store_close(store);
+	mfa_state_wipe(&st);
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "the file is written, but %s's state in %s: %s",
+		    c->user, c->cfg.state_dir,
+		    why[0] != '\0' ? why : mfa_strerror(rc));
+	return rc;
+}
+
+int
+mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
+{
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	rc = mfa_userfile_write(c, s, why, sizeof(why));
+	if (rc != MFA_OK) {
+		mfa_cli_err(c, "%s; nothing was changed", why);
+		return rc;
+	}
+	if (c->admin)
+		rc = mark_enrolled(c, s, now);
+	return rc;
+}
+
+/* Does any file of /etc/pam.d mention pam_mfa already? */
+static int
+pam_configured(void)
+{
+	char buf[65536];
+	struct dirent *de;
+	DIR *d = opendir(MFA_SYSCONFDIR "/pam.d");
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(d), de->d_name,
+		    O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			found = strstr(buf, "pam_mfa") != NULL;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+void
+mfa_enrol_next_steps(const struct mfa_cli *c)
+{
+	printf("\nWhat next:\n");
+	if (!pam_configured())
+		printf("  - The system does not ask for codes yet.  An admin "
+		       "adds this line after\n    the password module in "
+		       "/etc/pam.d/sshd (and /etc/pam.d/login):\n"
+		       "        auth required pam_mfa.so\n");
+	printf("  - Test with a second login before you close this one%s.\n",
+	    c->admin ? ""
+		     : "\n    (ssh in again and type a code from the app)");
+	printf("  - Lost the phone?  Log in with a backup code, then run "
+	       "mfa-enroll again.\n");
+}
+
+/* Carry the address, phone and trust generation of a previous file. */
+static void
+carry_over(const struct mfa_cli *c, struct mfa_secret *s)
+{
+	struct mfa_secret *old = NULL;
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	rc = mfa_userfile_load(c, &old, why, sizeof(why));
+	if (rc == MFA_ERR_NOENT)
+		return;
+	if (rc != MFA_OK) {
+		printf("Note: the current enrolment file cannot be read (%s);"
+		       " it will be replaced.\n",
+		    why);
+		return;
+	}
+	printf("You are enrolled already: the current enrolment stays until "
+	       "a new code is\nconfirmed.  Trusted devices will be "
+	       "forgotten.\n\n");
+	if (old->email != NULL)
+		mfa_secret_set_email(s, old->email, NULL, 0);
+	if (old->phone != NULL)
+		mfa_secret_set_phone(s, old->phone, NULL, 0);
+	/* A new enrolment invalidates trusted devices: bump the generation. */
+	s->trust_generation =
+	    old->trust_generation == UINT32_MAX ? 0 : old->trust_generation + 1;
+	mfa_secret_free(old);
+}
+
+/* Build the record: a new id and key, or the imported key. */
+static int
+make_secret(const struct mfa_cli *c, const struct enrol_opts *o,
+    struct mfa_secret **out, int64_t now)
+{
+	int rc;
+
+	rc = mfa_secret_new(out);
+	if (rc == MFA_OK)
+		rc = mfa_secret_generate(*out, MFA_SECRET_KEY_DEFAULT, now);
+	if (rc != MFA_OK) {
+		mfa_cli_err(c, "cannot make a secret: %s", mfa_strerror(rc));
+		return rc;
+	}
+	if (o->secret != NULL)
+		rc = import_key(c, *out, o->secret);
+	if (rc == MFA_OK)
+		carry_over(c, *out);
+	return rc;
+}
+
+/* After a verified code: backup codes, the file, then what to do. */
+static int
+finish(const struct mfa_cli *c, struct mfa_secret *s, int64_t now)
+{
+	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
+	int rc;
+
+	rc = mfa_backup_new_set(s, display, now);
+	if (rc != MFA_OK) {
+		mfa_cli_err(c,
+		    "cannot make backup codes: %s; nothing was "
+		    "changed",
+		    mfa_strerror(rc));
+		return MFA_EXIT_FAIL;
+	}
+	rc = mfa_enrol_save(c, s, now);
+	if (rc == MFA_OK) {
+		printf("\nCode accepted: %s is enrolled.\n", c->user);
+		mfa_backupcmd_print(display);
+		mfa_enrol_next_steps(c);
+	}
+	MFA_WIPE_ARRAY(display);
+	return rc == MFA_OK ? MFA_EXIT_OK : MFA_EXIT_FAIL;
+}
+
+/* The names the app shows: --issuer / issuer= / host, --label / user@host */
+static void
+names(const struct mfa_cli *c, const struct enrol_opts *o, char *issuer,
+    size_t issz, char *label, size_t lbsz)
+{
+	char host[256];
+
+	mfa_cli_hostname(host, sizeof(host));
+	snprintf(issuer, issz, "%s",
+	    o->issuer != NULL           ? o->issuer
+		: c->cfg.issuer != NULL ? c->cfg.issuer
+					: host);
+	if (o->label != NULL)
+		snprintf(label, lbsz, "%s", o->label);
+	else
+		snprintf(label, lbsz, "%s@%s", c->user, host);
+}
+
+int
+mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char issuer[2 * MFA_OTPAUTH_MAX_NAME], label[2 * MFA_OTPAUTH_MAX_NAME];
+	char why[MFA_USERFILE_WHY] = "";
+	struct enrol_opts o;
+	struct mfa_secret *s = NULL;
+	int64_t now = mfa_cli_now();
+	int rc;
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc != MFA_EXIT_OK)
+		return rc < 0 ? MFA_EXIT_OK : rc;
+	/* Refuse a bad target before showing anything. */
+	if (mfa_userfile_check(c, why, sizeof(why)) != MFA_OK) {
+		mfa_cli_err(c, "%s", why);
+		return MFA_EXIT_FAIL;
+	}
+	if (make_secret(c, &o, &s, now) != MFA_OK) {
+		mfa_secret_free(s);
+		return MFA_EXIT_FAIL;
+	}
+	names(c, &o, issuer, sizeof(issuer), label, sizeof(label));
+	rc = show_secret(c, &o, s, issuer, label);
+	if (rc == MFA_OK)
+		rc = mfa_enrol_verify(c, s, o.code);
+	if (rc == MFA_OK)
+		rc = finish(c, s, now);
+	else {
+		mfa_cli_err(c, "not enrolled: nothing was changed");
+		rc = MFA_EXIT_FAIL;
+	}
+	mfa_secret_free(s);
+	return rc;
+}

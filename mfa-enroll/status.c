@@ -1,0 +1,182 @@
+/*
+ * status.c - "mfa-enroll status": what is enrolled, and as root the
+ * module's state of the user.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "commands.h"
+#include "error.h"
+#include "mem.h"
+#include "otp.h"
+#include "store.h"
+#include "userfile.h"
+
+static const char status_usage[] =
+    "usage: mfa-enroll [--user NAME] status\n"
+    "\n"
+    "Show what is enrolled and when: the authenticator app and its TOTP\n"
+    "parameters, the backup codes, the email address and phone number\n"
+    "(masked).  Run by root with --user, also the module's state: failures,\n"
+    "lock-out, last success, backup codes used and left.\n"
+    "\n"
+    "Exit status: 0 enrolled, 1 failed, 2 usage, 3 not enrolled.\n";
+
+static unsigned int
+backup_count(const struct mfa_secret *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++)
+		n += s->backup[i] != NULL;
+	return n;
+}
+
+static void
+print_addresses(const struct mfa_secret *s)
+{
+	char masked[MFA_ADDR_MASK_SIZE];
+
+	if (s->email != NULL &&
+	    mfa_addr_email_mask(s->email, masked, sizeof(masked)) == MFA_OK)
+		printf("  email:          %s\n", masked);
+	if (s->phone != NULL &&
+	    mfa_addr_phone_mask(s->phone, masked, sizeof(masked)) == MFA_OK)
+		printf("  phone:          %s\n", masked);
+}
+
+static void
+print_secret(const struct mfa_secret *s)
+{
+	char when[64], id[MFA_SECRET_ID_HEX_SIZE];
+
+	mfa_secret_id_hex(s, id);
+	mfa_cli_time(s->created, when, sizeof(when));
+	printf("  app (TOTP):     enrolled %s\n", when);
+	printf("  TOTP:           %s, %u digits, %u s steps\n",
+	    mfa_otp_alg_name(s->totp.alg), s->totp.digits, s->totp.period);
+	printf("  enrolment id:   %s\n", id);
+	if (s->has_backup) {
+		mfa_cli_time(s->backup_created, when, sizeof(when));
+		printf("  backup codes:   %u issued %s\n", backup_count(s),
+		    s->backup_created > 0 ? when : "(time not recorded)");
+	} else {
+		printf(
+		    "  backup codes:   none (run mfa-enroll backup-codes)\n");
+	}
+	print_addresses(s);
+}
+
+static void
+print_backup_state(const struct mfa_secret *s, const struct mfa_state *st)
+{
+	unsigned int i, used = 0, left = 0;
+
+	if (s == NULL || !s->has_backup)
+		return;
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++) {
+		if (s->backup[i] == NULL)
+			continue;
+		if (mfa_state_backup_is_used(st, s->backup_set, i))
+			used++;
+		else
+			left++;
+	}
+	printf("  backup codes:   %u used, %u left\n", used, left);
+}
+
+static void
+print_state(const struct mfa_secret *s, const struct mfa_state *st)
+{
+	char when[64], id[MFA_SECRET_ID_HEX_SIZE] = "";
+	int64_t now = mfa_cli_now();
+
+	if (s != NULL)
+		mfa_secret_id_hex(s, id);
+	mfa_cli_time(st->enrolled_at, when, sizeof(when));
+	if (st->enrolled)
+		printf("  enrolled mark:  yes, since %s%s\n", when,
+		    s == NULL ? " (but the file is missing: logins fail)"
+			: memcmp(s->id, st->enrolled_id, sizeof(s->id)) == 0
+			? ""
+			: " (another enrolment id than the file)");
+	else
+		printf("  enrolled mark:  no\n");
+	mfa_cli_time(st->last_failure, when, sizeof(when));
+	printf("  failures:       %u (last %s)\n", st->failures, when);
+	mfa_cli_time(st->locked_until, when, sizeof(when));
+	printf("  locked:         %s%s\n",
+	    mfa_state_is_locked(st, now) ? "yes, " : "no",
+	    mfa_state_is_locked(st, now) ? when : "");
+	mfa_cli_time(st->last_success, when, sizeof(when));
+	if (st->last_success > 0)
+		printf("  last success:   %s (%s)\n", when,
+		    mfa_method_name(st->last_method));
+	else
+		printf("  last success:   never\n");
+	print_backup_state(s, st);
+	printf("  trusted devices: %zu\n", st->ndevices);
+}
+
+/* Root: the module's record of the user.  Returns MFA_OK or an error. */
+static int
+show_state(const struct mfa_cli *c, const struct mfa_secret *s)
+{
+	struct mfa_store *store = NULL;
+	struct mfa_state st;
+	char why[256] = "";
+	int rc;
+
+	mfa_state_init(&st);
+	printf("Module state (%s):\n", c->cfg.state_dir);
+	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
+	if (rc == MFA_ERR_NOENT) {
+		printf("  none (the state directory does not exist yet)\n");
+		return MFA_OK;
+	}
+	if (rc == MFA_OK)
+		rc = mfa_store_read(
+		    store, c->user, c->cfg.lock_timeout, &st, why, sizeof(why));
+	mfa_store_close(store);
+	if (rc == MFA_OK)
+		print_state(s, &st);
+	else
+		mfa_cli_err(c, "state of %s: %s", c->user,
+		    why[0] != '\0' ? why : mfa_strerror(rc));
+	mfa_state_wipe(&st);
+	return rc;
+}
+
+int
+mfa_status_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char why[MFA_USERFILE_WHY] = "";
+	struct mfa_secret *s = NULL;
+	int rc, ex;
+
+	if (mfa_cli_want_help(argc, argv)) {
+		fputs(status_usage, stdout);
+		return MFA_EXIT_OK;
+	}
+	if (argc > 1) {
+		fputs(status_usage, stderr);
+		return MFA_EXIT_USAGE;
+	}
+	printf("User %s:\n", c->user);
+	rc = mfa_userfile_load(c, &s, why, sizeof(why));
+	if (rc == MFA_OK) {
+		print_secret(s);
+		ex = MFA_EXIT_OK;
+	} else if (rc == MFA_ERR_NOENT) {
+		printf("  not enrolled (run mfa-enroll)\n");
+		ex = MFA_EXIT_NOT_ENROLLED;
+	} else {
+		mfa_cli_err(c, "%s", why);
+		ex = MFA_EXIT_FAIL;
+	}
+	if (c->is_root && show_state(c, s) != MFA_OK)
+		ex = MFA_EXIT_FAIL;
+	mfa_secret_free(s);
+	return ex;
+}
