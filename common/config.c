@@ -72,7 +72,7 @@ static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 	X(debug, set_flag, OFF(debug), 0, 0, 0)                                \
 	X(deny, set_uint, OFF(deny), 0, 1000, 0)                               \
 	X(echo_code, set_flag, OFF(echo_code), 0, 0, 0)                        \
-	X(email_hourly_max, set_uint, OFF(email_hourly_max), 1, 100, 0)        \
+	X(email_hourly_max, set_uint, OFF(email_hourly_max), 1, 20, 0)         \
 	X(email_interval, set_uint, OFF(email_interval), 0, 3600, 0)           \
 	X(enforce_after, set_date, OFF(enforce_after), 0, 0, 0)                \
 	X(enroll_at_login, set_flag, OFF(enroll_at_login), 0, 0, 0)            \

@@ -64,7 +64,7 @@ struct mfa_config {
 	unsigned int unlock_time;      /* 900 s, 0..604800; 0 = admin only */
 	unsigned int code_ttl;         /* 300 s, 60..3600 */
 	unsigned int email_interval;   /* 60 s, 0..3600 */
-	unsigned int email_hourly_max; /* 10, 1..100 */
+	unsigned int email_hourly_max; /* 10, 1..20 (the state keeps 20) */
 	unsigned int trust_days;       /* 90, 0..365; 0 = no trust */
 	unsigned int lock_timeout;     /* 5000 ms, 100..60000 */
 	enum mfa_trust_by trust_by;    /* sshkey */

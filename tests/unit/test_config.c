@@ -96,7 +96,7 @@ static const struct {
     {"debug", NULL},
     {"deny", "0"},
     {"echo_code", NULL},
-    {"email_hourly_max", "100"},
+    {"email_hourly_max", "20"},
     {"email_interval", "0"},
     {"enforce_after", "2024-02-29"},
     {"enroll_at_login", NULL},
@@ -133,7 +133,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->debug, 1);
 	ck_assert_uint_eq(c->deny, 0);
 	ck_assert_int_eq(c->echo_code, 1);
-	ck_assert_uint_eq(c->email_hourly_max, 100);
+	ck_assert_uint_eq(c->email_hourly_max, 20);
 	ck_assert_uint_eq(c->email_interval, 0);
 	ck_assert_int_eq(c->has_enforce_after, 1);
 	ck_assert_int_eq(c->enforce_after, 1709164800);
@@ -301,7 +301,7 @@ static const struct {
     {"code_ttl", "3601", MFA_ERR_RANGE},
     {"email_interval", "3601", MFA_ERR_RANGE},
     {"email_hourly_max", "0", MFA_ERR_RANGE},
-    {"email_hourly_max", "101", MFA_ERR_RANGE},
+    {"email_hourly_max", "21", MFA_ERR_RANGE},
     {"trust_days", "366", MFA_ERR_RANGE},
     {"lock_timeout", "99", MFA_ERR_RANGE},
     {"lock_timeout", "60001", MFA_ERR_RANGE},
