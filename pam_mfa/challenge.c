@@ -18,7 +18,10 @@
 #include "reply.h"
 #include "retcode.h"
 #include "secretfile.h"
+#include "otpcode.h"
+#include "sendcode.h"
 #include "store.h"
+#include "trust.h"
 
 #define MFA_PROMPT_CODE "Verification code: "
 #define MFA_BACKUP_LOW 3
@@ -29,25 +32,20 @@ enum attempt {
 	ATTEMPT_LOCKED, /* the user is (now) locked out */
 	ATTEMPT_ERROR,  /* the system failed: fail closed */
 	ATTEMPT_EMPTY,  /* no code typed: not a failure, but a try */
+	ATTEMPT_CONV,   /* the conversation failed */
+	ATTEMPT_BYPASS, /* delivery failed and failmode=safe */
 };
 
 /*
  * A verifier checks one reply against the secret and the locked record.
- * It returns MFA_OK and updates the record's method-specific marks (TOTP
- * step, used backup slot), or an error: MFA_ERR_MISMATCH, MFA_ERR_REPLAY
- * and MFA_ERR_FORMAT are wrong answers, anything else a system failure.
+ * It returns MFA_OK, sets *m to the method that matched and updates the
+ * record's method-specific marks (TOTP step, used backup slot, consumed
+ * emailed code), or an error: MFA_ERR_MISMATCH, MFA_ERR_REPLAY,
+ * MFA_ERR_EXPIRED and MFA_ERR_FORMAT are wrong answers, anything else a
+ * system failure.
  */
-typedef int (*verify_fn)(
-    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r);
-
-/* The record's marks belong to this enrolment (not an earlier secret). */
-static int
-same_enrolment(const struct mfa_login *lg, const struct mfa_state *st)
-{
-	return st->enrolled &&
-	    memcmp(st->enrolled_id, lg->secret->id, sizeof(st->enrolled_id)) ==
-	    0;
-}
+typedef int (*verify_fn)(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, enum mfa_method *m);
 
 /*
  * Each time step is accepted once: steps up to the last accepted one are
@@ -63,7 +61,7 @@ verify_totp(
 	uint64_t step;
 	int rc;
 
-	if (st->has_last_step && same_enrolment(lg, st))
+	if (st->has_last_step && mfa_login_same_enrolment(lg, st))
 		after = &st->totp_last_step;
 	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, lg->now,
 	    lg->cfg.window, after, r->digits, &step);
@@ -72,6 +70,30 @@ verify_totp(
 		st->totp_last_step = step;
 	}
 	return rc;
+}
+
+/*
+ * Six or eight digits: the app's code, else the newest emailed or SMS
+ * code (checked second, so that a right app code never uses up one of
+ * the emailed code's tries).
+ */
+static int
+verify_numeric(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, enum mfa_method *m)
+{
+	int rc = MFA_ERR_MISMATCH, rc2;
+
+	if (strlen(r->digits) == lg->secret->totp.digits)
+		rc = verify_totp(lg, st, r);
+	if (rc == MFA_OK) {
+		*m = MFA_METHOD_TOTP;
+		return MFA_OK;
+	}
+	if (!st->otp.active || strlen(r->digits) != MFA_OTPCODE_DIGITS)
+		return rc;
+	*m = st->otp.channel;
+	rc2 = mfa_otpcode_verify(st, r->digits, lg->now);
+	return rc2 == MFA_OK || rc == MFA_ERR_MISMATCH ? rc2 : rc;
 }
 
 static unsigned int
@@ -86,8 +108,8 @@ backup_codes_issued(const struct mfa_secret *s)
 
 /* One Argon2id evaluation: the code names its own slot. */
 static int
-verify_backup(
-    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
+verify_backup(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, enum mfa_method *m)
 {
 	const struct mfa_secret *s = lg->secret;
 	int rc;
@@ -98,19 +120,25 @@ verify_backup(
 	if (mfa_state_backup_is_used(st, s->backup_set, r->slot))
 		return MFA_ERR_REPLAY;
 	rc = mfa_backup_verify(r->backup, s->backup[r->slot]);
-	if (rc == MFA_OK)
-		mfa_state_backup_mark_used(st, s->backup_set, r->slot);
-	return rc;
+	if (rc != MFA_OK)
+		return rc;
+	mfa_state_backup_mark_used(st, s->backup_set, r->slot);
+	*m = MFA_METHOD_BACKUP;
+	/* A backup code often means a lost phone: trust nothing it had. */
+	if (!lg->cfg.trust_keep_on_backup)
+		mfa_state_device_remove_all(st);
+	return MFA_OK;
 }
 
 /* A reply no code of this user could match (wrong length, garbage). */
 static int
-verify_nothing(
-    struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
+verify_nothing(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, enum mfa_method *m)
 {
 	(void)lg;
 	(void)st;
 	(void)r;
+	(void)m;
 	return MFA_ERR_FORMAT;
 }
 
@@ -118,14 +146,14 @@ static int
 is_wrong_answer(int rc)
 {
 	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
-	    rc == MFA_ERR_FORMAT;
+	    rc == MFA_ERR_FORMAT || rc == MFA_ERR_EXPIRED;
 }
 
 /* Mark the user enrolled (DESIGN §2) at their first success. */
 static void
 mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
 {
-	if (same_enrolment(lg, st))
+	if (mfa_login_same_enrolment(lg, st))
 		return;
 	st->enrolled = 1;
 	st->enrolled_at = lg->now;
@@ -156,11 +184,13 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 /* One read-verify-write transaction; *snap receives the record after it. */
 static enum attempt
 attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
-    enum mfa_method m, struct mfa_state *snap)
+    struct mfa_state *snap)
 {
+	enum mfa_method m = MFA_METHOD_NONE;
 	struct mfa_store_txn *txn = NULL;
 	enum attempt out;
 	char why[256];
+	int vrc;
 
 	if (mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, snap,
 		&txn, why, sizeof(why)) != MFA_OK) {
@@ -173,7 +203,8 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 		mfa_store_end(txn);
 		return ATTEMPT_LOCKED;
 	}
-	out = judge(lg, snap, verify(lg, snap, r), m);
+	vrc = verify(lg, snap, r, &m); /* sets m: call it before judge */
+	out = judge(lg, snap, vrc, m);
 	if (out != ATTEMPT_ERROR &&
 	    mfa_store_commit(txn, snap, lg->now) != MFA_OK) {
 		mfa_log(&lg->log, LOG_ERR,
@@ -220,6 +251,33 @@ say_backup_left(struct mfa_login *lg, const struct mfa_state *st)
 		    "Run mfa-enroll backup-codes to get a new set.");
 }
 
+/* An empty reply or "email"/"sms": send a code, then ask again. */
+static enum attempt
+request_code(struct mfa_login *lg, enum mfa_method want)
+{
+	enum mfa_method channel = mfa_sendcode_channel(lg, want);
+
+	if (channel == MFA_METHOD_NONE) {
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    want == MFA_METHOD_NONE ? "No code entered."
+					    : "No code can be sent that way.");
+		return ATTEMPT_EMPTY;
+	}
+	switch (mfa_sendcode(lg, channel)) {
+	case MFA_SEND_ERROR:
+		lg->reason = "state unavailable";
+		return ATTEMPT_ERROR;
+	case MFA_SEND_FAILED:
+		/* failmode=safe: the admin prefers no second factor to none
+		 * that works (Duo's meaning); logged loudly. */
+		if (lg->cfg.failmode == MFA_FAILMODE_SAFE)
+			return ATTEMPT_BYPASS;
+		return ATTEMPT_EMPTY;
+	default:
+		return ATTEMPT_EMPTY;
+	}
+}
+
 /* Check one classified reply; the attempt's outcome. */
 static enum attempt
 check_reply(
@@ -229,33 +287,38 @@ check_reply(
 
 	switch (r->kind) {
 	case MFA_REPLY_NUMERIC:
-		if (strlen(r->digits) != lg->secret->totp.digits)
-			break;
-		return attempt(lg, r, verify_totp, MFA_METHOD_TOTP, snap);
+		return attempt(lg, r, verify_numeric, snap);
 	case MFA_REPLY_BACKUP:
-		out = attempt(lg, r, verify_backup, MFA_METHOD_BACKUP, snap);
-		if (out == ATTEMPT_OK)
+		out = attempt(lg, r, verify_backup, snap);
+		if (out == ATTEMPT_OK) {
 			say_backup_left(lg, snap);
+			mfa_sendcode_notify(lg, "A backup code was used");
+		}
 		return out;
 	case MFA_REPLY_EMPTY:
-		mfa_prompt_error(lg->pamh, lg->silent, "No code entered.");
-		return ATTEMPT_EMPTY;
+		return request_code(lg, MFA_METHOD_NONE);
+	case MFA_REPLY_EMAIL:
+		return request_code(lg, MFA_METHOD_EMAIL);
+	case MFA_REPLY_SMS:
+		return request_code(lg, MFA_METHOD_SMS);
 	default:
 		break;
 	}
 	/* Not a code this user could have: a wrong answer all the same. */
-	return attempt(lg, r, verify_nothing, MFA_METHOD_NONE, snap);
+	return attempt(lg, r, verify_nothing, snap);
 }
 
 static void
 say_methods(struct mfa_login *lg)
 {
 	const struct mfa_secret *s = lg->secret;
+	char channels[256];
 
+	mfa_sendcode_describe(lg, channels, sizeof(channels));
 	mfa_prompt_info(lg->pamh, lg->silent,
-	    "Enter the %u-digit code from your authenticator app%s.",
+	    "Enter the %u-digit code from your authenticator app%s.%s",
 	    s->totp.digits,
-	    backup_codes_issued(s) > 0 ? ", or a backup code" : "");
+	    backup_codes_issued(s) > 0 ? ", or a backup code" : "", channels);
 }
 
 /* Ask once; MFA_OK with a classified reply, or the conversation failed. */
@@ -289,6 +352,13 @@ outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
 	case ATTEMPT_LOCKED:
 		say_locked(lg, st);
 		return PAM_AUTH_ERR;
+	case ATTEMPT_BYPASS:
+		lg->reason = "code not delivered, failmode=safe";
+		mfa_log(&lg->log, LOG_WARNING,
+		    "failmode=safe: %s logs in without a second factor because "
+		    "a code could not be delivered",
+		    lg->user_clean);
+		return PAM_IGNORE;
 	default:
 		mfa_prompt_error(lg->pamh, lg->silent,
 		    "Multi-factor authentication is temporarily unavailable.");
@@ -296,25 +366,21 @@ outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
 	}
 }
 
-int
-mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
+/* Up to `tries` prompts; the outcome of the last answer. */
+static enum attempt
+ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 {
-	struct mfa_state snap = *st;
 	struct mfa_reply r;
 	enum attempt out = ATTEMPT_WRONG;
 	unsigned int i;
-	int rc;
 
-	if (mfa_state_is_locked(st, lg->now))
-		return outcome_code(lg, ATTEMPT_LOCKED, st);
 	say_methods(lg);
 	for (i = 0; i < lg->cfg.tries; i++) {
 		if (ask(lg, &r) != MFA_OK) {
 			lg->reason = "conversation failed";
-			mfa_state_wipe(&snap);
-			return PAM_CONV_ERR;
+			return ATTEMPT_CONV;
 		}
-		out = check_reply(lg, &r, &snap);
+		out = check_reply(lg, &r, snap);
 		mfa_reply_wipe(&r);
 		if (out == ATTEMPT_WRONG)
 			mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
@@ -323,9 +389,40 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	}
 	if (out == ATTEMPT_EMPTY)
 		lg->reason = "no code entered";
-	rc = out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY
-	    ? PAM_AUTH_ERR
-	    : outcome_code(lg, out, &snap);
+	return out;
+}
+
+/* Trust may follow a code, or a backup code when the admin allows it. */
+static int
+may_offer_trust(const struct mfa_login *lg)
+{
+	return lg->method != MFA_METHOD_BACKUP || lg->cfg.trust_keep_on_backup;
+}
+
+int
+mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
+{
+	struct mfa_state snap = *st;
+	struct mfa_device_id id;
+	enum attempt out;
+	int have_id, skip, rc;
+
+	if (mfa_state_is_locked(st, lg->now))
+		return outcome_code(lg, ATTEMPT_LOCKED, st);
+	have_id = mfa_trust_identify(lg, &id);
+	skip = have_id ? mfa_trust_skip(lg, &id) : 0;
+	if (skip != 0)
+		return skip > 0 ? PAM_SUCCESS
+				: outcome_code(lg, ATTEMPT_ERROR, st);
+	out = ask_loop(lg, &snap);
+	if (out == ATTEMPT_CONV)
+		rc = PAM_CONV_ERR;
+	else if (out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY)
+		rc = PAM_AUTH_ERR;
+	else
+		rc = outcome_code(lg, out, &snap);
+	if (rc == PAM_SUCCESS && have_id && may_offer_trust(lg))
+		mfa_trust_offer(lg, &id);
 	mfa_state_wipe(&snap);
 	return rc;
 }

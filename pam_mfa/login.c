@@ -219,6 +219,26 @@ result_name(int pam_rc)
 	}
 }
 
+int
+mfa_login_same_enrolment(const struct mfa_login *lg, const struct mfa_state *st)
+{
+	return lg->secret != NULL && st->enrolled &&
+	    memcmp(st->enrolled_id, lg->secret->id, sizeof(st->enrolled_id)) ==
+	    0;
+}
+
+void
+mfa_login_free(struct mfa_login *lg)
+{
+	if (lg == NULL)
+		return;
+	mfa_secret_free(lg->secret);
+	mfa_store_close(lg->store);
+	mfa_user_free(lg->user);
+	mfa_config_free(&lg->cfg);
+	free(lg);
+}
+
 void
 mfa_login_end(struct mfa_login *lg, int pam_rc)
 {
@@ -230,9 +250,5 @@ mfa_login_end(struct mfa_login *lg, int pam_rc)
 	    mfa_method_name(lg->method), result_name(pam_rc),
 	    lg->reason != NULL ? " reason=" : "",
 	    lg->reason != NULL ? lg->reason : "");
-	mfa_secret_free(lg->secret);
-	mfa_store_close(lg->store);
-	mfa_user_free(lg->user);
-	mfa_config_free(&lg->cfg);
-	free(lg);
+	mfa_login_free(lg);
 }

@@ -54,6 +54,20 @@ int mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
 int mfa_login_authenticate(struct mfa_login *lg);
 
 /*
+ * mfa_login_same_enrolment - 1 when the record *st was made for the
+ * enrolment whose secret is loaded (same enrolment id): its replay floor
+ * and trusted devices belong to this secret, not to an earlier one.
+ */
+int mfa_login_same_enrolment(
+    const struct mfa_login *lg, const struct mfa_state *st);
+
+/*
+ * mfa_login_free - free a context without logging anything (setcred).
+ * NULL is fine.
+ */
+void mfa_login_free(struct mfa_login *lg);
+
+/*
  * mfa_login_end - write the one syslog line of the decision (user,
  * service, rhost, method, result and, on failure, the reason; never a code
  * or a secret) and free everything.  NULL is fine.

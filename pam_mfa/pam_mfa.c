@@ -5,6 +5,7 @@
 #include <security/pam_modules.h>
 
 #include "login.h"
+#include "trust.h"
 
 PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -20,15 +21,21 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 }
 
 /*
- * Credentials: pam_mfa has none to set.  It must not undo anything either:
- * a lock-out is never reset here (DESIGN §3).
+ * Credentials: pam_mfa has none of its own.  Applications call this only
+ * after the whole stack authenticated, so it is where a "trust this device"
+ * answer becomes a trusted device (trust.c).  It never resets a lock-out.
  */
 PAM_EXTERN int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_SUCCESS;
+	struct mfa_login *lg = NULL;
+	int rc;
+
+	if (((unsigned int)flags & PAM_ESTABLISH_CRED) == 0)
+		return PAM_SUCCESS;
+	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
+	if (rc == PAM_SUCCESS)
+		rc = mfa_trust_confirm(lg);
+	mfa_login_free(lg);
+	return rc;
 }

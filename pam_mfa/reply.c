@@ -2,6 +2,7 @@
  * reply.c - sorting what a person typed at the prompt.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "mem.h"
@@ -30,6 +31,16 @@ blank(const char *text)
 	return text[strspn(text, " ")] == '\0';
 }
 
+/* Is text the word (any case), with nothing but spaces around it? */
+static int
+is_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	text += strspn(text, " ");
+	return strncasecmp(text, word, n) == 0 && blank(text + n);
+}
+
 void
 mfa_reply_classify(const char *text, struct mfa_reply *r)
 {
@@ -38,6 +49,10 @@ mfa_reply_classify(const char *text, struct mfa_reply *r)
 		r->kind = MFA_REPLY_EMPTY;
 	else if (numeric(text, r->digits, sizeof(r->digits)))
 		r->kind = MFA_REPLY_NUMERIC;
+	else if (is_word(text, "email"))
+		r->kind = MFA_REPLY_EMAIL;
+	else if (is_word(text, "sms"))
+		r->kind = MFA_REPLY_SMS;
 	else if (mfa_backup_normalize(text, r->backup, &r->slot) == MFA_OK)
 		r->kind = MFA_REPLY_BACKUP;
 	else

@@ -10,6 +10,8 @@ enum mfa_reply_kind {
 	MFA_REPLY_EMPTY,   /* nothing (or only spaces): a request for a code */
 	MFA_REPLY_NUMERIC, /* 6 or 8 digits: TOTP or an emailed code */
 	MFA_REPLY_BACKUP,  /* a backup code */
+	MFA_REPLY_EMAIL,   /* "email": send a code by email */
+	MFA_REPLY_SMS,     /* "sms": send a code by text message */
 	MFA_REPLY_INVALID, /* anything else: a wrong answer */
 };
 
@@ -24,6 +26,7 @@ struct mfa_reply {
  * mfa_reply_classify - sort a reply.  ASCII spaces are ignored anywhere
  * (apps show codes as "123 456"); any other byte outside the expected
  * alphabet (tabs, line breaks, non-ASCII digits) makes the reply INVALID.
+ * The words "email" and "sms" (any case, spaces around) ask for a code.
  * The result holds secrets: wipe it with mfa_reply_wipe.
  */
 void mfa_reply_classify(const char *text, struct mfa_reply *r);

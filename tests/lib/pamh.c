@@ -177,15 +177,25 @@ static void
 write_services(const struct mfa_pamh_service *services)
 {
 	const char *build = getenv("MFA_BUILD");
-	char path[PATH_MAX], text[16384];
+	char path[PATH_MAX], text[4 * PATH_MAX + 1024];
 
 	make_dir("pam.d");
 	make_dir("state");
 	for (; services->name != NULL; services++) {
-		char pw[PATH_MAX + 128] = "";
+		char pw[3 * PATH_MAX] = "";
+		size_t n = 0;
 
+		if (services->set_items)
+			n += (size_t)snprintf(pw + n, sizeof(pw) - n,
+			    "auth optional %s/pam_set_items.so\n",
+			    PAMWRAP_MODULES);
+		if (services->authinfo)
+			n += (size_t)snprintf(pw + n, sizeof(pw) - n,
+			    "auth optional "
+			    "%s/tests/modules/putenv_authinfo.so\n",
+			    build);
 		if (!services->no_password)
-			snprintf(pw, sizeof(pw),
+			snprintf(pw + n, sizeof(pw) - n,
 			    "auth required %s/pam_matrix.so passdb=%s/passdb\n",
 			    PAMWRAP_MODULES, fixture);
 		snprintf(text, sizeof(text),
@@ -327,6 +337,28 @@ mfa_pamh_write_secret(const char *user, const char *content)
 
 	snprintf(path, sizeof(path), "%s/.pam_mfa", mfa_pamh_home(user));
 	mfa_test_write_file(path, content, strlen(content), 0600);
+}
+
+void
+mfa_pamh_oath_code(const char *seed, int64_t t, char out[16])
+{
+	char cmd[256], *preload = getenv("LD_PRELOAD");
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "oathtool --totp -b %s -N @%lld", seed,
+	    (long long)t);
+	/* No preloads (pam_wrapper, ASan) for the shell and oathtool. */
+	preload = preload != NULL ? strdup(preload) : NULL;
+	unsetenv("LD_PRELOAD");
+	p = popen(cmd, "r");
+	if (preload != NULL)
+		setenv("LD_PRELOAD", preload, 1);
+	free(preload);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(out, 16, p));
+	ck_assert_int_eq(pclose(p), 0);
+	out[strcspn(out, "\n")] = '\0';
+	ck_assert_uint_eq(strlen(out), 6);
 }
 
 /* ---- the conversation ---- */

@@ -24,6 +24,10 @@ struct mfa_pamh_service {
 	const char *name;     /* service name */
 	const char *mfa_args; /* pam_mfa.so arguments ("" for none) */
 	int no_password;      /* 1: no pam_matrix line before pam_mfa */
+	int authinfo;         /* 1: tests/modules/putenv_authinfo.so first (sets
+				 SSH_AUTH_INFO_0 from $MFA_TEST_AUTHINFO_FILE) */
+	int set_items;        /* 1: pam_set_items.so first (PAM_RHOST etc. from
+				 the environment) */
 };
 
 struct mfa_pamh_result {
@@ -75,6 +79,13 @@ void mfa_pamh_reset(void);
  * given content.
  */
 void mfa_pamh_write_secret(const char *user, const char *content);
+
+/*
+ * mfa_pamh_oath_code - the 6-digit TOTP code of base32 seed at unix time
+ * t, computed by oathtool (an independent implementation), run without
+ * the test's preloads.  Fails the test when oathtool does not answer.
+ */
+void mfa_pamh_oath_code(const char *seed, int64_t t, char out[16]);
 
 /* The log lines captured since the last mfa_pamh_log_clear(). */
 const char *mfa_pamh_log(void);

@@ -27,18 +27,18 @@
 #define PROMPT "P: Verification code: "
 
 static const struct mfa_pamh_service services[] = {
-    {"mfa", "", 0},
-    {"mfa-only", "", 1},
-    {"mfa-nullok", "nullok", 0},
-    {"mfa-enforce", "enforce_after=2030-01-01", 0},
-    {"mfa-groups", "groups=staff", 0},
-    {"mfa-lock", "deny=3 unlock_time=600", 1},
-    {"mfa-lock-admin", "deny=2 unlock_time=0", 1},
-    {"mfa-one", "tries=1", 1},
-    {"mfa-echo", "echo_code", 1},
-    {"mfa-bad", "bogus_option=1", 1},
-    {"mfa-badvalue", "window=99", 1},
-    {NULL, NULL, 0},
+    {"mfa", "", 0, 0, 0},
+    {"mfa-only", "", 1, 0, 0},
+    {"mfa-nullok", "nullok", 0, 0, 0},
+    {"mfa-enforce", "enforce_after=2030-01-01", 0, 0, 0},
+    {"mfa-groups", "groups=staff", 0, 0, 0},
+    {"mfa-lock", "deny=3 unlock_time=600", 1, 0, 0},
+    {"mfa-lock-admin", "deny=2 unlock_time=0", 1, 0, 0},
+    {"mfa-one", "tries=1", 1, 0, 0},
+    {"mfa-echo", "echo_code", 1, 0, 0},
+    {"mfa-bad", "bogus_option=1", 1, 0, 0},
+    {"mfa-badvalue", "window=99", 1, 0, 0},
+    {NULL, NULL, 0, 0, 0},
 };
 
 static const char *secret_text = "pam_mfa-secret 1\n"
@@ -46,27 +46,10 @@ static const char *secret_text = "pam_mfa-secret 1\n"
 				 "created 1111111000\n"
 				 "totp-secret " SEED "\n";
 
-/* The code for time t from oathtool, an independent implementation. */
 static void
 oath_code(int64_t t, char out[16])
 {
-	char cmd[256], *preload = getenv("LD_PRELOAD");
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "oathtool --totp -b %s -N @%lld", SEED,
-	    (long long)t);
-	/* No preloads (pam_wrapper, ASan) for the shell and oathtool. */
-	preload = preload != NULL ? strdup(preload) : NULL;
-	unsetenv("LD_PRELOAD");
-	p = popen(cmd, "r");
-	if (preload != NULL)
-		setenv("LD_PRELOAD", preload, 1);
-	free(preload);
-	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_nonnull(fgets(out, 16, p));
-	ck_assert_int_eq(pclose(p), 0);
-	out[strcspn(out, "\n")] = '\0';
-	ck_assert_uint_eq(strlen(out), 6);
+	mfa_pamh_oath_code(SEED, t, out);
 }
 
 static void

@@ -1,0 +1,348 @@
+/*
+ * trust.c - "Trust this device for N days" (see trust.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <security/pam_ext.h>
+
+#include "error.h"
+#include "mem.h"
+#include "prompt.h"
+#include "random.h"
+#include "secretfile.h"
+#include "sendcode.h"
+#include "store.h"
+#include "trust.h"
+
+#define DAY 86400
+
+/* A PAM string item, or "" when unset. */
+static const char *
+item(pam_handle_t *pamh, int which)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, which, &v) != PAM_SUCCESS || v == NULL)
+		return "";
+	return v;
+}
+
+static void
+iso_date(int64_t t, char *out, size_t outsz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, outsz, "?");
+}
+
+/* The key sshd verified, from SSH_AUTH_INFO_0 (authenticate only). */
+static int
+identify_sshkey(struct mfa_login *lg, struct mfa_device_id *id)
+{
+	const char *info = pam_getenv(lg->pamh, "SSH_AUTH_INFO_0");
+	struct mfa_device_error err = {0, ""};
+	unsigned char *blob = NULL;
+	char *keytype = NULL;
+	size_t bloblen = 0;
+	int rc;
+
+	if (info == NULL || *info == '\0')
+		return 0;
+	rc = mfa_device_parse_authinfo_err(
+	    info, &keytype, &blob, &bloblen, &err);
+	if (rc == MFA_OK)
+		rc = mfa_device_id_sshkey(lg->username,
+		    item(lg->pamh, PAM_SERVICE), keytype, blob, bloblen,
+		    item(lg->pamh, PAM_RHOST), id);
+	else if (rc != MFA_ERR_NOENT)
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "no trusted-device identity for %s: SSH_AUTH_INFO_0 line "
+		    "%u: %s",
+		    lg->user_clean, err.line, err.msg);
+	free(keytype);
+	free(blob);
+	return rc == MFA_OK;
+}
+
+int
+mfa_trust_identify(struct mfa_login *lg, struct mfa_device_id *id)
+{
+	const char *rhost;
+
+	memset(id, 0, sizeof(*id));
+	if (lg->cfg.trust_days == 0)
+		return 0;
+	if (lg->cfg.trust_by == MFA_TRUST_SSHKEY)
+		return identify_sshkey(lg, id);
+	rhost = item(lg->pamh, PAM_RHOST);
+	return *rhost != '\0' &&
+	    mfa_device_id_rhost(
+		lg->username, item(lg->pamh, PAM_SERVICE), rhost, id) == MFA_OK;
+}
+
+/* Is *id a valid trusted device of this enrolment in *st?  Its index. */
+static int
+find_device(struct mfa_login *lg, const struct mfa_state *st,
+    const struct mfa_device_id *id)
+{
+	if (!mfa_login_same_enrolment(lg, st))
+		return -1;
+	return mfa_device_find(st, id, lg->secret->trust_generation, lg->now);
+}
+
+int
+mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	char why[256], until[32];
+	int idx, rc;
+
+	if (mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
+		&txn, why, sizeof(why)) != MFA_OK) {
+		mfa_log(
+		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
+		return -1;
+	}
+	idx = mfa_state_is_locked(&st, lg->now) ? -1 : find_device(lg, &st, id);
+	if (idx >= 0) {
+		st.devices[idx].last_used = lg->now;
+		mfa_state_record_success(
+		    &st, lg->now, MFA_METHOD_TRUSTED_DEVICE);
+		iso_date(st.devices[idx].expires, until, sizeof(until));
+	}
+	rc = idx >= 0 ? mfa_store_commit(txn, &st, lg->now) : MFA_OK;
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	if (rc != MFA_OK)
+		return -1;
+	if (idx < 0)
+		return 0;
+	lg->method = MFA_METHOD_TRUSTED_DEVICE;
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Second factor skipped: trusted device, until %s.", until);
+	return 1;
+}
+
+static int
+said_yes(const char *answer)
+{
+	size_t n = strlen(answer);
+
+	while (n > 0 && answer[n - 1] == ' ')
+		n--;
+	return (n == 1 && strncasecmp(answer, "y", 1) == 0) ||
+	    (n == 3 && strncasecmp(answer, "yes", 3) == 0);
+}
+
+/* Room for one more pending "yes": drop stale ones, then the oldest. */
+static size_t
+pending_slot(struct mfa_state *st, const struct mfa_device_id *id, int64_t now)
+{
+	size_t i, oldest = 0;
+
+	for (i = 0; i < st->npending; i++)
+		if (memcmp(st->pending[i].digest, id->digest, 32) == 0 ||
+		    now - st->pending[i].created > MFA_TRUST_PENDING_TTL)
+			return i;
+	if (st->npending < MFA_STATE_MAX_PENDING)
+		return st->npending++;
+	for (i = 1; i < st->npending; i++)
+		if (st->pending[i].created < st->pending[oldest].created)
+			oldest = i;
+	return oldest;
+}
+
+/* Record the "yes" in the root state; MFA_OK or an error. */
+static int
+record_pending(struct mfa_login *lg, const struct mfa_device_id *id)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_device_pending *p;
+	struct mfa_state st;
+	char why[256];
+	int rc;
+
+	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
+	    &txn, why, sizeof(why));
+	if (rc != MFA_OK)
+		return rc;
+	p = &st.pending[pending_slot(&st, id, lg->now)];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->digest, id->digest, sizeof(p->digest));
+	p->created = lg->now;
+	p->expires = lg->now + (int64_t)lg->cfg.trust_days * DAY;
+	p->generation = lg->secret->trust_generation;
+	snprintf(p->label, sizeof(p->label), "%s", id->label);
+	rc = mfa_store_commit(txn, &st, lg->now);
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	return rc;
+}
+
+static void
+hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
+{
+	char question[64], env[sizeof(MFA_TRUST_ENV) + 66], *answer = NULL;
+	int yes;
+
+	if (lg->silent)
+		return;
+	snprintf(question, sizeof(question),
+	    "Trust this device for %u days? [y/N]: ", lg->cfg.trust_days);
+	if (mfa_prompt_ask(lg->pamh, 1, question, &answer) != MFA_OK)
+		return;
+	yes = said_yes(answer);
+	mfa_strfree(answer);
+	if (!yes)
+		return;
+	snprintf(env, sizeof(env), "%s=", MFA_TRUST_ENV);
+	hex(id->digest, sizeof(id->digest), env + strlen(env));
+	if (record_pending(lg, id) != MFA_OK ||
+	    pam_putenv(lg->pamh, env) != PAM_SUCCESS) {
+		mfa_log(&lg->log, LOG_ERR,
+		    "cannot record a trusted device for %s", lg->user_clean);
+		return;
+	}
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "This device will be trusted for %u days.", lg->cfg.trust_days);
+	mfa_sendcode_notify(lg, "A device was marked as trusted");
+}
+
+/* The pending "yes" matching digest, recent enough; its index or -1. */
+static int
+find_pending(
+    const struct mfa_state *st, const unsigned char digest[32], int64_t now)
+{
+	size_t i;
+	int found = -1;
+
+	for (i = 0; i < st->npending; i++)
+		if (mfa_ct_equal(st->pending[i].digest, digest, 32) &&
+		    now >= st->pending[i].created &&
+		    now - st->pending[i].created <= MFA_TRUST_PENDING_TTL)
+			found = (int)i;
+	return found;
+}
+
+/* Move pending[i] into the trusted devices. */
+static int
+promote(struct mfa_state *st, size_t i, int64_t now)
+{
+	struct mfa_device d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	rc = mfa_random_bytes(d.id, sizeof(d.id));
+	if (rc != MFA_OK)
+		return rc;
+	memcpy(d.digest, st->pending[i].digest, sizeof(d.digest));
+	d.created = d.last_used = now;
+	d.expires = st->pending[i].expires;
+	d.generation = st->pending[i].generation;
+	memcpy(d.label, st->pending[i].label, sizeof(d.label));
+	rc = mfa_state_device_add(st, &d);
+	st->pending[i] = st->pending[--st->npending];
+	return rc;
+}
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* 64 lower-case hex digits, as mfa_trust_offer wrote them. */
+static int
+parse_digest(const char *text, unsigned char out[32])
+{
+	size_t i;
+
+	if (strlen(text) != 64)
+		return MFA_ERR_FORMAT;
+	for (i = 0; i < 32; i++) {
+		int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return MFA_ERR_FORMAT;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return MFA_OK;
+}
+
+/* Confirm the pending device digest for user; MFA_OK or an error. */
+static int
+confirm(struct mfa_login *lg, const char *user, const unsigned char digest[32])
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	char why[256];
+	int rc, i;
+
+	rc = mfa_store_open(lg->cfg.state_dir, 0, &lg->store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
+		    &txn, why, sizeof(why));
+	if (rc != MFA_OK)
+		return rc;
+	i = find_pending(&st, digest, lg->now);
+	if (i >= 0) {
+		rc = promote(&st, (size_t)i, lg->now);
+		if (rc == MFA_OK)
+			rc = mfa_store_commit(txn, &st, lg->now);
+	}
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	return i < 0 ? MFA_ERR_NOENT : rc;
+}
+
+int
+mfa_trust_confirm(struct mfa_login *lg)
+{
+	const char *text = pam_getenv(lg->pamh, MFA_TRUST_ENV);
+	const char *user = item(lg->pamh, PAM_USER);
+	unsigned char digest[32];
+	int rc;
+
+	if (text == NULL)
+		return PAM_SUCCESS;
+	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
+	rc = parse_digest(text, digest);
+	if (rc == MFA_OK && *user != '\0')
+		rc = confirm(lg, user, digest);
+	/* Removed in any case: the variable must not reach the session. */
+	pam_putenv(lg->pamh, MFA_TRUST_ENV);
+	if (rc == MFA_OK)
+		mfa_log(&lg->log, LOG_INFO,
+		    "user=%s service=%s trusted a device", lg->user_clean,
+		    lg->service);
+	else
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "user=%s service=%s: no device trusted: %s", lg->user_clean,
+		    lg->service, mfa_strerror(rc));
+	return PAM_SUCCESS;
+}

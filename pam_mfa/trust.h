@@ -1,0 +1,65 @@
+/*
+ * trust.h - "Trust this device for N days" (DESIGN §6).
+ *
+ * A device is what the client proved: for SSH the public key sshd already
+ * verified (SSH_AUTH_INFO_0 in the PAM environment, with
+ * AuthenticationMethods publickey,keyboard-interactive), bound to the user
+ * and the service; the client address only when the admin says
+ * trust_by=rhost.  The root state keeps a digest, never the key.
+ *
+ * A "yes" must only count when the whole login succeeds, which
+ * pam_sm_authenticate cannot see (the password module may have failed).  So
+ * authenticate records the answer as pending in the root state and names
+ * it in the PAM environment (PAM_MFA_TRUST=<digest>); pam_sm_setcred, which
+ * applications call only after a successful authentication (sshd in
+ * another process, to which it hands the PAM environment), turns it into a
+ * trusted device and removes the variable.
+ */
+#ifndef MFA_TRUST_H
+#define MFA_TRUST_H
+
+#include "device.h"
+#include "login.h"
+
+/* The PAM environment variable that hands a "yes" to setcred. */
+#define MFA_TRUST_ENV "PAM_MFA_TRUST"
+
+/* How long a "yes" waits for setcred before it is worthless. */
+#define MFA_TRUST_PENDING_TTL 600
+
+/*
+ * mfa_trust_identify - the identity of the device this login comes from,
+ * if trust is enabled (trust_days > 0) and the device can be identified.
+ * Returns 1 with *id filled, or 0 (no trust offered or honoured; the
+ * reason is logged at debug level).
+ */
+int mfa_trust_identify(struct mfa_login *lg, struct mfa_device_id *id);
+
+/*
+ * mfa_trust_skip - if *id is a trusted device of this enrolment that has
+ * not expired, record the login (last use, success with method
+ * trusted-device) and say so: "Second factor skipped: trusted device,
+ * until 2027-02-22."  Returns 1 when the second factor is skipped, 0 when
+ * the user must answer, -1 when the state could not be used (fail closed).
+ */
+int mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id);
+
+/*
+ * mfa_trust_offer - after a successful second factor: ask "Trust this
+ * device for N days? [y/N]: " (echo on) unless silent; on yes/y (any case)
+ * record a pending device and set MFA_TRUST_ENV.  Any failure here only
+ * means no trust; the login itself has already succeeded.
+ */
+void mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id);
+
+/*
+ * mfa_trust_confirm - pam_sm_setcred's part: turn the pending device named
+ * by MFA_TRUST_ENV (recorded at most MFA_TRUST_PENDING_TTL seconds ago) into
+ * a trusted device, then remove the variable.  Returns a PAM code:
+ * PAM_SUCCESS whether or not there was anything to confirm; a failure to
+ * record is logged and ends as PAM_SUCCESS too, with no device trusted
+ * (credentials are not the place to fail a login that succeeded).
+ */
+int mfa_trust_confirm(struct mfa_login *lg);
+
+#endif /* MFA_TRUST_H */
