@@ -32,8 +32,24 @@ int mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv);
 /* unlock (root): clear the failure count and the lock-out. */
 int mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv);
 
+/*
+ * doctor [--root DIR] [--verbose] (root, unless --root): check sshd, pam.d,
+ * pam_mfa.conf and the state directory; one ok/warn/FAIL line per check
+ * (doctor.c).  MFA_EXIT_FAIL when any check FAILs.
+ */
+int mfa_doctor_run(struct mfa_cli *c, int argc, char **argv);
+
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);
+
+/* email ADDRESS | --remove: verify and record an address (contact.c). */
+int mfa_contact_email_run(struct mfa_cli *c, int argc, char **argv);
+
+/* sms NUMBER | --remove: the same for a phone number (contact.c). */
+int mfa_contact_sms_run(struct mfa_cli *c, int argc, char **argv);
+
+/* devices [forget ID|all]: list or forget trusted devices (devices.c). */
+int mfa_devices_run(struct mfa_cli *c, int argc, char **argv);
 
 /*
  * mfa_enrol_verify - ask for a code from the app (or take code, from

@@ -36,9 +36,13 @@ struct command {
 
 static const struct command commands[] = {
     {"backup-codes", mfa_backupcmd_run},
+    {"devices", mfa_devices_run},
     {"disable", mfa_admin_disable_run},
+    {"doctor", mfa_doctor_run},
+    {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
     {"reset", mfa_admin_reset_run},
+    {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
     {"unlock", mfa_admin_unlock_run},
 };
@@ -63,11 +67,21 @@ static const char usage[] =
     "  disable [--yes]   remove your enrolment\n"
     "  import-google-authenticator [--code CODE] [FILE]\n"
     "                    convert ~/.google_authenticator\n"
+    "  email ADDRESS | --remove\n"
+    "                    record the address that login codes can be sent\n"
+    "                    to (after a code sent there is typed back)\n"
+    "  sms NUMBER | --remove\n"
+    "                    the same for a phone number (needs sms_command)\n"
+    "  devices [forget all]  list (root) or forget your trusted devices\n"
     "Root only:\n"
     "  --user NAME       act for NAME with any command (files stay NAME's)\n"
     "  reset [--yes]     remove NAME's enrolment and module state\n"
     "  unlock            clear NAME's failures and lock-out\n"
     "  status            also shows NAME's module state\n"
+    "  devices forget ID forget one of NAME's trusted devices\n"
+    "  doctor [--root DIR] [--verbose]\n"
+    "                    check sshd, pam.d, pam_mfa.conf and the state\n"
+    "                    directory: what will and will not work\n"
     "\n"
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
@@ -170,6 +184,7 @@ find_user(struct mfa_cli *c, const char *name)
 
 struct globals {
 	const char *user, *conf;
+	int own_conf; /* the command reads and checks pam_mfa.conf itself */
 };
 
 /* Global options.  Returns the index of the first other argument, or
@@ -212,8 +227,13 @@ parse_globals(int argc, char **argv, struct globals *g)
 	return i;
 }
 
+/*
+ * Read pam_mfa.conf (or --conf).  With own_conf (doctor), a file that does
+ * not load is not fatal here: defaults are used and the command itself
+ * reports what is wrong with the file.
+ */
 static int
-load_config(struct mfa_cli *c, const char *conf)
+load_config(struct mfa_cli *c, const char *conf, int own_conf)
 {
 	char err[512] = "", arg[4200];
 	const char *argv[1] = {arg};
@@ -227,6 +247,14 @@ load_config(struct mfa_cli *c, const char *conf)
 	}
 	rc = mfa_config_load(
 	    &c->cfg, conf != NULL ? 1 : 0, argv, err, sizeof(err));
+	if (rc != MFA_OK && own_conf) {
+		rc = mfa_config_init(&c->cfg);
+		if (rc == MFA_OK && conf != NULL) {
+			free(c->cfg.conf); /* the file the command checks */
+			c->cfg.conf = strdup(conf);
+			rc = c->cfg.conf != NULL ? MFA_OK : MFA_ERR_NOMEM;
+		}
+	}
 	if (rc != MFA_OK) {
 		mfa_cli_err(c, "%s", err[0] != '\0' ? err : mfa_strerror(rc));
 		return MFA_EXIT_FAIL;
@@ -253,7 +281,7 @@ setup(struct mfa_cli *c, const struct globals *g)
 	c->admin = g->user != NULL;
 	ex = find_user(c, g->user);
 	if (ex == MFA_EXIT_OK)
-		ex = load_config(c, g->conf);
+		ex = load_config(c, g->conf, g->own_conf);
 	return ex;
 }
 
@@ -272,7 +300,7 @@ int
 main(int argc, char **argv)
 {
 	struct mfa_cli c;
-	struct globals g = {NULL, NULL};
+	struct globals g = {NULL, NULL, 0};
 	const struct command *cmd = NULL;
 	int i, ex;
 
@@ -296,6 +324,7 @@ main(int argc, char **argv)
 			    argv[i]);
 			return MFA_EXIT_USAGE;
 		}
+		g.own_conf = cmd->run == mfa_doctor_run;
 	}
 	ex = setup(&c, &g);
 	if (ex == MFA_EXIT_OK)
