@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# tests/e2e/ssh.sh - real SSH logins through pam_mfa (issue 7): Debian's
+# sshd on 127.0.0.1 under pam_wrapper, the OpenSSH client under expect, a
+# real user, real TOTP codes (oathtool) and the real module.
+#
+# Scenarios:
+#   A. AuthenticationMethods keyboard-interactive: password + right code,
+#      replayed code, wrong code, wrong password (still asked for a code).
+#   B. publickey,keyboard-interactive: key + code; no key.
+#   B2. trusted devices: key + code + "y"; the same key again skips the
+#       code; another key is asked; mfa-enroll devices forget all.
+#   C. a backup code over SSH (and the same one again); lock-out after
+#      deny=3 failures from separate connections, unlock by mfa-enroll.
+#   D. PasswordAuthentication yes, AuthenticationMethods unset: the
+#      password alone must not log in, and appears in no log or state file.
+# Root only.  Prints PASS:/FAIL:/SKIP: lines (see tests/run.sh).
+set -uo pipefail
+# shellcheck source=lib/lib.sh
+. "$(dirname "$0")/lib/lib.sh"
+e2e_init ssh
+e2e_user_add
+e2e_enrol
+[[ $E2E_ENROLLED_BY == mfa-enroll ]] ||
+	fail "mfa-enroll --user --secret --code failed, file written by hand: $(tail -n 3 "$DIR/enrol.out")"
+
+KI=keyboard-interactive
+PK=publickey,keyboard-interactive
+KEY=$DIR/id_ed25519
+U=$E2E_USER
+decision() { # METHOD RESULT: the module's decision line for this login
+	log_has "user=$U service=sshd rhost=127.0.0.1 method=$1 result=$2"
+}
+
+# ---- A. keyboard-interactive only ----
+e2e_sshd_start "$KI" no || exit 0
+
+log_mark
+e2e_fresh_code
+good=$E2E_CODE
+e2e_ssh $KI "" "$good"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] &&
+	shown "Enter the 6-digit code from your authenticator app"; then
+	pass "keyboard-interactive: password + right code runs the command"
+else
+	fail "keyboard-interactive: password + right code: $(why)"
+fi
+decision totp success
+check "decision logged: method=totp result=success" $? \
+	"$(log_new | tail -n 3)"
+
+log_mark
+e2e_ssh $KI "" "$good"
+if [[ $RC == 255 ]] && ! ran && shown "Permission denied" &&
+	shown "Invalid code."; then
+	pass "keyboard-interactive: the same code again (replay) is denied"
+else
+	fail "replayed code: $(why)"
+fi
+decision none failure
+check "replay logged as a failure" $? "$(log_new | tail -n 3)"
+log_has "reason=code already used"
+check "replay logged with reason=code already used" $? "$(log_new | tail -n 3)"
+
+log_mark
+e2e_wrong_code
+e2e_ssh $KI "" "$E2E_CODE"
+if [[ $RC == 255 ]] && ! ran && [[ $(prompts) == 3 ]] &&
+	shown "Permission denied"; then
+	pass "keyboard-interactive: wrong code denied after 3 prompts (tries=3)"
+else
+	fail "wrong code: $(why)"
+fi
+log_has "method=none result=failure reason=wrong code"
+check "wrong code logged: result=failure reason=wrong code" $? \
+	"$(log_new | tail -n 3)"
+if log_new | grep -qF "$E2E_CODE"; then
+	fail "the typed code appears in the log"
+else
+	pass "no typed code in the log"
+fi
+
+# A wrong password still gets the code prompt (no password oracle), and
+# the login fails even with the right code.
+e2e_fresh_code
+E2E_PW_OVERRIDE=Wrong-$RANDOM e2e_ssh $KI "" "$E2E_CODE"
+if [[ $RC == 255 ]] && ! ran && [[ $(prompts) -ge 1 ]]; then
+	pass "wrong password + right code: denied, and the code was still asked"
+else
+	fail "wrong password + right code: $(why)"
+fi
+
+# ---- B. publickey,keyboard-interactive ----
+e2e_sshd_start "$PK" no || exit 0
+e2e_enrol # a new secret: a new enrolment has its own replay state
+
+log_mark
+e2e_fresh_code
+e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] &&
+	sshd_log_has "Partial publickey for $U " &&
+	sshd_log_has "Accepted keyboard-interactive/pam for $U "; then
+	pass "publickey,keyboard-interactive: key + password + code logs in"
+else
+	fail "key + code: $(why)"
+fi
+decision totp success
+check "key + code: decision line method=totp result=success" $? \
+	"$(log_new | tail -n 3)"
+
+log_mark
+e2e_ssh $PK "" 000000
+if [[ $RC == 255 ]] && ! ran && [[ $(prompts) == 0 ]] &&
+	shown "Permission denied (publickey)"; then
+	pass "publickey,keyboard-interactive without a key: refused before any prompt"
+else
+	fail "no key: $(why)"
+fi
+if log_new | grep -q 'pam_mfa\|user='; then
+	fail "no key: the module ran: $(log_new | tail -n 2)"
+else
+	pass "no key: the module was not even reached"
+fi
+
+# ---- B2. trusted devices, with the key sshd verified ----
+log_mark
+e2e_fresh_code
+E2E_TRUST=y e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] && [[ $(trusts) == 1 ]] &&
+	shown "This device will be trusted for 90 days." &&
+	grep -q '^device ' "$DIR/state/$U"; then
+	pass "trust: key + code + yes logs in and records the device"
+else
+	fail "trust: key + code + yes: $(why)"
+fi
+log_mark
+e2e_ssh $PK "$KEY" 000000
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 0 ]] &&
+	shown "Second factor skipped: trusted device, until"; then
+	pass "trust: the same key again logs in without a code"
+else
+	fail "trust: same key again: $(why)"
+fi
+decision trusted-device success
+check "trust: decision line method=trusted-device" $? "$(log_new | tail -n 3)"
+ssh-keygen -q -t ed25519 -N '' -C e2e2 -f "$DIR/id_other"
+cat "$DIR/id_other.pub" >>"$E2E_HOME/.ssh/authorized_keys"
+e2e_fresh_code
+e2e_ssh $PK "$DIR/id_other" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] && [[ $(trusts) == 1 ]]; then
+	pass "trust: another key is asked for a code"
+else
+	fail "trust: another key: $(why)"
+fi
+if timeout 20 "$ENROLL" --conf "$CONF" --user "$U" devices forget all \
+	>"$DIR/forget.out" 2>&1; then
+	e2e_fresh_code
+	e2e_ssh $PK "$KEY" "$E2E_CODE"
+	if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]]; then
+		pass "trust: after mfa-enroll devices forget all the code is asked again"
+	else
+		fail "trust: after forget all: $(why)"
+	fi
+else
+	fail "mfa-enroll --user devices forget all: $(cat "$DIR/forget.out")"
+fi
+
+# ---- C. backup code, lock-out ----
+if timeout 60 "$ENROLL" --conf "$CONF" --user "$U" backup-codes \
+	>"$DIR/backup.out" 2>&1; then
+	mapfile -t codes < <(grep -oE '\b[0-9]-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b' \
+		"$DIR/backup.out")
+else
+	codes=()
+fi
+if ((${#codes[@]} != 10)); then
+	fail "mfa-enroll --user backup-codes printed ${#codes[@]} codes: $(head -c 300 "$DIR/backup.out")"
+else
+	log_mark
+	e2e_ssh $PK "$KEY" "${codes[3]}"
+	if [[ $RC == 0 ]] && ran &&
+		shown "Backup code accepted. 9 backup codes left."; then
+		pass "a backup code over SSH logs in and says 9 are left"
+	else
+		fail "backup code: $(why)"
+	fi
+	decision backup success
+	check "backup code: decision line method=backup result=success" $? \
+		"$(log_new | tail -n 3)"
+	# Typed differently (lower case, no dashes): still the same used code.
+	again=$(echo "${codes[3]}" | tr -d - | tr '[:upper:]' '[:lower:]')
+	e2e_ssh $PK "$KEY" "$again"
+	if [[ $RC == 255 ]] && ! ran; then
+		pass "the same backup code again (retyped) is denied"
+	else
+		fail "backup code reuse: $(why)"
+	fi
+	if grep -qF -- "${codes[3]:2}" "$E2E_LOG" "$SSHD_LOG" "$DIR"/state/*; then
+		fail "a backup code appears in a log or state file"
+	else
+		pass "no backup code in the logs or the state"
+	fi
+fi
+
+# A success clears the failures counted so far (the retyped backup code).
+e2e_fresh_code
+e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && { grep -qx 'failures 0' "$DIR/state/$U" ||
+	! grep -q '^failures ' "$DIR/state/$U"; }; then
+	pass "a successful login clears the failure count"
+else
+	fail "failures after a success: rc=$RC $(grep '^failures' "$DIR/state/$U")"
+fi
+
+# Lock-out: one wrong answer per connection (tries=1), deny=3.
+e2e_enrol
+e2e_conf "deny = 3" "tries = 1" "unlock_time = 900"
+denied=0
+for _ in 1 2 3; do
+	e2e_wrong_code
+	e2e_ssh $PK "$KEY" "$E2E_CODE"
+	[[ $RC == 255 ]] && ! ran && [[ $(prompts) == 1 ]] && denied=$((denied + 1))
+done
+check "3 connections with a wrong code are each denied after one prompt" \
+	$((denied != 3)) "$denied of 3 denied; last: $(why)"
+log_mark
+e2e_fresh_code
+e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 255 ]] && ! ran && shown "Too many failed attempts"; then
+	pass "after deny=3 failures even the right code is refused: Too many failed attempts"
+else
+	fail "lock-out: $(why)"
+fi
+log_has "result=failure reason=locked out"
+check "lock-out logged: reason=locked out" $? "$(log_new | tail -n 3)"
+if grep -qE '^locked-until [1-9][0-9]*$' "$DIR/state/$U"; then
+	pass "the state file records locked-until"
+else
+	fail "no locked-until in the state: $(cat "$DIR/state/$U")"
+fi
+
+timeout 20 "$ENROLL" --conf "$CONF" --user "$U" unlock >"$DIR/unlock.out" 2>&1
+check "mfa-enroll --user NAME unlock exits 0" $? "$(cat "$DIR/unlock.out")"
+e2e_fresh_code
+e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]]; then
+	pass "after unlock the user logs in again"
+else
+	fail "after unlock: $(why)"
+fi
+e2e_conf
+
+# ---- D. PasswordAuthentication yes by mistake ----
+e2e_sshd_start "" yes || exit 0
+e2e_enrol
+log_mark
+e2e_ssh password "" 000000
+if [[ $RC == 255 ]] && ! ran && [[ $(prompts) == 0 ]] &&
+	shown "Permission denied"; then
+	pass "PasswordAuthentication yes: the password alone does not log in"
+else
+	fail "password alone: $(why)"
+fi
+log_has "user=$U service=sshd rhost=127.0.0.1 method=none result=failure"
+check "password fed to the code prompt: logged as a failure" $? \
+	"$(log_new | tail -n 3)"
+grep -q "Failed password for $U" "$SSHD_LOG"
+check "sshd reports the failed password login" $?
+
+# keyboard-interactive still works on that server.
+e2e_fresh_code
+e2e_ssh $KI "" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]]; then
+	pass "PasswordAuthentication yes: keyboard-interactive with a code still works"
+else
+	fail "kbd-int with PasswordAuthentication yes: $(why)"
+fi
+
+e2e_sshd_stop
+leaks=$(grep -rlF -- "$E2E_PASSWORD" "$SSHD_LOG" "$E2E_LOG" "$DIR/state" \
+	"$DIR"/out.* 2>/dev/null)
+if [[ -z $leaks ]]; then
+	pass "the password appears in no log (sshd, syslog), state file or transcript"
+else
+	fail "the password appears in: $leaks"
+fi
+e2e_sanitizer_check
+exit 0
