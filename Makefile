@@ -27,7 +27,8 @@ DEB_BUILD = libpam0g-dev libssl-dev libqrencode-dev libargon2-dev check \
 DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
 	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
 	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
-	inotify-tools mandoc groff-base libpam-google-authenticator
+	inotify-tools mandoc groff-base libpam-google-authenticator \
+	debhelper dpkg-dev fakeroot lintian
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/default}
+[[ $BUILD == /* ]] || BUILD=$PWD/$BUILD
 auto=0
 [[ ${1:-} == --auto ]] && auto=1
 [[ -t 0 && -t 1 ]] || auto=1
@@ -21,7 +22,7 @@ done
 # The sandbox lives in the build tree: pam_mfa refuses files below a
 # world-writable directory such as /tmp.
 mkdir -p "$BUILD/tmp" && chmod 0700 "$BUILD/tmp"
-box=$(mktemp -d "$PWD/$BUILD/tmp/demo.XXXXXX")
+box=$(mktemp -d "$BUILD/tmp/demo.XXXXXX")
 trap 'rm -rf "$box"' EXIT
 home=$box/home/demo
 mkdir -p "$home" "$box/pam.d" "$box/state"
@@ -33,7 +34,7 @@ echo "state_dir = $box/state" >"$box/pam_mfa.conf"
 chmod 0600 "$box/pam_mfa.conf"
 cat >"$box/pam.d/demo-login" <<EOF
 auth required /usr/lib/$(gcc -print-multiarch)/pam_wrapper/pam_matrix.so passdb=$box/passdb
-auth required $PWD/$BUILD/pam_mfa.so conf=$box/pam_mfa.conf
+auth required $BUILD/pam_mfa.so conf=$box/pam_mfa.conf
 account required /usr/lib/$(gcc -print-multiarch)/pam_wrapper/pam_matrix.so passdb=$box/passdb
 EOF
 # libpam wants a fallback service; nothing else may use it.

@@ -1,0 +1,23 @@
+# bench/bench.mk - make bench: the login benchmark of issue 9; included by
+# the root Makefile.  Not part of make check.
+#
+#   make bench        build the module and bench/bench.c, print the table
+#
+# The table compares pam_permit.so alone (the framework), pam_mfa.so (the
+# real $(MODULE), real clock) and Debian's pam_google_authenticator.so
+# (libpam-google-authenticator) in one run; see the comment at the top of
+# bench/bench.c for how the loop is built.  It needs libpamtest,
+# pam_wrapper and nss_wrapper (make deps) and takes about a minute.
+
+BENCH_BIN = $(BUILD)/bench/bench
+
+$(BENCH_BIN): $(BUILD)/obj/bench/bench.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCOMMON) \
+		$(PAMTEST_LIBS) $(MODULE_LIBS)
+
+.PHONY: bench bench-build
+bench-build: $(BENCH_BIN) $(MODULE)
+
+bench: bench-build
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash bench/run.sh

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# tests/sh/package.sh - the Debian packages, on the machine itself (CI):
+# build them from a copy of the source tree, lint them, install them with
+# apt-get, enable the pam-auth-update profile and check common-auth, log in
+# once through the installed module (pamtester under pam_wrapper, with a
+# private service file that names pam_mfa.so, which libpam loads from the
+# system's module directory), disable the profile, remove and purge, and
+# check that the machine is as it was.
+#
+# It changes the machine, so it runs only when CI=true and as root;
+# otherwise it skips (and under CI a skip is a failure, see tests/run.sh).
+# Under SANITIZE=1 it does nothing: the package does not depend on the
+# sanitizer build, and the plain check has already tested it.
+#
+# Prints PASS:/FAIL:/SKIP: lines (see tests/run.sh); exit 1 if any FAIL.
+set -uo pipefail
+cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
+SRC=$PWD
+BUILDDIR=${MFA_BUILD:-$SRC/build/default}
+PKGS=(libpam-mfa mfa-enroll)
+MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+MODULE=/usr/lib/$MULTIARCH/security/pam_mfa.so
+export DEBIAN_FRONTEND=noninteractive
+APT=(apt-get -y -q -o DPkg::Lock::Timeout=120)
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; failed=1; }
+skip() { echo "SKIP: $1"; }
+
+if [[ ${SANITIZE:-} == 1 ]]; then
+	echo "package: not repeated under SANITIZE=1 (the package build does not use it)"
+	exit 0
+fi
+if [[ ${CI:-} != true || $(id -u) != 0 ]]; then
+	skip "package (installs packages and edits /etc/pam.d: runs only as root with CI=true)"
+	exit 0
+fi
+for tool in dpkg-buildpackage dh fakeroot pam-auth-update pamtester oathtool apt-get; do
+	command -v "$tool" >/dev/null || {
+		skip "package ($tool missing: see the Debian packages in .ci/run)"
+		exit 0
+	}
+done
+PAMW=/usr/lib/$MULTIARCH/libpam_wrapper.so
+NSSW=/usr/lib/$MULTIARCH/libnss_wrapper.so
+for lib in "$PAMW" "$NSSW"; do
+	[[ -f $lib ]] || {
+		skip "package ($lib missing: install libpam-wrapper libnss-wrapper)"
+		exit 0
+	}
+done
+present() { dpkg-query -W -f '${Status}' "$1" 2>/dev/null | grep -qv 'not-installed'; }
+for p in "${PKGS[@]}"; do
+	if present "$p"; then
+		skip "package ($p is already on this machine: not touching it)"
+		exit 0
+	fi
+done
+if [[ -e /var/lib/pam_mfa ]]; then
+	skip "package (/var/lib/pam_mfa already exists: not touching it)"
+	exit 0
+fi
+
+# The sandbox for the login lives in the build tree (0700): the module
+# refuses files below a world-writable directory such as /tmp.
+mkdir -p "$BUILDDIR/tmp" && chmod 0700 "$BUILDDIR/tmp"
+tmp=$(mktemp -d "$BUILDDIR/tmp/package.XXXXXX") || exit 1
+
+# What must be the same afterwards.
+snapshot() {
+	(cd / && sha256sum etc/pam.d/common-* var/lib/pam/* 2>/dev/null)
+	ls /usr/share/pam-configs
+}
+snapshot >"$tmp/before"
+
+# shellcheck disable=SC2317 # cleanup runs from the EXIT trap
+# Whatever happens, never leave pam_mfa in the PAM configuration or the
+# packages on the machine.
+cleanup() {
+	if grep -q pam_mfa /etc/pam.d/common-* 2>/dev/null; then
+		pam-auth-update --package --remove pam_mfa >/dev/null 2>&1
+	fi
+	for p in "${PKGS[@]}"; do
+		present "$p" && "${APT[@]}" purge "$p" >/dev/null 2>&1
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# 1. Build from a copy: debian/ build products never land in the source.
+mkdir "$tmp/src"
+tar -C "$SRC" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/src" -xf -
+# nocheck: the unit suites have already run in this check.
+if (cd "$tmp/src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
+	timeout 300 dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
+	pass "dpkg-buildpackage -us -uc -b builds the packages"
+else
+	fail "dpkg-buildpackage -us -uc -b: $(tail -n 5 "$tmp/build.log" | tr '\n' ' ')"
+	exit 1
+fi
+if command -v lintian >/dev/null; then
+	lintian "$tmp"/*.changes >"$tmp/lintian.log" 2>&1
+	if grep -q '^E: ' "$tmp/lintian.log"; then
+		fail "lintian errors: $(grep '^E: ' "$tmp/lintian.log" | head -n 5 | tr '\n' ' ')"
+	else
+		pass "lintian shows no errors ($(grep -c '^W: ' "$tmp/lintian.log") warnings)"
+	fi
+fi
+
+# 2. Install: the module, the profile, the state directory; nothing enabled.
+if (cd "$tmp" && "${APT[@]}" install ./libpam-mfa_*.deb ./mfa-enroll_*.deb) \
+	>"$tmp/install.log" 2>&1; then
+	pass "apt-get install -y ./libpam-mfa_*.deb ./mfa-enroll_*.deb"
+else
+	fail "apt-get install: $(tail -n 5 "$tmp/install.log" | tr '\n' ' ')"
+	exit 1
+fi
+mode=$(stat -c '%a %U %G' /var/lib/pam_mfa 2>/dev/null)
+if [[ $mode == "700 root root" ]]; then
+	pass "postinst created /var/lib/pam_mfa 0700 root"
+else
+	fail "/var/lib/pam_mfa is '$mode', want '700 root root'"
+fi
+for f in "$MODULE" /usr/bin/mfa-enroll /usr/share/pam-configs/pam_mfa \
+	/etc/security/pam_mfa.conf /usr/share/man/man5/pam_mfa.conf.5.gz \
+	/usr/share/man/man8/pam_mfa.8.gz /usr/share/man/man1/mfa-enroll.1.gz; do
+	[[ -f $f ]] || fail "the packages do not install $f"
+done
+if grep -q pam_mfa /etc/pam.d/common-auth; then
+	fail "installing the package enabled pam_mfa (the profile must say Default: no)"
+else
+	pass "installing enables nothing: common-auth has no pam_mfa"
+fi
+
+# 3. Enable: the line comes after pam_unix.
+pam-auth-update --enable pam_mfa >"$tmp/pau.log" 2>&1
+unix=$(grep -n 'pam_unix.so' /etc/pam.d/common-auth | head -n 1 | cut -d: -f1)
+mfa=$(grep -nE '^auth[[:space:]]+required[[:space:]]+pam_mfa.so' /etc/pam.d/common-auth |
+	head -n 1 | cut -d: -f1)
+if [[ -n $mfa && -n $unix && $mfa -gt $unix ]]; then
+	pass "pam-auth-update --enable pam_mfa puts 'auth required pam_mfa.so' after pam_unix"
+else
+	fail "after pam-auth-update --enable pam_mfa, common-auth is: $(grep -v '^#' /etc/pam.d/common-auth | tr '\n' ' ')"
+fi
+# Not a minute longer than needed: every login on this machine now needs
+# a code.
+pam-auth-update --disable pam_mfa >>"$tmp/pau.log" 2>&1
+if grep -q pam_mfa /etc/pam.d/common-auth; then
+	fail "pam-auth-update --disable pam_mfa left the line in common-auth"
+else
+	pass "pam-auth-update --disable pam_mfa removes the line"
+fi
+
+# 4. One login through the installed module, in a sandbox.
+box=$tmp/box
+mkdir -p "$box/home" "$box/pam.d" "$box/state"
+chmod 0700 "$box/home" "$box/state"
+echo "pkgtest:x:0:0:package test:$box/home:/bin/sh" >"$box/passwd"
+echo "pkgtest:x:0:" >"$box/group"
+printf 'state_dir = %s\n' "$box/state" >"$box/pam_mfa.conf"
+chmod 0600 "$box/pam_mfa.conf"
+echo "auth required pam_mfa.so conf=$box/pam_mfa.conf" >"$box/pam.d/pkgtest"
+export NSS_WRAPPER_PASSWD=$box/passwd NSS_WRAPPER_GROUP=$box/group
+secret=$(head -c 20 /dev/urandom | base32 | tr -d '=')
+if LD_PRELOAD=$NSSW timeout 20 /usr/bin/mfa-enroll --conf "$box/pam_mfa.conf" \
+	--secret "$secret" --code "$(oathtool --totp -b "$secret")" \
+	</dev/null >"$tmp/enrol.log" 2>&1; then
+	pass "the installed mfa-enroll enrols a user"
+else
+	fail "the installed mfa-enroll: $(tail -n 3 "$tmp/enrol.log" | tr '\n' ' ')"
+fi
+login() { # CODE
+	printf '%s\n' "$1" | LD_PRELOAD=$PAMW:$NSSW PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR=$box/pam.d timeout 20 \
+		pamtester pkgtest pkgtest authenticate >"$tmp/login.log" 2>&1
+}
+wrong=$(printf '%06d' $(((10#$(oathtool --totp -b "$secret") + 500000) % 1000000)))
+if login "$wrong"; then
+	fail "the installed module accepted a wrong code"
+else
+	pass "the installed module refuses a wrong code"
+fi
+if login "$(oathtool --totp -b "$secret")" &&
+	grep -q 'successfully authenticated' "$tmp/login.log"; then
+	pass "a login through the installed $MODULE succeeds with the code"
+else
+	fail "login through the installed module: $(tr '\n' ' ' <"$tmp/login.log")"
+fi
+unset NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
+
+# 5. Removal while enabled: prerm must take the line out before the
+# module goes, or every login would fail.
+pam-auth-update --enable pam_mfa >>"$tmp/pau.log" 2>&1
+if "${APT[@]}" remove "${PKGS[@]}" >"$tmp/remove.log" 2>&1; then
+	pass "apt-get remove -y libpam-mfa mfa-enroll"
+else
+	fail "apt-get remove: $(tail -n 5 "$tmp/remove.log" | tr '\n' ' ')"
+fi
+if grep -q pam_mfa /etc/pam.d/common-auth; then
+	fail "removing the enabled package left pam_mfa in common-auth"
+else
+	pass "removing the package (profile enabled) takes pam_mfa out of common-auth"
+fi
+if [[ ! -e $MODULE && -d /var/lib/pam_mfa ]]; then
+	pass "remove deletes the module and keeps /var/lib/pam_mfa"
+else
+	fail "after remove: module present=$([[ -e $MODULE ]] && echo yes), state dir present=$([[ -d /var/lib/pam_mfa ]] && echo yes)"
+fi
+"${APT[@]}" purge "${PKGS[@]}" >"$tmp/purge.log" 2>&1 ||
+	fail "apt-get purge -y: $(tail -n 5 "$tmp/purge.log" | tr '\n' ' ')"
+if [[ ! -e /var/lib/pam_mfa && ! -e /etc/security/pam_mfa.conf ]] &&
+	! present libpam-mfa && ! present mfa-enroll; then
+	pass "apt-get purge -y removes /var/lib/pam_mfa and the conffile"
+else
+	fail "after purge: $(ls -d /var/lib/pam_mfa /etc/security/pam_mfa.conf 2>/dev/null | tr '\n' ' ')"
+fi
+
+# 6. As it was.
+snapshot >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then
+	pass "/etc/pam.d/common-*, /var/lib/pam and pam-configs are as before"
+else
+	fail "the machine changed: $(diff "$tmp/before" "$tmp/after" | tr '\n' ' ')"
+fi
+exit "$failed"
