@@ -6,31 +6,16 @@
  * log line) does with the string, it cannot carry a header break, an
  * option, a shell metacharacter it could misread or an encoding trick.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
 #include "error.h"
+#include "text.h"
 
 /* U+2022 BULLET in UTF-8. */
 #define BULLET "\xe2\x80\xa2"
 #define BULLET_LEN 3
-
-static void set_why(char *why, size_t whysz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_why(char *why, size_t whysz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whysz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whysz, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Reject the bytes that are never acceptable in either kind of address.
@@ -46,19 +31,20 @@ check_bytes(const char *s, size_t len, char *why, size_t whysz)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\n' || c == '\r') {
-			set_why(why, whysz, "contains a line break");
+			mfa_text_why(why, whysz, "contains a line break");
 			return MFA_ERR_FORMAT;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			set_why(why, whysz, "contains a control character");
+			mfa_text_why(
+			    why, whysz, "contains a control character");
 			return MFA_ERR_FORMAT;
 		}
 		if (c >= 0x80) {
-			set_why(why, whysz, "contains a non-ASCII byte");
+			mfa_text_why(why, whysz, "contains a non-ASCII byte");
 			return MFA_ERR_FORMAT;
 		}
 		if (c == ' ') {
-			set_why(why, whysz, "contains a space");
+			mfa_text_why(why, whysz, "contains a space");
 			return MFA_ERR_FORMAT;
 		}
 	}
@@ -84,30 +70,31 @@ check_local(const char *s, size_t len, char *why, size_t whysz)
 	size_t i;
 
 	if (len == 0) {
-		set_why(why, whysz, "has an empty local part");
+		mfa_text_why(why, whysz, "has an empty local part");
 		return MFA_ERR_FORMAT;
 	}
 	if (len > MFA_ADDR_LOCAL_MAX) {
-		set_why(why, whysz, "local part is longer than %d bytes",
+		mfa_text_why(why, whysz, "local part is longer than %d bytes",
 		    MFA_ADDR_LOCAL_MAX);
 		return MFA_ERR_FORMAT;
 	}
 	if (s[0] == '-') {
-		set_why(why, whysz, "starts with '-'");
+		mfa_text_why(why, whysz, "starts with '-'");
 		return MFA_ERR_FORMAT;
 	}
 	if (s[0] == '.' || s[len - 1] == '.') {
-		set_why(why, whysz, "local part starts or ends with '.'");
+		mfa_text_why(why, whysz, "local part starts or ends with '.'");
 		return MFA_ERR_FORMAT;
 	}
 	for (i = 0; i < len; i++) {
 		if (!is_local_char(s[i])) {
 			/* check_bytes has made s[i] printable ASCII. */
-			set_why(why, whysz, "local part contains '%c'", s[i]);
+			mfa_text_why(
+			    why, whysz, "local part contains '%c'", s[i]);
 			return MFA_ERR_FORMAT;
 		}
 		if (s[i] == '.' && s[i + 1] == '.') {
-			set_why(why, whysz, "local part contains \"..\"");
+			mfa_text_why(why, whysz, "local part contains \"..\"");
 			return MFA_ERR_FORMAT;
 		}
 	}
@@ -120,22 +107,23 @@ check_label(const char *s, size_t len, char *why, size_t whysz)
 	size_t i;
 
 	if (len == 0) {
-		set_why(why, whysz, "domain has an empty label");
+		mfa_text_why(why, whysz, "domain has an empty label");
 		return MFA_ERR_FORMAT;
 	}
 	if (len > MFA_ADDR_LABEL_MAX) {
-		set_why(why, whysz, "domain label is longer than %d bytes",
+		mfa_text_why(why, whysz, "domain label is longer than %d bytes",
 		    MFA_ADDR_LABEL_MAX);
 		return MFA_ERR_FORMAT;
 	}
 	for (i = 0; i < len; i++) {
 		if (!is_alnum(s[i]) && s[i] != '-') {
-			set_why(why, whysz, "domain contains '%c'", s[i]);
+			mfa_text_why(why, whysz, "domain contains '%c'", s[i]);
 			return MFA_ERR_FORMAT;
 		}
 	}
 	if (s[0] == '-' || s[len - 1] == '-') {
-		set_why(why, whysz, "domain label starts or ends with '-'");
+		mfa_text_why(
+		    why, whysz, "domain label starts or ends with '-'");
 		return MFA_ERR_FORMAT;
 	}
 	return MFA_OK;
@@ -148,7 +136,7 @@ check_domain(const char *s, size_t len, char *why, size_t whysz)
 	int r;
 
 	if (len == 0) {
-		set_why(why, whysz, "has an empty domain");
+		mfa_text_why(why, whysz, "has an empty domain");
 		return MFA_ERR_FORMAT;
 	}
 	for (i = 0; i <= len; i++) {
@@ -161,7 +149,7 @@ check_domain(const char *s, size_t len, char *why, size_t whysz)
 		start = i + 1;
 	}
 	if (labels < 2) {
-		set_why(why, whysz, "domain has a single label");
+		mfa_text_why(why, whysz, "domain has a single label");
 		return MFA_ERR_FORMAT;
 	}
 	return MFA_OK;
@@ -174,7 +162,7 @@ mfa_addr_email_check(const char *addr, char *why, size_t whysz)
 	size_t len;
 	int r;
 
-	set_why(why, whysz, "%s", "");
+	mfa_text_why(why, whysz, "%s", "");
 	if (addr == NULL)
 		return MFA_ERR_INVALID;
 	len = strnlen(addr, MFA_ADDR_EMAIL_MAX + 1);
@@ -182,21 +170,21 @@ mfa_addr_email_check(const char *addr, char *why, size_t whysz)
 	if (r != MFA_OK)
 		return r;
 	if (len > MFA_ADDR_EMAIL_MAX) {
-		set_why(
+		mfa_text_why(
 		    why, whysz, "is longer than %d bytes", MFA_ADDR_EMAIL_MAX);
 		return MFA_ERR_FORMAT;
 	}
 	if (len < 3) {
-		set_why(why, whysz, "is shorter than 3 bytes");
+		mfa_text_why(why, whysz, "is shorter than 3 bytes");
 		return MFA_ERR_FORMAT;
 	}
 	at = memchr(addr, '@', len);
 	if (at == NULL) {
-		set_why(why, whysz, "has no '@'");
+		mfa_text_why(why, whysz, "has no '@'");
 		return MFA_ERR_FORMAT;
 	}
 	if (memchr(at + 1, '@', len - (size_t)(at - addr) - 1) != NULL) {
-		set_why(why, whysz, "has more than one '@'");
+		mfa_text_why(why, whysz, "has more than one '@'");
 		return MFA_ERR_FORMAT;
 	}
 	r = check_local(addr, (size_t)(at - addr), why, whysz);
@@ -211,7 +199,7 @@ mfa_addr_phone_check(const char *number, char *why, size_t whysz)
 	size_t len, i;
 	int r;
 
-	set_why(why, whysz, "%s", "");
+	mfa_text_why(why, whysz, "%s", "");
 	if (number == NULL)
 		return MFA_ERR_INVALID;
 	len = strnlen(number, MFA_ADDR_PHONE_MAX_DIGITS + 2);
@@ -219,32 +207,32 @@ mfa_addr_phone_check(const char *number, char *why, size_t whysz)
 	if (r != MFA_OK)
 		return r;
 	if (number[0] == '-') {
-		set_why(why, whysz, "starts with '-'");
+		mfa_text_why(why, whysz, "starts with '-'");
 		return MFA_ERR_FORMAT;
 	}
 	if (number[0] != '+') {
-		set_why(why, whysz, "does not start with '+'");
+		mfa_text_why(why, whysz, "does not start with '+'");
 		return MFA_ERR_FORMAT;
 	}
 	for (i = 1; i < len; i++) {
 		if (number[i] < '0' || number[i] > '9') {
-			set_why(why, whysz, "contains '%c', not a digit",
+			mfa_text_why(why, whysz, "contains '%c', not a digit",
 			    number[i]);
 			return MFA_ERR_FORMAT;
 		}
 	}
 	if (len - 1 > MFA_ADDR_PHONE_MAX_DIGITS) {
-		set_why(why, whysz, "has more than %d digits",
+		mfa_text_why(why, whysz, "has more than %d digits",
 		    MFA_ADDR_PHONE_MAX_DIGITS);
 		return MFA_ERR_FORMAT;
 	}
 	if (len - 1 < MFA_ADDR_PHONE_MIN_DIGITS) {
-		set_why(why, whysz, "has fewer than %d digits",
+		mfa_text_why(why, whysz, "has fewer than %d digits",
 		    MFA_ADDR_PHONE_MIN_DIGITS);
 		return MFA_ERR_FORMAT;
 	}
 	if (number[1] == '0') {
-		set_why(why, whysz, "country code starts with 0");
+		mfa_text_why(why, whysz, "country code starts with 0");
 		return MFA_ERR_FORMAT;
 	}
 	return MFA_OK;

@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "random.h"
 #include "runprog.h"
+#include "text.h"
 
 #define HOST_MAX 256
 
@@ -33,17 +34,11 @@ host_name(char *out, size_t outsz)
 static int
 random_hex(char *out, size_t nbytes)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char raw[32];
-	size_t i;
 
 	if (nbytes > sizeof(raw) || mfa_random_bytes(raw, nbytes) != MFA_OK)
 		return MFA_ERR_SYSTEM;
-	for (i = 0; i < nbytes; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[2 * nbytes] = '\0';
+	mfa_text_hex_encode(raw, nbytes, out);
 	return MFA_OK;
 }
 
@@ -107,6 +102,23 @@ run(const char *option, char *const *argv, const char *extra, const char *text,
 	return rc;
 }
 
+/*
+ * Hand text (what composing it gave: rc; what names it in a message) to
+ * the program of option, then wipe it: it holds the code.
+ */
+static int
+send_text(int rc, const char *what, const char *option, char *const *argv,
+    const char *extra, char *text, size_t len, char *why, size_t whysz)
+{
+	if (rc != MFA_OK)
+		snprintf(why, whysz, "cannot compose the %s: %s", what,
+		    mfa_strerror(rc));
+	else
+		rc = run(option, argv, extra, text, len, why, whysz);
+	mfa_strfree(text);
+	return rc;
+}
+
 static int
 deliver_email(const struct mfa_config *cfg, const char *to, const char *user,
     const char *code, const char *notice, unsigned int ttl, int64_t now,
@@ -119,14 +131,8 @@ deliver_email(const struct mfa_config *cfg, const char *to, const char *user,
 	if (mfa_addr_email_check(to, why, whysz) != MFA_OK)
 		return MFA_ERR_FORMAT;
 	rc = mail_text(cfg, to, user, code, notice, ttl, now, &text, &len);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot compose the message: %s",
-		    mfa_strerror(rc));
-		return rc;
-	}
-	rc = run("mail_command", cfg->mail_argv, NULL, text, len, why, whysz);
-	mfa_strfree(text);
-	return rc;
+	return send_text(rc, "message", "mail_command", cfg->mail_argv, NULL,
+	    text, len, why, whysz);
 }
 
 static int
@@ -145,14 +151,8 @@ deliver_sms(const struct mfa_config *cfg, const char *number, const char *code,
 		return MFA_ERR_FORMAT;
 	host_name(host, sizeof(host));
 	rc = mfa_sms_text(host, code, (ttl + 59) / 60, &text, &len);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot compose the text: %s",
-		    mfa_strerror(rc));
-		return rc;
-	}
-	rc = run("sms_command", cfg->sms_argv, number, text, len, why, whysz);
-	mfa_strfree(text);
-	return rc;
+	return send_text(rc, "text", "sms_command", cfg->sms_argv, number, text,
+	    len, why, whysz);
 }
 
 int

@@ -9,7 +9,6 @@
  * bounded before it is used, and anything unexpected means "no identity",
  * never "some identity".
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "device.h"
 #include "error.h"
 #include "mem.h"
+#include "text.h"
 
 /* Domain separation: a digest of this unit can never equal another's. */
 #define DIGEST_CONTEXT "pam_mfa device v1"
@@ -46,28 +46,10 @@ struct key_acc {
 };
 
 struct parser {
-	struct mfa_device_error *err;
-	unsigned int line;
+	struct mfa_text t; /* the value, the line number, err */
 	unsigned char tmp[MFA_DEVICE_BLOB_MAX]; /* the blob being decoded */
 	struct key_acc key;
 };
-
-static int fail(struct parser *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct parser *p, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err != NULL) {
-		p->err->line = p->line;
-		va_start(ap, fmt);
-		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
 
 static int
 b64_value(unsigned char c)
@@ -101,15 +83,15 @@ b64_decode(struct parser *p, const char *in, size_t len, unsigned char *out,
 	int v;
 
 	if (len == 0 || len % 4 != 0)
-		return fail(
-		    p, MFA_ERR_FORMAT, "base64 length is not a multiple of 4");
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "base64 length is not a multiple of 4");
 	pad = in[len - 1] != '=' ? 0 : in[len - 2] != '=' ? 1 : 2;
 	if (len / 4 * 3 - pad > outsz)
-		return fail(p, MFA_ERR_TOOBIG, "key blob over %d bytes",
-		    MFA_DEVICE_BLOB_MAX);
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "key blob over %d bytes", MFA_DEVICE_BLOB_MAX);
 	for (i = 0; i < len - pad; i++) {
 		if ((v = b64_value((unsigned char)in[i])) < 0)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "%s in the base64 key at offset %zu",
 			    in[i] == '=' ? "misplaced '='" : "a bad character",
 			    i);
@@ -122,7 +104,8 @@ b64_decode(struct parser *p, const char *in, size_t len, unsigned char *out,
 		}
 	}
 	if ((pad == 1 && (acc & 0x3) != 0) || (pad == 2 && (acc & 0xf) != 0))
-		return fail(p, MFA_ERR_FORMAT, "non-canonical base64 padding");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "non-canonical base64 padding");
 	if (pad == 1) {
 		out[o++] = (unsigned char)(acc >> 10);
 		out[o++] = (unsigned char)(acc >> 2);
@@ -197,17 +180,18 @@ parse_pubkey(struct parser *p, const char *s, size_t len)
 	int r;
 
 	if (sp == NULL)
-		return fail(p, MFA_ERR_FORMAT, "publickey line without a key");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "publickey line without a key");
 	typelen = (size_t)(sp - s);
 	b64len = len - typelen - 1;
 	if (!valid_type(s, typelen))
-		return fail(p, MFA_ERR_FORMAT, "bad key type");
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "bad key type");
 	/* A space inside sp + 1 is reported as a bad base64 character. */
 	r = b64_decode(p, sp + 1, b64len, p->tmp, sizeof(p->tmp), &bloblen);
 	if (r != MFA_OK)
 		return r;
 	if (!blob_type_is(p->tmp, bloblen, s, typelen, &why))
-		return fail(p, MFA_ERR_FORMAT, "%s", why);
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "%s", why);
 	if (!p->key.have) {
 		memcpy(p->key.type, s, typelen);
 		p->key.type[typelen] = '\0';
@@ -218,7 +202,7 @@ parse_pubkey(struct parser *p, const char *s, size_t len)
 	}
 	/* The type is inside the blob: equal blobs are equal keys. */
 	if (bloblen != p->key.len || memcmp(p->tmp, p->key.blob, bloblen) != 0)
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "more than one public key: ambiguous device");
 	return MFA_OK;
 }
@@ -230,17 +214,18 @@ parse_line(struct parser *p, const char *s, size_t len)
 	size_t i, mlen;
 
 	if (len == 0)
-		return fail(p, MFA_ERR_FORMAT, "empty line");
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "empty line");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\r')
-			return fail(p, MFA_ERR_FORMAT, "carriage return");
+			return mfa_text_fail(
+			    &p->t, MFA_ERR_FORMAT, "carriage return");
 		if (c < 0x20 || c == 0x7f)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "control character at column %zu", i + 1);
 		if (c == ' ' && (i == 0 || i == len - 1 || s[i + 1] == ' '))
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "leading, trailing or double space");
 	}
 	for (mlen = 0; mlen < len && s[mlen] != ' '; mlen++)
@@ -248,42 +233,43 @@ parse_line(struct parser *p, const char *s, size_t len)
 	if (mlen == METHOD_PUBKEY_LEN &&
 	    memcmp(s, METHOD_PUBKEY, METHOD_PUBKEY_LEN) == 0) {
 		if (mlen == len)
-			return fail(
-			    p, MFA_ERR_FORMAT, "publickey line without a key");
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+			    "publickey line without a key");
 		return parse_pubkey(p, s + mlen + 1, len - mlen - 1);
 	}
 	/* publickey has no sub-methods: a "publickey/x" is not sshd's. */
 	if (mlen > METHOD_PUBKEY_LEN &&
 	    memcmp(s, METHOD_PUBKEY "/", METHOD_PUBKEY_LEN + 1) == 0)
-		return fail(p, MFA_ERR_FORMAT, "unknown publickey sub-method");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "unknown publickey sub-method");
 	return MFA_OK; /* another method: says nothing about the device */
 }
 
 static int
-parse_value(struct parser *p, const char *value, size_t len)
+parse_value(struct parser *p)
 {
-	const char *s = value, *end = value + len, *nl;
-	int r;
+	const char *line;
+	size_t n;
+	int r, terminated;
 
-	while (s < end) {
-		p->line++;
-		nl = memchr(s, '\n', (size_t)(end - s));
-		if (nl == NULL)
-			return fail(p, MFA_ERR_FORMAT, "no final newline");
-		if ((r = parse_line(p, s, (size_t)(nl - s))) != MFA_OK)
+	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
+		if (!terminated)
+			return mfa_text_fail(
+			    &p->t, MFA_ERR_FORMAT, "no final newline");
+		if ((r = parse_line(p, line, n)) != MFA_OK)
 			return r;
-		s = nl + 1;
 	}
 	if (!p->key.have) {
-		p->line = 0;
-		return fail(p, MFA_ERR_NOENT, "no publickey method");
+		p->t.line = 0;
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_NOENT, "no publickey method");
 	}
 	return MFA_OK;
 }
 
 int
 mfa_device_parse_authinfo_err(const char *value, char **keytype,
-    unsigned char **blob, size_t *bloblen, struct mfa_device_error *err)
+    unsigned char **blob, size_t *bloblen, struct mfa_parse_error *err)
 {
 	struct parser *p = NULL;
 	size_t len;
@@ -309,8 +295,8 @@ mfa_device_parse_authinfo_err(const char *value, char **keytype,
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return MFA_ERR_NOMEM;
-	p->err = err;
-	if ((r = parse_value(p, value, len)) != MFA_OK)
+	mfa_text_init(&p->t, value, len, err);
+	if ((r = parse_value(p)) != MFA_OK)
 		goto out;
 	*keytype = strdup(p->key.type);
 	*blob = malloc(p->key.len);

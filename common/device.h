@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "state.h"
+#include "text.h"
 
 /* Longest SSH_AUTH_INFO_0 value we look at (bytes, without the NUL). */
 #define MFA_DEVICE_INFO_MAX 16384
@@ -73,20 +74,15 @@ struct mfa_device_id {
 int mfa_device_parse_authinfo(
     const char *value, char **keytype, unsigned char **blob, size_t *bloblen);
 
-/* Where and why an SSH_AUTH_INFO_0 value was refused. */
-struct mfa_device_error {
-	unsigned int line; /* 1-based; 0 when the value as a whole is wrong */
-	char msg[128];     /* the reason, NUL-terminated, printable ASCII */
-};
-
 /*
  * mfa_device_parse_authinfo_err - mfa_device_parse_authinfo, and when err
  * is not NULL and the result is not MFA_OK, the line and the reason in
- * *err (for the admin's log: why no trust was offered).  The reason never
- * quotes the value, so it cannot forge a log line.
+ * *err (text.h; line 0 when the value as a whole is wrong), for the
+ * admin's log: why no trust was offered.  The reason never quotes the
+ * value, so it cannot forge a log line.
  */
 int mfa_device_parse_authinfo_err(const char *value, char **keytype,
-    unsigned char **blob, size_t *bloblen, struct mfa_device_error *err);
+    unsigned char **blob, size_t *bloblen, struct mfa_parse_error *err);
 
 /*
  * mfa_device_id_sshkey - the identity of an SSH key (keytype and blob as

@@ -14,7 +14,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 
 #include "error.h"
 #include "runprog.h"
+#include "text.h"
 
 /* The child's exit status when it could not exec (as a shell's 127). */
 #define RUN_EXEC_FAILED 127
@@ -38,21 +38,6 @@ struct run_fds {
 	int null_fd;        /* /dev/null for the child's output and error */
 	long max_fd;        /* highest descriptor for the close fallback */
 };
-
-static void set_why(char *why, size_t whysz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_why(char *why, size_t whysz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || whysz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whysz, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t
 now_ms(void)
@@ -82,12 +67,12 @@ check_program(const char *path, char *why, size_t whysz)
 	struct stat st;
 
 	if (path[0] != '/') {
-		set_why(why, whysz, "not an absolute path");
+		mfa_text_why(why, whysz, "not an absolute path");
 		return MFA_ERR_EXEC;
 	}
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
-		set_why(why, whysz, "missing or not executable");
+		mfa_text_why(why, whysz, "missing or not executable");
 		return MFA_ERR_EXEC;
 	}
 	return MFA_OK;
@@ -321,17 +306,17 @@ describe(int status, int exec_errno, struct mfa_run_result *res, char *why,
 	if (WIFSIGNALED(status)) {
 		res->signaled = 1;
 		res->status = WTERMSIG(status);
-		set_why(why, whysz, "killed by signal %d", res->status);
+		mfa_text_why(why, whysz, "killed by signal %d", res->status);
 		return MFA_ERR_EXEC;
 	}
 	res->exited = 1;
 	res->status = WEXITSTATUS(status);
 	if (exec_errno != 0 && res->status == RUN_EXEC_FAILED) {
-		set_why(why, whysz, "exec failed: %s",
+		mfa_text_why(why, whysz, "exec failed: %s",
 		    strerror_r(exec_errno, buf, sizeof(buf)));
 		return MFA_ERR_EXEC;
 	}
-	set_why(why, whysz, "exited with status %d", res->status);
+	mfa_text_why(why, whysz, "exited with status %d", res->status);
 	return res->status == 0 ? MFA_OK : MFA_ERR_EXEC;
 }
 
@@ -355,18 +340,19 @@ run_parent(pid_t pid, struct run_fds *f, const void *input, size_t len,
 		w = wait_child(pid, deadline, &status);
 	if (w != 0) {
 		if (kill_and_reap(pid, &status) != 0) {
-			set_why(why, whysz, "waitpid: %s", strerror(errno));
+			mfa_text_why(
+			    why, whysz, "waitpid: %s", strerror(errno));
 			return MFA_ERR_SYSTEM;
 		}
 		if (w > 0) {
 			res->timed_out = 1;
 			res->signaled = 1;
 			res->status = SIGKILL;
-			set_why(
+			mfa_text_why(
 			    why, whysz, "timed out after %u ms", timeout_ms);
 			return MFA_ERR_TIMEOUT;
 		}
-		set_why(why, whysz, "writing the input failed");
+		mfa_text_why(why, whysz, "writing the input failed");
 		return MFA_ERR_SYSTEM;
 	}
 	if (read(f->err_rd, &exec_errno, sizeof(exec_errno)) !=
@@ -386,7 +372,7 @@ mfa_run_program(char *const argv[], const void *input, size_t len,
 	pid_t pid;
 	int rc;
 
-	set_why(why, whysz, "%s", "");
+	mfa_text_why(why, whysz, "%s", "");
 	if (argv == NULL || argv[0] == NULL || res == NULL ||
 	    (input == NULL && len > 0) || timeout_ms == 0)
 		return MFA_ERR_INVALID;
@@ -395,7 +381,7 @@ mfa_run_program(char *const argv[], const void *input, size_t len,
 	if (rc != MFA_OK)
 		return rc;
 	if (open_fds(&f) != 0) {
-		set_why(why, whysz, "pipe: %s", strerror(errno));
+		mfa_text_why(why, whysz, "pipe: %s", strerror(errno));
 		close_fds(&f);
 		return MFA_ERR_SYSTEM;
 	}
@@ -411,7 +397,7 @@ mfa_run_program(char *const argv[], const void *input, size_t len,
 		child_exec(argv, &f);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (pid < 0) {
-		set_why(why, whysz, "fork: %s", strerror(errno));
+		mfa_text_why(why, whysz, "fork: %s", strerror(errno));
 		rc = MFA_ERR_SYSTEM;
 	} else {
 		rc = run_parent(

@@ -8,7 +8,6 @@
  * never prints file bytes back except key names it has already checked to
  * be [a-z0-9-], so an error message cannot leak the key or forge a log.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "otp.h"
 #include "random.h"
 #include "secretfile.h"
+#include "text.h"
 
 #define VERSION_KEY "pam_mfa-secret"
 #define VERSION_LINE VERSION_KEY " 1"
@@ -34,114 +34,28 @@
 
 struct parser {
 	struct mfa_secret *s;
-	struct mfa_parse_error *err;
-	unsigned int line;
+	struct mfa_text t; /* the input, the line number, err */
 	unsigned int seen; /* bit i: keys[i] seen */
 	int version_seen;
 	unsigned int first_backup_line, backup_set_line, backup_created_line;
 	char buf[MFA_SECRET_MAX_LINE + 1]; /* the current line, wiped */
 };
 
-static int fail(struct parser *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Record why the current line is refused and return code. */
-static int
-fail(struct parser *p, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err != NULL) {
-		p->err->line = p->line;
-		va_start(ap, fmt);
-		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1; /* upper case too: the file has one spelling */
-}
-
-/* Exactly 2*n lower-case hex digits at v, then NUL, into out. */
-static int
-parse_hex(const char *v, unsigned char *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (strnlen(v, 2 * n + 1) != 2 * n)
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++) {
-		hi = hex_value(v[2 * i]);
-		lo = hex_value(v[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return MFA_ERR_FORMAT;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return MFA_OK;
-}
-
-static void
-hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* Decimal digits only, no leading zero, no overflow, at most max. */
-static int
-parse_num(const char *v, uint64_t max, uint64_t *out)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	if (v[0] == '\0')
-		return MFA_ERR_FORMAT;
-	for (i = 0; v[i] != '\0'; i++) {
-		unsigned int d = (unsigned int)(v[i] - '0');
-
-		if (v[i] < '0' || v[i] > '9')
-			return MFA_ERR_FORMAT;
-		if (n > (UINT64_MAX - d) / 10)
-			return MFA_ERR_RANGE;
-		n = n * 10 + d;
-	}
-	if (v[0] == '0' && v[1] != '\0')
-		return MFA_ERR_FORMAT;
-	if (n > max)
-		return MFA_ERR_RANGE;
-	*out = n;
-	return MFA_OK;
-}
-
-/* parse_num with a message naming the key. */
+/* mfa_text_uint with a message naming the key. */
 static int
 num_value(struct parser *p, const char *key, const char *v, uint64_t min,
     uint64_t max, uint64_t *out)
 {
-	int r = parse_num(v, max, out);
+	int r = mfa_text_uint(v, max, out, NULL);
 
 	if (r == MFA_OK && *out < min)
 		r = MFA_ERR_RANGE;
 	if (r == MFA_ERR_RANGE)
-		return fail(p, r, "%s is out of range (%llu..%llu)", key,
+		return mfa_text_fail(&p->t, r,
+		    "%s is out of range (%llu..%llu)", key,
 		    (unsigned long long)min, (unsigned long long)max);
 	if (r != MFA_OK)
-		return fail(p, r,
+		return mfa_text_fail(&p->t, r,
 		    "%s is not a decimal number without sign or leading zero",
 		    key);
 	return MFA_OK;
@@ -150,9 +64,9 @@ num_value(struct parser *p, const char *key, const char *v, uint64_t min,
 static int
 kv_id(struct parser *p, char *v)
 {
-	if (parse_hex(v, p->s->id, sizeof(p->s->id)) != MFA_OK)
-		return fail(
-		    p, MFA_ERR_FORMAT, "id must be 32 lower-case hex digits");
+	if (mfa_text_hex_decode(v, p->s->id, sizeof(p->s->id)) != MFA_OK)
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "id must be 32 lower-case hex digits");
 	return MFA_OK;
 }
 
@@ -173,19 +87,19 @@ kv_totp_secret(struct parser *p, char *v)
 	int r;
 
 	if (len > B32_MAX)
-		return fail(p, MFA_ERR_RANGE,
+		return mfa_text_fail(&p->t, MFA_ERR_RANGE,
 		    "totp-secret is longer than %d bytes", MFA_SECRET_KEY_MAX);
 	r = mfa_base32_decode(
 	    v, len, p->s->key, sizeof(p->s->key), &p->s->keylen);
 	if (r != MFA_OK) {
 		MFA_WIPE_ARRAY(p->s->key);
 		p->s->keylen = 0;
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "totp-secret is not canonical base32 "
 		    "(A-Z and 2-7, no padding)");
 	}
 	if (p->s->keylen < MFA_SECRET_KEY_MIN)
-		return fail(p, MFA_ERR_RANGE,
+		return mfa_text_fail(&p->t, MFA_ERR_RANGE,
 		    "totp-secret is shorter than %d bytes (128 bits)",
 		    MFA_SECRET_KEY_MIN);
 	return MFA_OK;
@@ -195,7 +109,7 @@ static int
 kv_totp_algorithm(struct parser *p, char *v)
 {
 	if (mfa_otp_alg_parse(v, &p->s->totp.alg) != MFA_OK)
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "unknown totp-algorithm (SHA1, SHA256 or SHA512)");
 	return MFA_OK;
 }
@@ -207,7 +121,8 @@ kv_totp_digits(struct parser *p, char *v)
 	int r = num_value(p, "totp-digits", v, 6, 8, &n);
 
 	if (r == MFA_OK && n != 6 && n != 8)
-		r = fail(p, MFA_ERR_RANGE, "totp-digits must be 6 or 8");
+		r = mfa_text_fail(
+		    &p->t, MFA_ERR_RANGE, "totp-digits must be 6 or 8");
 	p->s->totp.digits = (unsigned int)n;
 	return r;
 }
@@ -229,9 +144,10 @@ kv_email(struct parser *p, char *v)
 	char why[96];
 
 	if (mfa_addr_email_check(v, why, sizeof(why)) != MFA_OK)
-		return fail(p, MFA_ERR_FORMAT, "email address %s", why);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "email address %s", why);
 	if ((p->s->email = strdup(v)) == NULL)
-		return fail(p, MFA_ERR_NOMEM, "out of memory");
+		return mfa_text_fail(&p->t, MFA_ERR_NOMEM, "out of memory");
 	return MFA_OK;
 }
 
@@ -241,9 +157,10 @@ kv_phone(struct parser *p, char *v)
 	char why[96];
 
 	if (mfa_addr_phone_check(v, why, sizeof(why)) != MFA_OK)
-		return fail(p, MFA_ERR_FORMAT, "phone number %s", why);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "phone number %s", why);
 	if ((p->s->phone = strdup(v)) == NULL)
-		return fail(p, MFA_ERR_NOMEM, "out of memory");
+		return mfa_text_fail(&p->t, MFA_ERR_NOMEM, "out of memory");
 	return MFA_OK;
 }
 
@@ -260,9 +177,10 @@ kv_trust_generation(struct parser *p, char *v)
 static int
 kv_backup_set(struct parser *p, char *v)
 {
-	p->backup_set_line = p->line;
-	if (parse_hex(v, p->s->backup_set, sizeof(p->s->backup_set)) != MFA_OK)
-		return fail(p, MFA_ERR_FORMAT,
+	p->backup_set_line = p->t.line;
+	if (mfa_text_hex_decode(
+		v, p->s->backup_set, sizeof(p->s->backup_set)) != MFA_OK)
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "backup-set must be 16 lower-case hex digits");
 	p->s->has_backup = 1;
 	return MFA_OK;
@@ -274,7 +192,7 @@ kv_backup_created(struct parser *p, char *v)
 	uint64_t n = 0;
 	int r = num_value(p, "backup-created", v, 0, MFA_SECRET_TIME_MAX, &n);
 
-	p->backup_created_line = p->line;
+	p->backup_created_line = p->t.line;
 	p->s->backup_created = (int64_t)n;
 	return r;
 }
@@ -287,24 +205,24 @@ kv_backup(struct parser *p, char *v)
 	int r;
 
 	if (p->first_backup_line == 0)
-		p->first_backup_line = p->line;
+		p->first_backup_line = p->t.line;
 	if (sp == NULL)
-		return fail(
-		    p, MFA_ERR_FORMAT, "backup needs a slot and a hash");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "backup needs a slot and a hash");
 	*sp = '\0';
 	r = num_value(p, "backup slot", v, 0, MFA_BACKUP_SLOTS - 1, &slot);
 	if (r != MFA_OK)
 		return r;
 	if (p->s->backup[slot] != NULL)
-		return fail(p, MFA_ERR_DUPLICATE, "backup slot %u given twice",
-		    (unsigned int)slot);
+		return mfa_text_fail(&p->t, MFA_ERR_DUPLICATE,
+		    "backup slot %u given twice", (unsigned int)slot);
 	if (mfa_backup_phc_check(sp + 1) != MFA_OK)
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "backup slot %u: not an accepted argon2id hash "
 		    "($argon2id$v=19$m=19456,t=2,p=1$SALT$HASH)",
 		    (unsigned int)slot);
 	if ((p->s->backup[slot] = strdup(sp + 1)) == NULL)
-		return fail(p, MFA_ERR_NOMEM, "out of memory");
+		return mfa_text_fail(&p->t, MFA_ERR_NOMEM, "out of memory");
 	return MFA_OK;
 }
 
@@ -335,11 +253,11 @@ static int
 version_line(struct parser *p, const char *key, const char *value)
 {
 	if (strcmp(key, VERSION_KEY) != 0)
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "not a pam_mfa secret file: the first line must be '%s'",
 		    VERSION_LINE);
 	if (strcmp(value, "1") != 0)
-		return fail(p, MFA_ERR_VERSION,
+		return mfa_text_fail(&p->t, MFA_ERR_VERSION,
 		    "unsupported format version (this module reads '%s')",
 		    VERSION_LINE);
 	p->version_seen = 1;
@@ -356,31 +274,35 @@ parse_line(struct parser *p)
 	if (len == 0 || line[0] == '#')
 		return MFA_OK;
 	if (line[len - 1] == ' ')
-		return fail(p, MFA_ERR_FORMAT, "trailing space");
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "trailing space");
 	klen = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789-_");
 	if (klen == 0 || klen > KEY_SHOW_MAX ||
 	    (line[klen] != ' ' && line[klen] != '\0'))
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "expected a key of a-z, 0-9, '-' and '_', a space and a "
 		    "value");
 	if (line[klen] == '\0')
-		return fail(p, MFA_ERR_FORMAT, "key '%s' has no value", line);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "key '%s' has no value", line);
 	line[klen] = '\0';
 	value = line + klen + 1;
 	if (value[0] == ' ')
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "more than one space after key '%s'", line);
 	if (!p->version_seen)
 		return version_line(p, line, value);
 	if (strcmp(line, VERSION_KEY) == 0)
-		return fail(p, MFA_ERR_DUPLICATE, "a second version line");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_DUPLICATE, "a second version line");
 	for (i = 0; i < NKEYS; i++)
 		if (strcmp(line, keys[i].name) == 0)
 			break;
 	if (i == NKEYS)
-		return fail(p, MFA_ERR_UNKNOWN_KEY, "unknown key '%s'", line);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_UNKNOWN_KEY, "unknown key '%s'", line);
 	if (i != BACKUP_KEY && (p->seen & (1u << i)))
-		return fail(p, MFA_ERR_DUPLICATE, "duplicate key '%s'", line);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_DUPLICATE, "duplicate key '%s'", line);
 	p->seen |= 1u << i;
 	return keys[i].parse(p, value);
 }
@@ -395,12 +317,13 @@ check_bytes(struct parser *p, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\0')
-			return fail(p, MFA_ERR_FORMAT, "contains a NUL byte");
+			return mfa_text_fail(
+			    &p->t, MFA_ERR_FORMAT, "contains a NUL byte");
 		if (c == '\r')
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "contains a carriage return (CRLF line ends?)");
 		if (c < 0x20 || c == 0x7f)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "contains a control character (byte 0x%02x)", c);
 	}
 	return MFA_OK;
@@ -412,58 +335,53 @@ check_complete(struct parser *p)
 {
 	size_t i;
 
-	p->line = 0;
+	p->t.line = 0;
 	if (!p->version_seen)
-		return fail(p, MFA_ERR_FORMAT,
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "no version line: not a pam_mfa secret file");
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].required && !(p->seen & (1u << i)))
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "missing required key '%s'", keys[i].name);
 	if (p->first_backup_line != 0 && !p->s->has_backup) {
-		p->line = p->first_backup_line;
-		return fail(
-		    p, MFA_ERR_FORMAT, "backup line without backup-set");
+		p->t.line = p->first_backup_line;
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "backup line without backup-set");
 	}
 	if (p->s->has_backup && p->first_backup_line == 0) {
-		p->line = p->backup_set_line;
-		return fail(
-		    p, MFA_ERR_FORMAT, "backup-set without any backup line");
+		p->t.line = p->backup_set_line;
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "backup-set without any backup line");
 	}
 	if (p->backup_created_line != 0 && !p->s->has_backup) {
-		p->line = p->backup_created_line;
-		return fail(
-		    p, MFA_ERR_FORMAT, "backup-created without backup-set");
+		p->t.line = p->backup_created_line;
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "backup-created without backup-set");
 	}
 	return MFA_OK;
 }
 
 static int
-parse_lines(struct parser *p, const char *buf, size_t len)
+parse_lines(struct parser *p)
 {
-	size_t pos = 0, linelen;
-	const char *nl;
-	int r;
+	const char *line;
+	size_t n;
+	int r, terminated;
 
-	while (pos < len) {
-		p->line++;
-		nl = memchr(buf + pos, '\n', len - pos);
-		linelen = nl != NULL ? (size_t)(nl - (buf + pos)) : len - pos;
-		if (linelen > MFA_SECRET_MAX_LINE)
-			return fail(p, MFA_ERR_TOOBIG,
+	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
+		if (n > MFA_SECRET_MAX_LINE)
+			return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 			    "line longer than %d bytes", MFA_SECRET_MAX_LINE);
-		if ((r = check_bytes(p, buf + pos, linelen)) != MFA_OK)
+		if ((r = check_bytes(p, line, n)) != MFA_OK)
 			return r;
-		if (nl == NULL)
-			return fail(p, MFA_ERR_FORMAT,
+		if (!terminated)
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "last line does not end with a newline "
 			    "(truncated file?)");
-		memcpy(p->buf, buf + pos, linelen);
-		p->buf[linelen] = '\0';
-		r = parse_line(p);
-		if (r != MFA_OK)
+		memcpy(p->buf, line, n);
+		p->buf[n] = '\0';
+		if ((r = parse_line(p)) != MFA_OK)
 			return r;
-		pos += linelen + 1;
 	}
 	return check_complete(p);
 }
@@ -483,15 +401,15 @@ mfa_secret_parse(const char *buf, size_t len, struct mfa_secret **out,
 	/* calloc: the parser holds each line, the key among them. */
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return MFA_ERR_NOMEM;
-	p->err = err;
+	mfa_text_init(&p->t, buf, len, err);
 	if (len > MFA_SECRET_MAX_SIZE) {
-		r = fail(p, MFA_ERR_TOOBIG, "file larger than %d bytes",
-		    MFA_SECRET_MAX_SIZE);
+		r = mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "file larger than %d bytes", MFA_SECRET_MAX_SIZE);
 		goto out;
 	}
 	if ((r = mfa_secret_new(&p->s)) != MFA_OK)
 		goto out;
-	r = parse_lines(p, buf, len);
+	r = parse_lines(p);
 	if (r == MFA_OK) {
 		*out = p->s;
 		p->s = NULL;
@@ -620,36 +538,7 @@ mfa_secret_set_phone(
 void
 mfa_secret_id_hex(const struct mfa_secret *s, char out[MFA_SECRET_ID_HEX_SIZE])
 {
-	hex_encode(s->id, sizeof(s->id), out);
-}
-
-/* Output under construction: a fixed buffer of the file's maximum size. */
-struct writer {
-	char *buf;
-	size_t len;
-	int r;
-};
-
-static void put(struct writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-put(struct writer *w, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (w->r != MFA_OK)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(
-	    w->buf + w->len, MFA_SECRET_MAX_SIZE + 1 - w->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n > MFA_SECRET_MAX_SIZE - w->len) {
-		w->r = MFA_ERR_INVALID; /* cannot happen with valid fields */
-		return;
-	}
-	w->len += (size_t)n;
+	mfa_text_hex_encode(s->id, sizeof(s->id), out);
 }
 
 /* The checks the text alone cannot express: what serialize would drop. */
@@ -680,38 +569,40 @@ check_record(const struct mfa_secret *s)
 }
 
 static void
-write_record(struct writer *w, const struct mfa_secret *s)
+write_record(struct mfa_text_out *w, const struct mfa_secret *s)
 {
 	char hex[MFA_SECRET_ID_HEX_SIZE], b32[B32_MAX + 1];
 	size_t i;
 
-	hex_encode(s->id, sizeof(s->id), hex);
+	mfa_text_hex_encode(s->id, sizeof(s->id), hex);
 	if (mfa_base32_encode(s->key, s->keylen, b32, sizeof(b32)) != MFA_OK)
-		w->r = MFA_ERR_INVALID;
-	put(w, "%s%s\nid %s\ncreated %lld\ntotp-secret %s\n", HEADER_COMMENT,
-	    VERSION_LINE, hex, (long long)s->created, b32);
-	put(w, "totp-algorithm %s\ntotp-digits %u\ntotp-period %u\n",
+		w->rc = MFA_ERR_INVALID;
+	mfa_text_printf(w, "%s%s\nid %s\ncreated %lld\ntotp-secret %s\n",
+	    HEADER_COMMENT, VERSION_LINE, hex, (long long)s->created, b32);
+	mfa_text_printf(w,
+	    "totp-algorithm %s\ntotp-digits %u\ntotp-period %u\n",
 	    mfa_otp_alg_name(s->totp.alg), s->totp.digits, s->totp.period);
 	if (s->email != NULL)
-		put(w, "email %s\n", s->email);
+		mfa_text_printf(w, "email %s\n", s->email);
 	if (s->phone != NULL)
-		put(w, "phone %s\n", s->phone);
-	put(w, "trust-generation %u\n", (unsigned int)s->trust_generation);
+		mfa_text_printf(w, "phone %s\n", s->phone);
+	mfa_text_printf(
+	    w, "trust-generation %u\n", (unsigned int)s->trust_generation);
 	if (s->has_backup) {
-		hex_encode(s->backup_set, sizeof(s->backup_set), hex);
-		put(w, "backup-set %s\nbackup-created %lld\n", hex,
+		mfa_text_hex_encode(s->backup_set, sizeof(s->backup_set), hex);
+		mfa_text_printf(w, "backup-set %s\nbackup-created %lld\n", hex,
 		    (long long)s->backup_created);
 	}
 	for (i = 0; s->has_backup && i < MFA_BACKUP_SLOTS; i++)
 		if (s->backup[i] != NULL)
-			put(w, "backup %zu %s\n", i, s->backup[i]);
+			mfa_text_printf(w, "backup %zu %s\n", i, s->backup[i]);
 	MFA_WIPE_ARRAY(b32);
 }
 
 int
 mfa_secret_serialize(const struct mfa_secret *s, char **out, size_t *outlen)
 {
-	struct writer w = {NULL, 0, MFA_OK};
+	struct mfa_text_out w = {NULL, 0, MFA_SECRET_MAX_SIZE + 1, MFA_OK};
 	struct mfa_secret *back = NULL;
 
 	if (out == NULL)
@@ -724,19 +615,22 @@ mfa_secret_serialize(const struct mfa_secret *s, char **out, size_t *outlen)
 	if ((w.buf = malloc(MFA_SECRET_MAX_SIZE + 1)) == NULL)
 		return MFA_ERR_NOMEM;
 	write_record(&w, s);
+	/* Only invalid fields can overflow the file's maximum size. */
+	if (w.rc != MFA_OK)
+		w.rc = MFA_ERR_INVALID;
 	/* What we write must be what we read: parse it back. */
-	if (w.r == MFA_OK &&
+	if (w.rc == MFA_OK &&
 	    mfa_secret_parse(w.buf, w.len, &back, NULL) != MFA_OK)
-		w.r = MFA_ERR_INVALID;
+		w.rc = MFA_ERR_INVALID;
 	mfa_secret_free(back);
 	/* An exact-size copy, so the caller's mfa_freezero covers it all. */
-	if (w.r == MFA_OK && (*out = malloc(w.len + 1)) == NULL)
-		w.r = MFA_ERR_NOMEM;
-	if (w.r == MFA_OK) {
+	if (w.rc == MFA_OK && (*out = malloc(w.len + 1)) == NULL)
+		w.rc = MFA_ERR_NOMEM;
+	if (w.rc == MFA_OK) {
 		memcpy(*out, w.buf, w.len + 1);
 		if (outlen != NULL)
 			*outlen = w.len;
 	}
 	mfa_freezero(w.buf, MFA_SECRET_MAX_SIZE + 1);
-	return w.r;
+	return w.rc;
 }

@@ -37,6 +37,7 @@
 
 #include "backup.h"
 #include "otp.h"
+#include "text.h"
 
 #define MFA_SECRET_MAX_SIZE 16384
 #define MFA_SECRET_MAX_LINE 1024
@@ -60,17 +61,6 @@ struct mfa_secret {
 	unsigned char backup_set[8];
 	int64_t backup_created;         /* 0 when not recorded */
 	char *backup[MFA_BACKUP_SLOTS]; /* PHC strings, NULL: empty slot */
-};
-
-/*
- * Why a parse failed.  line is the 1-based line number, or 0 when the
- * whole file is at fault (too big, a required key missing); msg is a short
- * English reason without the line number, never containing file bytes
- * other than a key name made of [a-z0-9-].
- */
-struct mfa_parse_error {
-	unsigned int line;
-	char msg[160];
 };
 
 /*
@@ -137,7 +127,7 @@ void mfa_secret_id_hex(
  * mfa_secret_parse - parse len bytes at buf (not NUL-terminated; a NUL
  * inside is an error) as a secret file.  On success *out is a new record
  * the caller releases with mfa_secret_free.  On failure *out is NULL and,
- * when err is not NULL, err says where and why.
+ * when err is not NULL, err says where and why (text.h).
  * Returns MFA_OK, MFA_ERR_TOOBIG (file or line too long), MFA_ERR_VERSION
  * (an unknown version line), MFA_ERR_UNKNOWN_KEY, MFA_ERR_DUPLICATE,
  * MFA_ERR_RANGE (a number out of range), MFA_ERR_FORMAT (anything else

@@ -8,7 +8,6 @@
  * record rather than half of one.
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "log.h"
 #include "mem.h"
 #include "state.h"
+#include "text.h"
 
 #define VERSION_KEY "pam_mfa-state"
 #define VERSION_VALUE "1"
@@ -88,57 +88,21 @@ label_problem(const char *label)
 
 struct parser {
 	struct mfa_state *st;
-	struct mfa_state_error *err;
-	unsigned int line;
+	struct mfa_text t; /* the input, the line number, err */
 	unsigned int seen; /* bit per key of key_table: given once already */
 	int have_version;
 };
 
-static int fail(struct parser *p, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct parser *p, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err != NULL) {
-		p->err->line = p->line;
-		va_start(ap, fmt);
-		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-/*
- * parse_uint - s as a canonical decimal number no larger than max: digits
- * only (no sign, no space), no leading zero, no overflow.  One canonical
- * spelling per value keeps the file easy to audit and compare.
- */
+/* parse_uint - mfa_text_uint with a message naming the field. */
 static int
 parse_uint(struct parser *p, const char *s, uint64_t max, const char *what,
     uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	const char *why = NULL;
+	int rc = mfa_text_uint(s, max, out, &why);
 
-	if (s[0] == '\0')
-		return fail(p, MFA_ERR_FORMAT, "%s: empty number", what);
-	if (s[0] == '0' && s[1] != '\0')
-		return fail(p, MFA_ERR_FORMAT, "%s: leading zero", what);
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned int d = (unsigned int)(unsigned char)s[i] - '0';
-
-		if (d > 9)
-			return fail(p, MFA_ERR_FORMAT,
-			    "%s: not a decimal number", what);
-		if (v > (max - d) / 10)
-			return fail(
-			    p, MFA_ERR_RANGE, "%s: number out of range", what);
-		v = v * 10 + d;
-	}
-	*out = v;
+	if (rc != MFA_OK)
+		return mfa_text_fail(&p->t, rc, "%s: %s", what, why);
 	return MFA_OK;
 }
 
@@ -170,27 +134,9 @@ static int
 parse_hex(struct parser *p, const char *s, unsigned char *out, size_t n,
     const char *what)
 {
-	size_t i;
-
-	if (strlen(s) != 2 * n)
-		return fail(p, MFA_ERR_FORMAT,
+	if (mfa_text_hex_decode(s, out, n) != MFA_OK)
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "%s: want %zu lower-case hex digits", what, 2 * n);
-	for (i = 0; i < 2 * n; i++) {
-		char c = s[i];
-		unsigned int v;
-
-		if (c >= '0' && c <= '9')
-			v = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned int)(c - 'a' + 10);
-		else
-			return fail(p, MFA_ERR_FORMAT,
-			    "%s: want %zu lower-case hex digits", what, 2 * n);
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(v << 4);
-		else
-			out[i / 2] = (unsigned char)(out[i / 2] | v);
-	}
 	return MFA_OK;
 }
 
@@ -208,10 +154,10 @@ split_fields(struct parser *p, char *s, char **f, size_t n, char **rest)
 		char *sp;
 
 		if (s == NULL || *s == '\0')
-			return fail(
-			    p, MFA_ERR_FORMAT, "too few fields (want %zu)", n);
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+			    "too few fields (want %zu)", n);
 		if (*s == ' ')
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "empty field (two spaces in a row)");
 		f[i] = s;
 		sp = strchr(s, ' ');
@@ -224,7 +170,8 @@ split_fields(struct parser *p, char *s, char **f, size_t n, char **rest)
 		return MFA_OK;
 	}
 	if (s != NULL)
-		return fail(p, MFA_ERR_FORMAT, "too many fields (want %zu)", n);
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "too many fields (want %zu)", n);
 	return MFA_OK;
 }
 
@@ -235,12 +182,12 @@ parse_label(struct parser *p, const char *s, char *label)
 	const char *why;
 
 	if (n > MFA_STATE_MAX_LABEL)
-		return fail(p, MFA_ERR_TOOBIG, "label longer than %d bytes",
-		    MFA_STATE_MAX_LABEL);
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "label longer than %d bytes", MFA_STATE_MAX_LABEL);
 	memcpy(label, s, n + 1);
 	why = label_problem(label);
 	if (why != NULL)
-		return fail(p, MFA_ERR_FORMAT, "%s", why);
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "%s", why);
 	return MFA_OK;
 }
 
@@ -259,7 +206,7 @@ parse_method(
 			return MFA_OK;
 		}
 	}
-	return fail(p, MFA_ERR_FORMAT, "unknown %s",
+	return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "unknown %s",
 	    channel_only ? "channel (want email or sms)" : "method");
 }
 
@@ -276,6 +223,25 @@ key_enrolled(struct parser *p, char *val)
 		MFA_OK)
 		return rc;
 	p->st->enrolled = 1;
+	return MFA_OK;
+}
+
+static int
+key_enrol_pending(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	char *f[3];
+	int rc;
+
+	if ((rc = split_fields(p, val, f, 3, NULL)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], st->enrol_pending_id, 16,
+		 "enrolment id")) != MFA_OK ||
+	    (rc = parse_time(p, f[1], "enrol-pending time",
+		 &st->enrol_pending_at)) != MFA_OK ||
+	    (rc = parse_uint(p, f[2], UINT64_MAX, "enrol-pending step",
+		 &st->enrol_pending_step)) != MFA_OK)
+		return rc;
+	st->has_enrol_pending = 1;
 	return MFA_OK;
 }
 
@@ -335,25 +301,25 @@ parse_slots(struct parser *p, const char *s, uint16_t *mask)
 		int d;
 
 		if (s[i] < '0' || s[i] > '9')
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "backup-used: bad slot list (want digits 0..9 "
 			    "separated by ',')");
 		d = s[i] - '0';
 		if (s[i + 1] >= '0' && s[i + 1] <= '9')
-			return fail(p, MFA_ERR_RANGE,
+			return mfa_text_fail(&p->t, MFA_ERR_RANGE,
 			    "backup-used: slot out of range (0..9)");
 		if (d == prev)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "backup-used: duplicated slot %d", d);
 		if (d < prev)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "backup-used: slots not ascending");
 		*mask = (uint16_t)(*mask | (1u << d));
 		prev = d;
 		if (s[i + 1] == '\0')
 			return MFA_OK;
 		if (s[i + 1] != ',')
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "backup-used: bad slot list (want digits 0..9 "
 			    "separated by ',')");
 		i += 2;
@@ -410,7 +376,7 @@ key_send_times(struct parser *p, char *val)
 		int rc;
 
 		if (st->nsends == MFA_STATE_MAX_SENDS)
-			return fail(p, MFA_ERR_TOOBIG,
+			return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 			    "too many send-times values (at most %d)",
 			    MFA_STATE_MAX_SENDS);
 		if (comma != NULL)
@@ -436,7 +402,7 @@ key_device(struct parser *p, char *val)
 	int rc;
 
 	if (st->ndevices == MFA_STATE_MAX_DEVICES)
-		return fail(p, MFA_ERR_TOOBIG,
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 		    "too many device lines "
 		    "(at most %d)",
 		    MFA_STATE_MAX_DEVICES);
@@ -458,8 +424,8 @@ key_device(struct parser *p, char *val)
 	/* The id names a device to "mfa-enroll devices forget ID". */
 	for (i = 0; i < st->ndevices; i++)
 		if (memcmp(st->devices[i].id, d->id, sizeof(d->id)) == 0)
-			return fail(
-			    p, MFA_ERR_DUPLICATE, "duplicate device id");
+			return mfa_text_fail(
+			    &p->t, MFA_ERR_DUPLICATE, "duplicate device id");
 	st->ndevices++;
 	return MFA_OK;
 }
@@ -473,7 +439,7 @@ key_device_pending(struct parser *p, char *val)
 	int rc;
 
 	if (st->npending == MFA_STATE_MAX_PENDING)
-		return fail(p, MFA_ERR_TOOBIG,
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 		    "too many device-pending lines "
 		    "(at most %d)",
 		    MFA_STATE_MAX_PENDING);
@@ -498,6 +464,7 @@ static const struct state_key {
 	int repeatable;
 } key_table[] = {
     {"enrolled", key_enrolled, 0},
+    {"enrol-pending", key_enrol_pending, 0},
     {"totp-last-step", key_last_step, 0},
     {"failures", key_failures, 0},
     {"locked-until", key_locked_until, 0},
@@ -520,12 +487,13 @@ check_bytes(struct parser *p, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\0')
-			return fail(p, MFA_ERR_FORMAT, "NUL byte");
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "NUL byte");
 		if (c == '\r')
-			return fail(p, MFA_ERR_FORMAT, "carriage return (CR)");
+			return mfa_text_fail(
+			    &p->t, MFA_ERR_FORMAT, "carriage return (CR)");
 		if (c < 0x20 || c == 0x7f)
-			return fail(
-			    p, MFA_ERR_FORMAT, "control character 0x%02x", c);
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+			    "control character 0x%02x", c);
 	}
 	return MFA_OK;
 }
@@ -538,36 +506,40 @@ dispatch(struct parser *p, char *line)
 	size_t i;
 
 	if (sp == line)
-		return fail(p, MFA_ERR_FORMAT, "line starts with a space");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "line starts with a space");
 	if (sp == NULL)
-		return fail(p, MFA_ERR_FORMAT, "missing value after key \"%s\"",
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "missing value after key \"%s\"",
 		    mfa_log_clean(line, keybuf, sizeof(keybuf)));
 	*sp = '\0';
 	if (sp[1] == ' ')
-		return fail(p, MFA_ERR_FORMAT, "more than one space after key");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "more than one space after key");
 	if (!p->have_version) {
 		if (strcmp(line, VERSION_KEY) != 0)
-			return fail(p, MFA_ERR_FORMAT,
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "missing version line "
 			    "\"" VERSION_KEY " " VERSION_VALUE "\"");
 		if (strcmp(sp + 1, VERSION_VALUE) != 0)
-			return fail(p, MFA_ERR_VERSION,
+			return mfa_text_fail(&p->t, MFA_ERR_VERSION,
 			    "unsupported state file version");
 		p->have_version = 1;
 		return MFA_OK;
 	}
 	if (strcmp(line, VERSION_KEY) == 0)
-		return fail(p, MFA_ERR_DUPLICATE, "duplicate version line");
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_DUPLICATE, "duplicate version line");
 	for (i = 0; i < sizeof(key_table) / sizeof(key_table[0]); i++) {
 		if (strcmp(line, key_table[i].name) != 0)
 			continue;
 		if (!key_table[i].repeatable && (p->seen & (1u << i)))
-			return fail(p, MFA_ERR_DUPLICATE,
+			return mfa_text_fail(&p->t, MFA_ERR_DUPLICATE,
 			    "duplicate key \"%s\"", key_table[i].name);
 		p->seen |= 1u << i;
 		return key_table[i].parse(p, sp + 1);
 	}
-	return fail(p, MFA_ERR_UNKNOWN_KEY, "unknown key \"%s\"",
+	return mfa_text_fail(&p->t, MFA_ERR_UNKNOWN_KEY, "unknown key \"%s\"",
 	    mfa_log_clean(line, keybuf, sizeof(keybuf)));
 }
 
@@ -578,14 +550,14 @@ parse_line(struct parser *p, const char *s, size_t len)
 	int rc;
 
 	if (len > MFA_STATE_MAX_LINE)
-		return fail(p, MFA_ERR_TOOBIG, "line longer than %d bytes",
-		    MFA_STATE_MAX_LINE);
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "line longer than %d bytes", MFA_STATE_MAX_LINE);
 	if ((rc = check_bytes(p, s, len)) != MFA_OK)
 		return rc;
 	if (len == 0 || s[0] == '#')
 		return MFA_OK;
 	if (s[len - 1] == ' ')
-		return fail(p, MFA_ERR_FORMAT, "trailing space");
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "trailing space");
 	memcpy(line, s, len);
 	line[len] = '\0';
 	rc = dispatch(p, line);
@@ -595,27 +567,23 @@ parse_line(struct parser *p, const char *s, size_t len)
 }
 
 static int
-parse_lines(struct parser *p, const char *buf, size_t len)
+parse_lines(struct parser *p)
 {
-	size_t pos = 0;
-	int rc;
+	const char *line;
+	size_t n;
+	int rc, terminated;
 
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - (buf + pos)) : len - pos;
-
-		p->line++;
+	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
 		/* Checked first: a torn write shows as a truncated line. */
-		if (nl == NULL)
-			return fail(p, MFA_ERR_FORMAT,
+		if (!terminated)
+			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "missing newline at end of file (truncated?)");
-		if ((rc = parse_line(p, buf + pos, n)) != MFA_OK)
+		if ((rc = parse_line(p, line, n)) != MFA_OK)
 			return rc;
-		pos += n + 1;
 	}
 	if (!p->have_version) {
-		p->line = 0;
-		return fail(p, MFA_ERR_FORMAT,
+		p->t.line = 0;
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 		    "missing version line \"" VERSION_KEY " " VERSION_VALUE
 		    "\"");
 	}
@@ -624,22 +592,26 @@ parse_lines(struct parser *p, const char *buf, size_t len)
 
 int
 mfa_state_parse(const char *buf, size_t len, struct mfa_state *st,
-    struct mfa_state_error *err)
+    struct mfa_parse_error *err)
 {
-	struct parser p = {st, err, 0, 0, 0};
+	struct parser p;
 	int rc;
 
+	memset(&p, 0, sizeof(p));
+	p.st = st;
+	mfa_text_init(&p.t, buf, len, err);
 	if (err != NULL) {
 		err->line = 0;
 		err->msg[0] = '\0';
 	}
 	if (st == NULL || (buf == NULL && len > 0))
-		return fail(&p, MFA_ERR_INVALID, "no buffer or record");
+		return mfa_text_fail(
+		    &p.t, MFA_ERR_INVALID, "no buffer or record");
 	mfa_state_init(st);
 	if (len > MFA_STATE_MAX_SIZE)
-		return fail(&p, MFA_ERR_TOOBIG, "file larger than %d bytes",
-		    MFA_STATE_MAX_SIZE);
-	rc = parse_lines(&p, buf, len);
+		return mfa_text_fail(&p.t, MFA_ERR_TOOBIG,
+		    "file larger than %d bytes", MFA_STATE_MAX_SIZE);
+	rc = parse_lines(&p);
 	if (rc != MFA_OK)
 		mfa_state_wipe(st);
 	return rc;
@@ -647,49 +619,26 @@ mfa_state_parse(const char *buf, size_t len, struct mfa_state *st,
 
 /* ---- serializer ---- */
 
-struct outbuf {
-	char *p;
-	size_t len, cap; /* cap counts the NUL */
-	int rc;
-};
-
-static void out_printf(struct outbuf *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
+/* n is at most 32 (a SHA-256 digest): the longest hex field. */
 static void
-out_printf(struct outbuf *o, const char *fmt, ...)
+out_hex(
+    struct mfa_text_out *o, const char *sep, const unsigned char *b, size_t n)
 {
-	va_list ap;
-	int n;
+	char hex[2 * 32 + 1];
 
-	if (o->rc != MFA_OK)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len) {
-		o->rc = MFA_ERR_TOOBIG;
-		o->p[o->len] = '\0';
+	if (n > 32) {
+		o->rc = MFA_ERR_INVALID;
 		return;
 	}
-	o->len += (size_t)n;
+	mfa_text_hex_encode(b, n, hex);
+	mfa_text_printf(o, "%s%s", sep, hex);
 }
 
 static void
-out_hex(struct outbuf *o, const char *sep, const unsigned char *b, size_t n)
-{
-	size_t i;
-
-	out_printf(o, "%s", sep);
-	for (i = 0; i < n; i++)
-		out_printf(o, "%02x", b[i]);
-}
-
-static void
-out_label(struct outbuf *o, const char *label)
+out_label(struct mfa_text_out *o, const char *label)
 {
 	if (label[0] != '\0')
-		out_printf(o, " %s", label);
+		mfa_text_printf(o, " %s", label);
 }
 
 static int
@@ -732,11 +681,11 @@ devices_ok(const struct mfa_state *st)
 static int
 record_ok(const struct mfa_state *st)
 {
-	int64_t t[4] = {st->enrolled_at, st->locked_until, st->last_success,
-	    st->last_failure};
+	int64_t t[5] = {st->enrolled_at, st->locked_until, st->last_success,
+	    st->last_failure, st->enrol_pending_at};
 	int64_t ot[2] = {st->otp.expires, st->otp.sent_at};
 
-	if (!times_ok(t, 4) || st->nsends > MFA_STATE_MAX_SENDS ||
+	if (!times_ok(t, 5) || st->nsends > MFA_STATE_MAX_SENDS ||
 	    !times_ok(st->send_times, st->nsends))
 		return 0;
 	if ((unsigned int)st->last_method > MFA_METHOD_TRUSTED_DEVICE ||
@@ -753,31 +702,37 @@ record_ok(const struct mfa_state *st)
 }
 
 static void
-out_scalars(struct outbuf *o, const struct mfa_state *st)
+out_scalars(struct mfa_text_out *o, const struct mfa_state *st)
 {
 	if (st->enrolled) {
-		out_printf(o, "enrolled %lld", (long long)st->enrolled_at);
+		mfa_text_printf(o, "enrolled %lld", (long long)st->enrolled_at);
 		out_hex(o, " ", st->enrolled_id, sizeof(st->enrolled_id));
-		out_printf(o, "\n");
+		mfa_text_printf(o, "\n");
+	}
+	if (st->has_enrol_pending) {
+		out_hex(o, "enrol-pending ", st->enrol_pending_id, 16);
+		mfa_text_printf(o, " %lld %llu\n",
+		    (long long)st->enrol_pending_at,
+		    (unsigned long long)st->enrol_pending_step);
 	}
 	if (st->has_last_step)
-		out_printf(o, "totp-last-step %llu\n",
+		mfa_text_printf(o, "totp-last-step %llu\n",
 		    (unsigned long long)st->totp_last_step);
 	if (st->failures != 0)
-		out_printf(o, "failures %u\n", st->failures);
+		mfa_text_printf(o, "failures %u\n", st->failures);
 	if (st->locked_until != 0)
-		out_printf(
+		mfa_text_printf(
 		    o, "locked-until %lld\n", (long long)st->locked_until);
 	if (st->last_method != MFA_METHOD_NONE)
-		out_printf(o, "last-success %lld %s\n",
+		mfa_text_printf(o, "last-success %lld %s\n",
 		    (long long)st->last_success, method_names[st->last_method]);
 	if (st->last_failure != 0)
-		out_printf(
+		mfa_text_printf(
 		    o, "last-failure %lld\n", (long long)st->last_failure);
 }
 
 static void
-out_lists(struct outbuf *o, const struct mfa_state *st)
+out_lists(struct mfa_text_out *o, const struct mfa_state *st)
 {
 	const struct mfa_otp_pending *otp = &st->otp;
 	unsigned int slot;
@@ -789,26 +744,27 @@ out_lists(struct outbuf *o, const struct mfa_state *st)
 		    o, "backup-used ", st->backup_set, sizeof(st->backup_set));
 		for (i = 0, slot = 0; slot < MFA_STATE_BACKUP_SLOTS; slot++)
 			if (st->backup_used_mask & (1u << slot))
-				out_printf(o, "%s%u", i++ ? "," : " ", slot);
-		out_printf(o, "\n");
+				mfa_text_printf(
+				    o, "%s%u", i++ ? "," : " ", slot);
+		mfa_text_printf(o, "\n");
 	}
 	if (otp->active) {
-		out_printf(o, "otp-pending %s %lld %u %lld",
+		mfa_text_printf(o, "otp-pending %s %lld %u %lld",
 		    method_names[otp->channel], (long long)otp->expires,
 		    otp->tries_left, (long long)otp->sent_at);
 		out_hex(o, " ", otp->salt, sizeof(otp->salt));
 		out_hex(o, " ", otp->hash, sizeof(otp->hash));
-		out_printf(o, "\n");
+		mfa_text_printf(o, "\n");
 	}
 	for (i = 0; i < st->nsends; i++)
-		out_printf(o, "%s%lld", i ? "," : "send-times ",
+		mfa_text_printf(o, "%s%lld", i ? "," : "send-times ",
 		    (long long)st->send_times[i]);
 	if (st->nsends > 0)
-		out_printf(o, "\n");
+		mfa_text_printf(o, "\n");
 }
 
 static void
-out_devices(struct outbuf *o, const struct mfa_state *st)
+out_devices(struct mfa_text_out *o, const struct mfa_state *st)
 {
 	size_t i;
 
@@ -817,27 +773,27 @@ out_devices(struct outbuf *o, const struct mfa_state *st)
 
 		out_hex(o, "device ", d->id, sizeof(d->id));
 		out_hex(o, " ", d->digest, sizeof(d->digest));
-		out_printf(o, " %lld %lld %lld %lu", (long long)d->created,
+		mfa_text_printf(o, " %lld %lld %lld %lu", (long long)d->created,
 		    (long long)d->expires, (long long)d->last_used,
 		    (unsigned long)d->generation);
 		out_label(o, d->label);
-		out_printf(o, "\n");
+		mfa_text_printf(o, "\n");
 	}
 	for (i = 0; i < st->npending; i++) {
 		const struct mfa_device_pending *d = &st->pending[i];
 
 		out_hex(o, "device-pending ", d->digest, sizeof(d->digest));
-		out_printf(o, " %lld %lld %lu", (long long)d->created,
+		mfa_text_printf(o, " %lld %lld %lu", (long long)d->created,
 		    (long long)d->expires, (unsigned long)d->generation);
 		out_label(o, d->label);
-		out_printf(o, "\n");
+		mfa_text_printf(o, "\n");
 	}
 }
 
 int
 mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
 {
-	struct outbuf o = {NULL, 0, MFA_STATE_MAX_SIZE + 1, MFA_OK};
+	struct mfa_text_out o = {NULL, 0, MFA_STATE_MAX_SIZE + 1, MFA_OK};
 
 	if (out != NULL)
 		*out = NULL;
@@ -845,21 +801,21 @@ mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
 		*outlen = 0;
 	if (st == NULL || out == NULL || outlen == NULL || !record_ok(st))
 		return MFA_ERR_INVALID;
-	o.p = malloc(o.cap);
-	if (o.p == NULL)
+	o.buf = malloc(o.cap);
+	if (o.buf == NULL)
 		return MFA_ERR_NOMEM;
-	o.p[0] = '\0';
-	out_printf(&o,
+	o.buf[0] = '\0';
+	mfa_text_printf(&o,
 	    "# pam_mfa state, written by pam_mfa.so; "
 	    "format in pam_mfa(8)\n" VERSION_KEY " " VERSION_VALUE "\n");
 	out_scalars(&o, st);
 	out_lists(&o, st);
 	out_devices(&o, st);
 	if (o.rc != MFA_OK) {
-		mfa_freezero(o.p, o.cap);
+		mfa_freezero(o.buf, o.cap);
 		return o.rc;
 	}
-	*out = o.p;
+	*out = o.buf;
 	*outlen = o.len;
 	return MFA_OK;
 }

@@ -25,6 +25,8 @@
  *   - hex fields are lower case and of exact length.
  * Keys (each at most once unless marked repeatable):
  *   enrolled TIME ID32HEX
+ *   enrol-pending ID32HEX CREATED STEP    (an enrolment made during a login,
+ *                                          awaiting pam_sm_setcred)
  *   totp-last-step U64
  *   failures UINT
  *   locked-until TIME                     (0 or absent: not locked)
@@ -48,6 +50,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "text.h"
 
 #define MFA_STATE_MAX_SIZE 65536
 #define MFA_STATE_MAX_LINE 1024
@@ -105,6 +109,12 @@ struct mfa_state {
 	int enrolled;
 	int64_t enrolled_at;
 	unsigned char enrolled_id[16]; /* the secret file's id */
+	/* An enrolment written during a login whose stack has not been seen
+	 * to succeed: its file counts only once setcred confirms it. */
+	int has_enrol_pending;
+	unsigned char enrol_pending_id[16];
+	int64_t enrol_pending_at;
+	uint64_t enrol_pending_step; /* the step the user proved */
 	int has_last_step;
 	uint64_t totp_last_step;
 	unsigned int failures; /* consecutive failures */
@@ -122,12 +132,6 @@ struct mfa_state {
 	size_t ndevices;
 	struct mfa_device_pending pending[MFA_STATE_MAX_PENDING];
 	size_t npending;
-};
-
-/* Where and why a state file was refused. */
-struct mfa_state_error {
-	unsigned int line; /* 1-based; 0 when the file as a whole is wrong */
-	char msg[160];     /* the reason, NUL-terminated, printable ASCII */
 };
 
 /*
@@ -149,14 +153,14 @@ void mfa_state_init(struct mfa_state *st);
  * st is always initialised first; on failure it is wiped back to the empty
  * record, so a caller can never act on half a file.  err may be NULL; when
  * given it receives the line number (0 for whole-file problems) and the
- * reason.
+ * reason (struct mfa_parse_error, text.h).
  * Returns MFA_OK, MFA_ERR_INVALID (NULL buf or st), MFA_ERR_TOOBIG (file,
  * line or repeat count over its limit), MFA_ERR_VERSION (unknown version),
  * MFA_ERR_UNKNOWN_KEY, MFA_ERR_DUPLICATE, MFA_ERR_RANGE (a number too large)
  * or MFA_ERR_FORMAT (everything else).
  */
 int mfa_state_parse(const char *buf, size_t len, struct mfa_state *st,
-    struct mfa_state_error *err);
+    struct mfa_parse_error *err);
 
 /*
  * mfa_state_serialize - the file text of st: a NUL-terminated string in a

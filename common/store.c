@@ -99,7 +99,7 @@ load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
 	struct mfa_file_rules rules = {
 	    .owner = t->store->owner, .max_size = MFA_STATE_MAX_SIZE};
 	struct mfa_file_error ferr = {""};
-	struct mfa_state_error perr = {0, ""};
+	struct mfa_parse_error perr = {0, ""};
 	char *buf = NULL;
 	size_t len = 0;
 	int fd, rc;
@@ -150,7 +150,8 @@ lock_user(struct mfa_store *s, const char *user, unsigned int timeout_ms,
 		    s->dirfd, lockname, timeout_ms, &t->lockfd);
 	}
 	if (rc != MFA_OK) {
-		snprintf(why, whysz, "lock for the state of user: %s",
+		snprintf(why, whysz, "lock %s: %s",
+		    t->name[0] != '\0' ? t->name : "(bad user name)",
 		    mfa_strerror(rc));
 		free(t);
 		return rc;

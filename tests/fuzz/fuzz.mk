@@ -43,6 +43,20 @@ $(FUZZ_LIB): $(FUZZ_COMMON_OBJ)
 # Extra objects a target needs beyond common/ (module sources).
 FUZZ_EXTRA_reply = $(FUZZ_DIR)/obj/pam_mfa/reply.o
 
+# The whole module (fuzz_pam): every module source again, with the test
+# clock and with the password database calls of user.c renamed to the
+# one-user database of tests/fuzz/fakepam.c, which also stands in for
+# libpam (so no -lpam: every PAM call stays in memory).
+FUZZ_PAM_DEFS = -DMFA_TEST_CLOCK -Dgetpwnam_r=fuzz_getpwnam_r \
+	-Dgetgrgid_r=fuzz_getgrgid_r -Dgetgrouplist=fuzz_getgrouplist
+FUZZ_PAM_OBJ  = $(MODULE_SRC:%.c=$(FUZZ_DIR)/obj/fuzzpam/%.o)
+$(FUZZ_DIR)/obj/fuzzpam/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(QR_CFLAGS) $(FUZZ_PAM_DEFS) \
+		$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+FUZZ_EXTRA_pam = $(FUZZ_PAM_OBJ) $(FUZZ_DIR)/obj/tests/fuzz/fakepam.o
+$(FUZZ_DIR)/fuzz_pam: FUZZ_LIBS = $(CRYPTO_LIBS) $(ARGON2_LIBS) -ldl
+
 .SECONDEXPANSION:
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o \
 		$$(FUZZ_EXTRA_$$*) $(FUZZ_LIB)

@@ -25,7 +25,7 @@ label_ok(const char *label)
 static void
 key(const char *value)
 {
-	struct mfa_device_error err;
+	struct mfa_parse_error err;
 	struct mfa_device_id id;
 	unsigned char *blob = NULL;
 	char *type = NULL;

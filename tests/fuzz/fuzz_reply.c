@@ -26,6 +26,12 @@ check(const char *in, const struct mfa_reply *r)
 		FUZZ_ASSERT(r->slot == (unsigned int)(r->backup[0] - '0'));
 		FUZZ_ASSERT(r->digits[0] == '\0');
 		break;
+	case MFA_REPLY_EMAIL:
+	case MFA_REPLY_SMS:
+		/* A keyword: nothing secret was kept. */
+		FUZZ_ASSERT(r->digits[0] == '\0' && r->backup[0] == '\0');
+		FUZZ_ASSERT(strlen(in) >= 3);
+		break;
 	case MFA_REPLY_INVALID:
 		FUZZ_ASSERT(r->digits[0] == '\0' && r->backup[0] == '\0');
 		break;

@@ -36,7 +36,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mfa_state st;
-	struct mfa_state_error err;
+	struct mfa_parse_error err;
 	int rc;
 
 	memset(&err, 0, sizeof(err));

@@ -19,7 +19,11 @@ for t in "$@"; do
 		cp -p tests/fuzz/corpus/"$t"/* "$work/corpus/" 2>/dev/null
 	fi
 	seeds=$(find "$work/corpus" -type f | wc -l)
-	"$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
+	# fuzz_pam's private files: below the build tree, never in /tmp
+	# (world-writable, so the module rightly refuses it).
+	mkdir -p "$work/tmp" && chmod 0700 "$work/tmp"
+	MFA_FUZZ_DIR=$(cd "$work/tmp" && pwd) \
+		"$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
 		-max_len=65536 -print_final_stats=1 \
 		-artifact_prefix="$work/artifacts/" "$work/corpus" \
 		>"$work/log" 2>&1

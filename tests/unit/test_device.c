@@ -369,7 +369,7 @@ START_TEST(two_different_keys)
 	size_t l1 = make_blob(FIXED_TYPE, 36, 1, k1);
 	size_t l2 = make_blob(FIXED_TYPE, 36, 2, k2);
 	char value[1024];
-	struct mfa_device_error err;
+	struct mfa_parse_error err;
 	char *type;
 	unsigned char *blob;
 	size_t len;
@@ -490,7 +490,7 @@ END_TEST
 
 START_TEST(parse_errors_name_line)
 {
-	struct mfa_device_error err;
+	struct mfa_parse_error err;
 	char *type = NULL;
 	unsigned char *blob = NULL;
 	size_t len = 0;
@@ -554,7 +554,7 @@ END_TEST
  */
 START_TEST(type_length_past_end)
 {
-	struct mfa_device_error err;
+	struct mfa_parse_error err;
 	char *type = NULL;
 	unsigned char *blob = NULL;
 	size_t len = 0;

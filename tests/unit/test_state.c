@@ -27,7 +27,7 @@ static const unsigned char set_a[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 static const unsigned char set_b[8] = {8, 7, 6, 5, 4, 3, 2, 1};
 
 static int
-parse_str(const char *text, struct mfa_state *st, struct mfa_state_error *e)
+parse_str(const char *text, struct mfa_state *st, struct mfa_parse_error *e)
 {
 	return mfa_state_parse(text, strlen(text), st, e);
 }
@@ -193,7 +193,7 @@ assert_empty(const struct mfa_state *st)
 START_TEST(empty_round_trip)
 {
 	struct mfa_state st, back;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	char *text;
 	size_t len;
 
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(full_round_trip)
 {
 	struct mfa_state st, back;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	char *text, *again;
 	size_t len, len2;
 
@@ -256,6 +256,38 @@ START_TEST(full_round_trip)
 }
 END_TEST
 
+/* An enrolment at login awaiting setcred: parsed, kept, refused when bad. */
+START_TEST(enrol_pending_round_trip)
+{
+	static const char text[] =
+	    "pam_mfa-state 1\n"
+	    "enrol-pending 00112233445566778899aabbccddeeff 1764017613 "
+	    "58800587\n";
+	struct mfa_parse_error err;
+	struct mfa_state st;
+	char *out = NULL;
+	size_t len;
+
+	ck_assert_int_eq(mfa_state_parse(text, sizeof(text) - 1, &st, &err), 0);
+	ck_assert_int_eq(st.has_enrol_pending, 1);
+	ck_assert_int_eq(st.enrol_pending_at, 1764017613);
+	ck_assert_uint_eq(st.enrol_pending_step, 58800587);
+	ck_assert_uint_eq(st.enrol_pending_id[15], 0xff);
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), 0);
+	ck_assert_ptr_nonnull(strstr(out, text + strlen("pam_mfa-state 1\n")));
+	mfa_strfree(out);
+	{
+		static const char bad[] =
+		    "pam_mfa-state 1\nenrol-pending 0011 1 2\n";
+
+		ck_assert_int_eq(mfa_state_parse(bad, strlen(bad), &st, &err),
+		    MFA_ERR_FORMAT);
+		ck_assert_ptr_nonnull(strstr(err.msg, "enrolment id"));
+	}
+	ck_assert_uint_eq(err.line, 2);
+}
+END_TEST
+
 START_TEST(known_answer_parse)
 {
 	static const char text[] =
@@ -276,7 +308,7 @@ START_TEST(known_answer_parse)
 	static const unsigned char set[8] = {
 	    0x9f, 0x2c, 0x4e, 0x1a, 0x0b, 0x3d, 0x5f, 0x67};
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 
 	ck_assert_int_eq(parse_str(text, &st, &e), MFA_OK);
 	ck_assert_int_eq(st.enrolled, 1);
@@ -337,7 +369,7 @@ static const char *const accepted[] = {
 START_TEST(accepts_edges)
 {
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	int rc = parse_str(accepted[_i], &st, &e);
 
 	ck_assert_msg(
@@ -498,7 +530,7 @@ START_TEST(rejects_with_line_and_reason)
 	size_t len = c->len != 0 ? c->len : strlen(c->text);
 	char *copy = malloc(len + 1);
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	int rc;
 
 	/* An exact-size copy, so ASan sees any read past len. */
@@ -522,7 +554,7 @@ END_TEST
 START_TEST(failure_leaves_empty_record)
 {
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 
 	ck_assert_int_eq(parse_str(HDR "enrolled 1 " ID32 "\n"
 				       "otp-pending email 1 3 1 " SALT32
@@ -539,7 +571,7 @@ START_TEST(twenty_one_devices_rejected)
 {
 	char text[8192];
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	size_t n = 0;
 	int i;
 
@@ -564,7 +596,7 @@ START_TEST(size_limits)
 {
 	char *text = malloc(MFA_STATE_MAX_SIZE + 1);
 	struct mfa_state st;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	size_t n;
 
 	ck_assert_ptr_nonnull(text);
@@ -966,7 +998,7 @@ mutate(char *buf, size_t len, size_t cap)
 START_TEST(mutations_never_crash)
 {
 	struct mfa_state st, back;
-	struct mfa_state_error e;
+	struct mfa_parse_error e;
 	char *base, *buf = malloc(2 * MFA_STATE_MAX_SIZE);
 	size_t baselen, len;
 	unsigned int iter, k, accepted_count = 0;
@@ -1021,6 +1053,7 @@ state_suite(void)
 
 	tcase_add_test(tc, empty_round_trip);
 	tcase_add_test(tc, full_round_trip);
+	tcase_add_test(tc, enrol_pending_round_trip);
 	tcase_add_test(tc, known_answer_parse);
 	tcase_add_loop_test(
 	    tc, accepts_edges, 0, sizeof(accepted) / sizeof(accepted[0]));

@@ -1,0 +1,76 @@
+/*
+ * enrolment.c - steps shared by every way of enrolling an app.
+ */
+#include <string.h>
+
+#include "enrolment.h"
+#include "error.h"
+#include "mem.h"
+#include "otp.h"
+
+int
+mfa_enrolment_new(int64_t now, struct mfa_secret **out)
+{
+	int rc;
+
+	if (out == NULL)
+		return MFA_ERR_INVALID;
+	rc = mfa_secret_new(out);
+	if (rc == MFA_OK)
+		rc = mfa_secret_generate(*out, MFA_SECRET_KEY_DEFAULT, now);
+	if (rc != MFA_OK) {
+		mfa_secret_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
+mfa_enrolment_text(const struct mfa_secret *s, const char *issuer,
+    const char *account, struct mfa_enrolment_text *t)
+{
+	char b32[MFA_ENROLMENT_B32_SIZE];
+	int rc;
+
+	if (t == NULL)
+		return MFA_ERR_INVALID;
+	memset(t, 0, sizeof(*t));
+	if (s == NULL || s->keylen == 0)
+		return MFA_ERR_INVALID;
+	rc = mfa_base32_encode(s->key, s->keylen, b32, sizeof(b32));
+	if (rc == MFA_OK)
+		rc = mfa_otpauth_uri(issuer, account, b32,
+		    mfa_otp_alg_name(s->totp.alg), s->totp.digits,
+		    s->totp.period, &t->uri);
+	if (rc == MFA_OK)
+		rc = mfa_otpauth_group4(b32, t->grouped, sizeof(t->grouped));
+	MFA_WIPE_ARRAY(b32);
+	if (rc != MFA_OK)
+		mfa_enrolment_text_wipe(t);
+	return rc;
+}
+
+void
+mfa_enrolment_text_wipe(struct mfa_enrolment_text *t)
+{
+	if (t == NULL)
+		return;
+	mfa_strfree(t->uri);
+	t->uri = NULL;
+	MFA_WIPE_ARRAY(t->grouped);
+}
+
+void
+mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
+    int64_t now, const uint64_t *step)
+{
+	st->enrolled = 1;
+	st->enrolled_at = now;
+	memcpy(st->enrolled_id, id, sizeof(st->enrolled_id));
+	/* The old floor counted steps of another key: meaningless now. */
+	st->has_last_step = step != NULL;
+	st->totp_last_step = step != NULL ? *step : 0;
+	/* Devices trusted under an earlier enrolment are not trusted by
+	 * this one (DESIGN section 6). */
+	mfa_state_device_remove_all(st);
+}

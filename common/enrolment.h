@@ -1,0 +1,66 @@
+/*
+ * enrolment.h - the steps of enrolling an authenticator app that the
+ * module (enrolment at login) and mfa-enroll share: a new secret, the text
+ * that shows it (key URI, key in groups of four), the record that marks the
+ * user enrolled.
+ *
+ * No I/O, no clock (time is a parameter), no PAM: callers show the text
+ * and store the results.
+ */
+#ifndef MFA_ENROLMENT_H
+#define MFA_ENROLMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base32.h"
+#include "otpauth.h"
+#include "secretfile.h"
+#include "state.h"
+
+/* Longest base32 form of a key, and of the same in groups of four. */
+#define MFA_ENROLMENT_B32_SIZE (MFA_BASE32_ENCODED_LEN(MFA_SECRET_KEY_MAX) + 1)
+#define MFA_ENROLMENT_GROUPED_SIZE                                             \
+	MFA_OTPAUTH_GROUP4_SIZE(MFA_BASE32_ENCODED_LEN(MFA_SECRET_KEY_MAX))
+
+/* How a secret is shown to a person; every field is a secret. */
+struct mfa_enrolment_text {
+	char *uri;                                /* otpauth:// key URI */
+	char grouped[MFA_ENROLMENT_GROUPED_SIZE]; /* "GEZD GNBV ..." */
+};
+
+/*
+ * mfa_enrolment_new - a fresh record for an app enrolment at time now:
+ * a random id, a random MFA_SECRET_KEY_DEFAULT-byte key and the default
+ * TOTP parameters (SHA1, 6 digits, 30 s), no address, no backup codes.
+ * Returns MFA_OK with *out (the caller frees it with mfa_secret_free,
+ * which wipes the key), MFA_ERR_INVALID (bad now), MFA_ERR_NOMEM or
+ * MFA_ERR_SYSTEM (no randomness); *out is NULL on error.
+ */
+int mfa_enrolment_new(int64_t now, struct mfa_secret **out);
+
+/*
+ * mfa_enrolment_text - the key URI of s for issuer and account (see
+ * mfa_otpauth_uri: issuer may be NULL or "", account must not be empty)
+ * and the key in groups of four, into *t.  On MFA_OK the caller wipes and
+ * frees *t with mfa_enrolment_text_wipe.  Returns MFA_OK or the errors of
+ * mfa_otpauth_uri and mfa_otpauth_group4; on error *t holds nothing.
+ */
+int mfa_enrolment_text(const struct mfa_secret *s, const char *issuer,
+    const char *account, struct mfa_enrolment_text *t);
+
+/* mfa_enrolment_text_wipe - wipe and free what *t holds.  NULL is fine. */
+void mfa_enrolment_text_wipe(struct mfa_enrolment_text *t);
+
+/*
+ * mfa_enrolment_mark - record in the module's state st that the user is
+ * enrolled with the secret whose id is id[16] at time now (DESIGN section 2:
+ * from now on a missing secret file is a failure).  step is the TOTP step the
+ * user proved while enrolling, which becomes the replay floor, or NULL when
+ * none was proved here (the floor is then cleared, since it belonged to an
+ * earlier secret).  Trusted devices of the earlier enrolment are forgotten.
+ */
+void mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
+    int64_t now, const uint64_t *step);
+
+#endif /* MFA_ENROLMENT_H */

@@ -1,0 +1,159 @@
+/*
+ * text.c - line walking, parse errors and strict numbers shared by the
+ * parsers of the secret file, the state file and SSH_AUTH_INFO_0.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "text.h"
+
+void
+mfa_text_init(struct mfa_text *t, const char *buf, size_t len,
+    struct mfa_parse_error *err)
+{
+	t->buf = buf;
+	t->len = buf != NULL ? len : 0;
+	t->pos = 0;
+	t->line = 0;
+	t->err = err;
+}
+
+int
+mfa_text_next_line(
+    struct mfa_text *t, const char **s, size_t *n, int *terminated)
+{
+	const char *start, *nl;
+
+	if (t->pos >= t->len)
+		return 0;
+	start = t->buf + t->pos;
+	nl = memchr(start, '\n', t->len - t->pos);
+	*s = start;
+	*n = nl != NULL ? (size_t)(nl - start) : t->len - t->pos;
+	*terminated = nl != NULL;
+	t->pos += *n + (nl != NULL);
+	t->line++;
+	return 1;
+}
+
+int
+mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->err != NULL) {
+		t->err->line = t->line;
+		va_start(ap, fmt);
+		vsnprintf(t->err->msg, sizeof(t->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+int
+mfa_text_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
+{
+	const char *reason = NULL;
+	uint64_t v = 0;
+	size_t i;
+
+	if (s[0] == '\0')
+		reason = "empty number";
+	else if (s[0] == '0' && s[1] != '\0')
+		reason = "leading zero";
+	else if (s[strspn(s, "0123456789")] != '\0')
+		reason = "not a decimal number";
+	for (i = 0; reason == NULL && s[i] != '\0'; i++) {
+		uint64_t d = (uint64_t)(s[i] - '0');
+
+		/* Written so that v * 10 + d can never wrap. */
+		if (d > max || v > (max - d) / 10) {
+			if (why != NULL)
+				*why = "number out of range";
+			return MFA_ERR_RANGE;
+		}
+		v = v * 10 + d;
+	}
+	if (reason != NULL) {
+		if (why != NULL)
+			*why = reason;
+		return MFA_ERR_FORMAT;
+	}
+	*out = v;
+	return MFA_OK;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+mfa_text_hex_decode(const char *s, unsigned char *out, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	/* strnlen: never read further than one byte past the value. */
+	if (strnlen(s, 2 * n + 1) != 2 * n)
+		return MFA_ERR_FORMAT;
+	for (i = 0; i < n; i++) {
+		hi = hex_value(s[2 * i]);
+		lo = hex_value(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return MFA_ERR_FORMAT;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return MFA_OK;
+}
+
+void
+mfa_text_hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+mfa_text_printf(struct mfa_text_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->rc != MFA_OK || o->len >= o->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len) {
+		o->rc = MFA_ERR_TOOBIG;
+		o->buf[o->len] = '\0';
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+void
+mfa_text_why(char *why, size_t whysz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whysz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,121 @@
+/*
+ * text.h - the pieces the line-oriented formats share: the secret file
+ * (secretfile.h), the module state (state.h) and SSH_AUTH_INFO_0
+ * (device.h).  Walking a buffer line by line, recording why and where it
+ * was refused, and the two strict spellings every format uses: canonical
+ * decimal numbers and lower-case hex.  Buffers only: no I/O, no clock.
+ *
+ * Each parser keeps its own grammar and its own messages; what is here is
+ * only what was the same in all of them, so one fix reaches every parser.
+ */
+#ifndef MFA_TEXT_H
+#define MFA_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Why a parse failed.  line is the 1-based line number, or 0 when the
+ * input as a whole is at fault (too big, a required key missing); msg is a
+ * short English reason without the line number, NUL-terminated printable
+ * ASCII.  A parser never copies input bytes into msg except names it has
+ * already checked, so a message can be logged as it is.
+ */
+struct mfa_parse_error {
+	unsigned int line;
+	char msg[160];
+};
+
+/*
+ * A text being parsed line by line.  Set it up with mfa_text_init; the
+ * fields are read by the parser (line for its own bookkeeping, which it
+ * may set to 0 for whole-input errors) but only changed through the
+ * functions below.
+ */
+struct mfa_text {
+	const char *buf;   /* the input; not NUL-terminated */
+	size_t len, pos;   /* its length, the start of the next line */
+	unsigned int line; /* the line last returned; 0 before */
+	struct mfa_parse_error *err; /* where failures go; may be NULL */
+};
+
+/*
+ * mfa_text_init - start walking the len bytes at buf (kept, not copied:
+ * they must outlive t).  err (may be NULL) receives failures; it is not
+ * cleared here.
+ */
+void mfa_text_init(struct mfa_text *t, const char *buf, size_t len,
+    struct mfa_parse_error *err);
+
+/*
+ * mfa_text_next_line - the next line of t: *s points at it inside the
+ * buffer, *n is its length without the '\n', *terminated is 1 when a '\n'
+ * ends it and 0 when it runs to the end of the buffer (a truncated last
+ * line: each format decides when to refuse it).  t->line counts it.
+ * Returns 1 with a line, or 0 at the end of the input.
+ */
+int mfa_text_next_line(
+    struct mfa_text *t, const char **s, size_t *n, int *terminated);
+
+/*
+ * mfa_text_fail - record in t->err (when not NULL) the current line number
+ * t->line and the message fmt, truncated to fit; then return code, so a
+ * parser can write "return mfa_text_fail(t, MFA_ERR_FORMAT, ...)".
+ */
+int mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * mfa_text_uint - s (a C string) as a canonical decimal number no larger
+ * than max: digits only (no sign, no space), no leading zero except "0"
+ * itself, no overflow.  One spelling per value keeps files easy to audit
+ * and compare.  The spelling is checked before the value, so a malformed
+ * number is MFA_ERR_FORMAT however long it is.
+ * Returns MFA_OK (*out set), MFA_ERR_FORMAT or MFA_ERR_RANGE (above max);
+ * on failure *why (when why is not NULL) is a static reason: "empty
+ * number", "leading zero", "not a decimal number" or "number out of
+ * range".
+ */
+int mfa_text_uint(const char *s, uint64_t max, uint64_t *out, const char **why);
+
+/*
+ * mfa_text_hex_decode - s (a C string) as exactly 2 * n lower-case hex
+ * digits into out[n].  Upper case is refused: the formats have one
+ * spelling per value.
+ * Returns MFA_OK or MFA_ERR_FORMAT (out may then hold part of a value).
+ */
+int mfa_text_hex_decode(const char *s, unsigned char *out, size_t n);
+
+/*
+ * mfa_text_hex_encode - the n bytes at in as 2 * n lower-case hex digits
+ * and a NUL in out (2 * n + 1 bytes).
+ */
+void mfa_text_hex_encode(const unsigned char *in, size_t n, char *out);
+
+/*
+ * Text being written into a buffer of fixed capacity: the serializers of
+ * the secret and state files, whose capacity is the format's size limit.
+ */
+struct mfa_text_out {
+	char *buf;       /* cap bytes, the caller's */
+	size_t len, cap; /* text so far (without its NUL); cap counts the NUL */
+	int rc;          /* MFA_OK, or MFA_ERR_TOOBIG once a text did not fit */
+};
+
+/*
+ * mfa_text_printf - append the printf-formatted text to o->buf.  When it
+ * does not fit, o->rc becomes MFA_ERR_TOOBIG, o->buf keeps the text before
+ * it (NUL-terminated), and this and every later call append nothing: the
+ * caller checks o->rc once at the end.
+ */
+void mfa_text_printf(struct mfa_text_out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * mfa_text_why - snprintf into a caller's reason buffer that may be
+ * absent: nothing happens when why is NULL or whysz is 0.
+ */
+void mfa_text_why(char *why, size_t whysz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* MFA_TEXT_H */
