@@ -206,10 +206,11 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 	vrc = verify(lg, snap, r, &m); /* sets m: call it before judge */
 	out = judge(lg, snap, vrc, m);
 	if (out != ATTEMPT_ERROR &&
-	    mfa_store_commit(txn, snap, lg->now) != MFA_OK) {
+	    (vrc = mfa_store_commit(txn, snap, lg->now)) != MFA_OK) {
+		/* Disk full, read-only: say which, the admin must act. */
 		mfa_log(&lg->log, LOG_ERR,
-		    "cannot save the state of %s: refusing the login",
-		    lg->user_clean);
+		    "cannot save the state of %s in %s: %s: refusing the login",
+		    lg->user_clean, lg->cfg.state_dir, mfa_strerror(vrc));
 		lg->reason = "state not saved";
 		out = ATTEMPT_ERROR;
 	}
@@ -321,27 +322,6 @@ say_methods(struct mfa_login *lg)
 	    backup_codes_issued(s) > 0 ? ", or a backup code" : "", channels);
 }
 
-/* Ask once; MFA_OK with a classified reply, or the conversation failed. */
-static int
-ask(struct mfa_login *lg, struct mfa_reply *r)
-{
-	char *text = NULL;
-	int rc;
-
-	rc =
-	    mfa_prompt_ask(lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, &text);
-	if (rc == MFA_ERR_TOOBIG) {
-		memset(r, 0, sizeof(*r));
-		r->kind = MFA_REPLY_INVALID;
-		return MFA_OK;
-	}
-	if (rc != MFA_OK)
-		return rc;
-	mfa_reply_classify(text, r);
-	mfa_strfree(text);
-	return MFA_OK;
-}
-
 static int
 outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
 {
@@ -376,7 +356,8 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 
 	say_methods(lg);
 	for (i = 0; i < lg->cfg.tries; i++) {
-		if (ask(lg, &r) != MFA_OK) {
+		if (mfa_prompt_ask_reply(lg->pamh, lg->cfg.echo_code,
+			MFA_PROMPT_CODE, &r) != MFA_OK) {
 			lg->reason = "conversation failed";
 			return ATTEMPT_CONV;
 		}

@@ -11,6 +11,7 @@
 #include "challenge.h"
 #include "clock.h"
 #include "config_load.h"
+#include "enrol_login.h"
 #include "error.h"
 #include "login.h"
 #include "prompt.h"
@@ -18,6 +19,7 @@
 #include "secret_load.h"
 #include "secretfile.h"
 #include "store.h"
+#include "timefmt.h"
 #include "user.h"
 
 /* Copy PAM item `item` (a string) into out, cleaned for a log line. */
@@ -100,20 +102,6 @@ read_state(struct mfa_login *lg, struct mfa_state *st)
 	return rc;
 }
 
-/* "28 May 2027" for notices, in UTC like the option itself. */
-static void
-format_date(int64_t t, char *out, size_t outsz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, outsz, "%e %B %Y", &tm) == 0)
-		snprintf(out, outsz, "soon");
-	if (out[0] == ' ')
-		memmove(out, out + 1, strlen(out));
-}
-
 /*
  * A user with no secret file who was never marked enrolled: DESIGN §4.
  * nullok and a deadline still in the future let them through with
@@ -123,13 +111,20 @@ static int
 not_enrolled(struct mfa_login *lg)
 {
 	char date[64];
+	int rc;
 
+	if (lg->cfg.enroll_at_login) {
+		rc = mfa_enrol_login(lg); /* enrol now, or the policy below */
+		if (rc != MFA_ENROL_LOGIN_FALLBACK)
+			return rc;
+	}
 	if (lg->cfg.nullok) {
 		lg->reason = "not enrolled, nullok";
 		return PAM_IGNORE;
 	}
 	if (lg->cfg.has_enforce_after && lg->now < lg->cfg.enforce_after) {
-		format_date(lg->cfg.enforce_after, date, sizeof(date));
+		mfa_timefmt_utc(lg->cfg.enforce_after, "%e %B %Y", "soon", date,
+		    sizeof(date));
 		mfa_prompt_info(lg->pamh, lg->silent,
 		    "Multi-factor authentication will be required from %s. "
 		    "Run mfa-enroll to set it up.",
@@ -145,6 +140,19 @@ not_enrolled(struct mfa_login *lg)
 	return PAM_AUTH_ERR;
 }
 
+/*
+ * Was the loaded secret written by an enrolment at login whose stack was
+ * never seen to succeed (a wrong password, say)?  Then it is not the
+ * user's: the user counts as not enrolled and may enrol again.
+ */
+static int
+unconfirmed(const struct mfa_login *lg, const struct mfa_state *st)
+{
+	return st->has_enrol_pending && !mfa_login_same_enrolment(lg, st) &&
+	    memcmp(st->enrol_pending_id, lg->secret->id,
+		sizeof(st->enrol_pending_id)) == 0;
+}
+
 /* Load the secret file and decide what a missing or bad one means. */
 static int
 load_secret(struct mfa_login *lg, const struct mfa_state *st)
@@ -154,6 +162,16 @@ load_secret(struct mfa_login *lg, const struct mfa_state *st)
 
 	rc = mfa_secret_load(
 	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
+	if (rc == MFA_OK && unconfirmed(lg, st)) {
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "secret file of %s comes from an enrolment at login that "
+		    "was never confirmed: ignored",
+		    lg->user_clean);
+		mfa_secret_free(lg->secret);
+		lg->secret = NULL;
+		lg->unconfirmed_file = 1;
+		return not_enrolled(lg);
+	}
 	if (rc == MFA_OK)
 		return PAM_SUCCESS;
 	if (rc == MFA_ERR_NOENT && !st->enrolled)
@@ -197,11 +215,19 @@ mfa_login_authenticate(struct mfa_login *lg)
 		lg->reason = "not in groups=";
 		return PAM_IGNORE;
 	}
-	if (read_state(lg, &st) != MFA_OK)
+	if (read_state(lg, &st) != MFA_OK) {
+		/* Read-only, a stuck lock, a corrupt record: logged above. */
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "Multi-factor authentication is temporarily unavailable.");
 		return PAM_AUTHINFO_UNAVAIL;
+	}
 	rc = load_secret(lg, &st);
-	if (rc == PAM_SUCCESS)
+	/* Success without a secret: the user has just enrolled at login. */
+	if (rc == PAM_SUCCESS && lg->secret != NULL) {
 		rc = mfa_challenge_run(lg, &st);
+		if (rc == PAM_SUCCESS)
+			mfa_enrol_login_notices(lg, &st);
+	}
 	mfa_state_wipe(&st);
 	return rc;
 }

@@ -34,6 +34,8 @@ struct mfa_login {
 	struct mfa_secret *secret; /* NULL when not enrolled */
 	struct mfa_store *store;
 	enum mfa_method method; /* what decided, for the log line */
+	int unconfirmed_file;   /* the secret file is an enrolment at login
+				   that setcred never confirmed */
 	const char *reason;     /* why it failed, for the log line */
 };
 

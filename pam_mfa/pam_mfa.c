@@ -4,6 +4,7 @@
  */
 #include <security/pam_modules.h>
 
+#include "enrol_login.h"
 #include "login.h"
 #include "trust.h"
 
@@ -23,7 +24,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 /*
  * Credentials: pam_mfa has none of its own.  Applications call this only
  * after the whole stack authenticated, so it is where a "trust this device"
- * answer becomes a trusted device (trust.c).  It never resets a lock-out.
+ * answer becomes a trusted device (trust.c) and an enrolment made during
+ * the login becomes the user's enrolment (enrol_login.c).  It never resets a
+ * lock-out.
  */
 PAM_EXTERN int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -36,6 +39,8 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
 	if (rc == PAM_SUCCESS)
 		rc = mfa_trust_confirm(lg);
+	if (rc == PAM_SUCCESS)
+		rc = mfa_enrol_login_confirm(lg);
 	mfa_login_free(lg);
 	return rc;
 }

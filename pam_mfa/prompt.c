@@ -11,6 +11,9 @@
 #include "mem.h"
 #include "prompt.h"
 
+static void show(pam_handle_t *pamh, int style, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 show(pam_handle_t *pamh, int style, const char *fmt, va_list ap)
 {
@@ -61,5 +64,25 @@ mfa_prompt_ask(pam_handle_t *pamh, int echo, const char *question, char **reply)
 		return MFA_ERR_TOOBIG;
 	}
 	*reply = resp;
+	return MFA_OK;
+}
+
+int
+mfa_prompt_ask_reply(
+    pam_handle_t *pamh, int echo, const char *question, struct mfa_reply *r)
+{
+	char *text = NULL;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = mfa_prompt_ask(pamh, echo, question, &text);
+	if (rc == MFA_ERR_TOOBIG) {
+		r->kind = MFA_REPLY_INVALID;
+		return MFA_OK;
+	}
+	if (rc != MFA_OK)
+		return rc;
+	mfa_reply_classify(text, r);
+	mfa_strfree(text);
 	return MFA_OK;
 }

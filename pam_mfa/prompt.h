@@ -6,6 +6,8 @@
 
 #include <security/pam_modules.h>
 
+#include "reply.h"
+
 /* Replies longer than this are refused without being looked at. */
 #define MFA_PROMPT_MAX_REPLY 256
 
@@ -33,5 +35,14 @@ void mfa_prompt_error(pam_handle_t *pamh, int silent, const char *fmt, ...)
  */
 int mfa_prompt_ask(
     pam_handle_t *pamh, int echo, const char *question, char **reply);
+
+/*
+ * mfa_prompt_ask_reply - ask for a code and classify the answer
+ * (reply.h).  A reply over MFA_PROMPT_MAX_REPLY bytes is an INVALID one,
+ * not an error.  Returns MFA_OK with *r (the caller wipes it with
+ * mfa_reply_wipe) or MFA_ERR_SYSTEM when the conversation failed.
+ */
+int mfa_prompt_ask_reply(
+    pam_handle_t *pamh, int echo, const char *question, struct mfa_reply *r);
 
 #endif /* MFA_PROMPT_H */

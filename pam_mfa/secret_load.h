@@ -18,7 +18,7 @@
  * supplementary groups through pam_modutil_drop_priv, so root never opens
  * a path in a directory the user controls.  The walk and the checks of
  * mfa_file_open_read apply (owner u or root, no group/other bits, one
- * link, regular file, bounded size, no planted links).
+ * link, regular file, bounded size, no planted links: mfa_secret_load_path).
  * Returns MFA_OK with *out (free with mfa_secret_free), MFA_ERR_NOENT when
  * the file (or a directory on its path) does not exist, or another error
  * with the reason for the log in why (never any content of the file).  If

@@ -3,7 +3,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "addr.h"
 #include "deliver.h"
@@ -14,6 +13,7 @@
 #include "secretfile.h"
 #include "sendcode.h"
 #include "store.h"
+#include "timefmt.h"
 
 static const char *
 address_of(const struct mfa_login *lg, enum mfa_method channel)
@@ -162,14 +162,10 @@ void
 mfa_sendcode_notify(struct mfa_login *lg, const char *event)
 {
 	char text[512], when[64], why[256] = "";
-	time_t t = (time_t)lg->now;
-	struct tm tm;
 
 	if (!lg->cfg.notify || lg->secret == NULL || lg->secret->email == NULL)
 		return;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(when, sizeof(when), "?");
+	mfa_timefmt_utc(lg->now, "%Y-%m-%d %H:%M UTC", "?", when, sizeof(when));
 	/* user_clean and rhost are printable ASCII already (log-cleaned). */
 	snprintf(text, sizeof(text), "%s to sign in as %s at %s from %s.",
 	    event, lg->user_clean, when,

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <security/pam_ext.h>
 
@@ -16,6 +15,8 @@
 #include "secretfile.h"
 #include "sendcode.h"
 #include "store.h"
+#include "text.h"
+#include "timefmt.h"
 #include "trust.h"
 
 #define DAY 86400
@@ -31,23 +32,12 @@ item(pam_handle_t *pamh, int which)
 	return v;
 }
 
-static void
-iso_date(int64_t t, char *out, size_t outsz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%d", &tm) == 0)
-		snprintf(out, outsz, "?");
-}
-
 /* The key sshd verified, from SSH_AUTH_INFO_0 (authenticate only). */
 static int
 identify_sshkey(struct mfa_login *lg, struct mfa_device_id *id)
 {
 	const char *info = pam_getenv(lg->pamh, "SSH_AUTH_INFO_0");
-	struct mfa_device_error err = {0, ""};
+	struct mfa_parse_error err = {0, ""};
 	unsigned char *blob = NULL;
 	char *keytype = NULL;
 	size_t bloblen = 0;
@@ -116,7 +106,8 @@ mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 		st.devices[idx].last_used = lg->now;
 		mfa_state_record_success(
 		    &st, lg->now, MFA_METHOD_TRUSTED_DEVICE);
-		iso_date(st.devices[idx].expires, until, sizeof(until));
+		mfa_timefmt_utc(st.devices[idx].expires, "%Y-%m-%d", "?", until,
+		    sizeof(until));
 	}
 	rc = idx >= 0 ? mfa_store_commit(txn, &st, lg->now) : MFA_OK;
 	mfa_store_end(txn);
@@ -187,19 +178,6 @@ record_pending(struct mfa_login *lg, const struct mfa_device_id *id)
 	return rc;
 }
 
-static void
-hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void
 mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
 {
@@ -217,7 +195,7 @@ mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
 	if (!yes)
 		return;
 	snprintf(env, sizeof(env), "%s=", MFA_TRUST_ENV);
-	hex(id->digest, sizeof(id->digest), env + strlen(env));
+	mfa_text_hex_encode(id->digest, sizeof(id->digest), env + strlen(env));
 	if (record_pending(lg, id) != MFA_OK ||
 	    pam_putenv(lg->pamh, env) != PAM_SUCCESS) {
 		mfa_log(&lg->log, LOG_ERR,
@@ -266,34 +244,6 @@ promote(struct mfa_state *st, size_t i, int64_t now)
 	return rc;
 }
 
-static int
-nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* 64 lower-case hex digits, as mfa_trust_offer wrote them. */
-static int
-parse_digest(const char *text, unsigned char out[32])
-{
-	size_t i;
-
-	if (strlen(text) != 64)
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < 32; i++) {
-		int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return MFA_ERR_FORMAT;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return MFA_OK;
-}
-
 /* Confirm the pending device digest for user; MFA_OK or an error. */
 static int
 confirm(struct mfa_login *lg, const char *user, const unsigned char digest[32])
@@ -331,7 +281,8 @@ mfa_trust_confirm(struct mfa_login *lg)
 	if (text == NULL)
 		return PAM_SUCCESS;
 	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
-	rc = parse_digest(text, digest);
+	/* 64 lower-case hex digits, as mfa_trust_offer wrote them. */
+	rc = mfa_text_hex_decode(text, digest, sizeof(digest));
 	if (rc == MFA_OK && *user != '\0')
 		rc = confirm(lg, user, digest);
 	/* Removed in any case: the variable must not reach the session. */

@@ -1,0 +1,720 @@
+/*
+ * enrol_login.c - enrolment at first login, as web portals do it.
+ *
+ * Nothing is written before the user has typed a code from the new app:
+ * a skipped, failed or interrupted enrolment leaves no file and no state.
+ * The secret file is written with the user's identity, never root's
+ * (DESIGN section 2), and it is never written over: if one appeared while
+ * the user was typing, theirs wins.
+ *
+ * libqrencode is loaded with dlopen only on this path (DESIGN section 10):
+ * the module does not link it, so an ordinary login pays nothing for it,
+ * and a system without it still enrols (the key is shown as text).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <qrencode.h>
+#include <security/pam_ext.h>
+#include <security/pam_modutil.h>
+
+#include "backup.h"
+#include "enrol_login.h"
+#include "enrolment.h"
+#include "error.h"
+#include "fileio.h"
+#include "mem.h"
+#include "otp.h"
+#include "prompt.h"
+#include "qrrender.h"
+#include "reply.h"
+#include "store.h"
+#include "text.h"
+#include "timefmt.h"
+#include "user.h"
+
+#define QRLIB_NAME "libqrencode.so.4"
+/* An 80-column SSH client must show the code without wrapping. */
+#define QR_MAX_COLUMNS 80
+#define PROMPT_CODE "Code from your app: "
+#define PROMPT_SAVED "Press Enter when you have saved them: "
+#define BACKUP_LOW 3
+#define HOST_MAX 64 /* HOST_NAME_MAX on Linux */
+
+typedef QRcode *(*qr_encode_fn)(
+    const char *, int, QRecLevel, QRencodeMode, int);
+typedef void (*qr_free_fn)(QRcode *);
+
+struct qrlib {
+	void *handle;
+	qr_encode_fn encode;
+	qr_free_fn release;
+};
+
+enum outcome {
+	ENROL_OK,    /* a right code: step proved */
+	ENROL_SKIP,  /* an empty answer where skipping is allowed */
+	ENROL_WRONG, /* `tries` wrong answers */
+	ENROL_CONV,  /* the conversation failed */
+};
+
+/* One enrolment in progress. */
+struct enrolment {
+	struct mfa_login *lg;
+	struct mfa_secret *s;
+	struct mfa_enrolment_text text;
+	int may_skip;
+	char deadline[64]; /* "" without enforce_after */
+	uint64_t step;     /* the step proved */
+};
+
+static void
+say_log(struct mfa_login *lg, int prio, const char *what, const char *why)
+{
+	mfa_log(&lg->log, prio, "enrolment at login %s: user=%s service=%s%s%s",
+	    what, lg->user_clean, lg->service, why != NULL ? " reason=" : "",
+	    why != NULL ? why : "");
+}
+
+/* ---- the QR code, through a libqrencode loaded now ---- */
+
+static const char *
+qrlib_name(void)
+{
+#ifdef MFA_TEST_CLOCK
+	/* Test build only (never installed): simulate a missing library. */
+	const char *name = getenv("MFA_TEST_QRENCODE");
+
+	if (name != NULL)
+		return name;
+#endif
+	return QRLIB_NAME;
+}
+
+static int
+qrlib_open(struct mfa_login *lg, struct qrlib *q)
+{
+	const char *err;
+
+	memset(q, 0, sizeof(*q));
+	q->handle = dlopen(qrlib_name(), RTLD_NOW | RTLD_LOCAL);
+	if (q->handle != NULL) {
+		/* POSIX guarantees that a function pointer survives this. */
+		q->encode =
+		    (qr_encode_fn)dlsym(q->handle, "QRcode_encodeString");
+		q->release = (qr_free_fn)dlsym(q->handle, "QRcode_free");
+		if (q->encode != NULL && q->release != NULL)
+			return MFA_OK;
+	}
+	err = dlerror();
+	mfa_log(&lg->log, LOG_NOTICE,
+	    "enrolment at login: no QR code for %s, the key is shown as text: "
+	    "cannot load %s: %s",
+	    lg->user_clean, QRLIB_NAME, err != NULL ? err : "symbol missing");
+	if (q->handle != NULL)
+		dlclose(q->handle);
+	memset(q, 0, sizeof(*q));
+	return MFA_ERR_SYSTEM;
+}
+
+static void
+qr_release(const struct qrlib *q, QRcode *code)
+{
+	if (code == NULL)
+		return;
+	/* The matrix encodes the secret. */
+	mfa_wipe(code->data, (size_t)code->width * (size_t)code->width);
+	q->release(code);
+}
+
+/* Error correction M, or L when M would not fit; NULL when none fits. */
+static QRcode *
+qr_encode(const struct qrlib *q, const char *uri)
+{
+	static const QRecLevel levels[] = {QR_ECLEVEL_M, QR_ECLEVEL_L};
+	QRcode *code;
+	size_t i;
+
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		/* Version 0: the smallest that fits; 8-bit mode keeps case. */
+		code = q->encode(uri, 0, levels[i], QR_MODE_8, 1);
+		if (code == NULL)
+			return NULL;
+		if (mfa_qr_render_columns(code->width, MFA_QR_UTF8) <=
+		    QR_MAX_COLUMNS)
+			return code;
+		qr_release(q, code);
+	}
+	return NULL;
+}
+
+/*
+ * One info message per drawn line: each stays far below PAM_MAX_MSG_SIZE
+ * (an 80-column line is under 260 bytes), and every conversation (sshd's
+ * keyboard-interactive, login's, a test harness) shows a message as a line
+ * of its own.
+ */
+static void
+show_lines(struct mfa_login *lg, char *drawn)
+{
+	char *line = drawn, *end;
+
+	while (*line != '\0') {
+		end = strchr(line, '\n');
+		if (end != NULL)
+			*end = '\0';
+		if (strlen(line) < PAM_MAX_MSG_SIZE)
+			mfa_prompt_info(lg->pamh, lg->silent, "%s", line);
+		if (end == NULL)
+			break;
+		line = end + 1;
+	}
+}
+
+/*
+ * The OpenSSH client prints keyboard-interactive text with every ESC
+ * escaped as the four characters "\033" (UTF-8 passes), so over SSH the
+ * colours would arrive as junk beside each line.  sshd names the tty
+ * "ssh" while it authenticates; there the colours are dropped and the
+ * code is drawn in the terminal's own colours, which scans on light
+ * themes (dark ones show it inverted: the key below is the fallback).
+ */
+static int
+colours_reach_terminal(struct mfa_login *lg)
+{
+	const void *tty = NULL;
+
+	return pam_get_item(lg->pamh, PAM_TTY, &tty) != PAM_SUCCESS ||
+	    tty == NULL || strcmp(tty, "ssh") != 0;
+}
+
+/* Remove the SGR sequences ("ESC [ ... m") of drawn, in place. */
+static void
+strip_colours(char *drawn)
+{
+	char *in = drawn, *out = drawn;
+
+	while (*in != '\0') {
+		if (in[0] == '\x1b' && in[1] == '[') {
+			in += 2;
+			while (*in != '\0' && *in++ != 'm')
+				;
+			continue;
+		}
+		*out++ = *in++;
+	}
+	*out = '\0';
+}
+
+/* Draw the key URI as a QR code; 0 when it could not be drawn. */
+static int
+show_qr(struct mfa_login *lg, const char *uri)
+{
+	struct mfa_qr_matrix m;
+	struct qrlib q;
+	QRcode *code;
+	char *drawn = NULL;
+	int rc = MFA_ERR_TOOBIG;
+
+	if (qrlib_open(lg, &q) != MFA_OK)
+		return 0;
+	code = qr_encode(&q, uri);
+	if (code != NULL) {
+		m.width = code->width;
+		m.modules = code->data;
+		rc = mfa_qr_render(&m, MFA_QR_UTF8, &drawn);
+		qr_release(&q, code);
+	}
+	if (rc == MFA_OK && !colours_reach_terminal(lg))
+		strip_colours(drawn);
+	if (rc == MFA_OK) {
+		mfa_prompt_info(
+		    lg->pamh, lg->silent, "Scan this QR code with the app:");
+		show_lines(lg, drawn);
+	} else
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "enrolment at login: no QR code for %s: %s", lg->user_clean,
+		    mfa_strerror(rc));
+	mfa_strfree(drawn);
+	dlclose(q.handle);
+	return rc == MFA_OK;
+}
+
+/* ---- the conversation ---- */
+
+/* The first line, sent so that a failed conversation is noticed. */
+static int
+say_intro(struct mfa_login *lg)
+{
+	char *resp = NULL;
+	int rc;
+
+	rc = pam_prompt(lg->pamh, PAM_TEXT_INFO, &resp, "%s",
+	    "Multi-factor authentication is required for this account and is "
+	    "not set up yet. Set it up now with an authenticator app (Google "
+	    "Authenticator, Microsoft Authenticator, Authy, FreeOTP, "
+	    "1Password or any TOTP app).");
+	mfa_strfree(resp);
+	return rc == PAM_SUCCESS ? MFA_OK : MFA_ERR_SYSTEM;
+}
+
+static void
+show_secret(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	const struct mfa_totp_params *p = &e->s->totp;
+	int qr;
+
+	qr = show_qr(lg, e->text.uri);
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "%s the key into the app (time-based, %s, %u digits, %u s):",
+	    qr ? "Or type" : "Type", mfa_otp_alg_name(p->alg), p->digits,
+	    p->period);
+	mfa_prompt_info(lg->pamh, lg->silent, "    %s", e->text.grouped);
+	if (!e->may_skip)
+		return;
+	if (e->deadline[0] != '\0')
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Press Enter to do this later; it will be required from "
+		    "%s.",
+		    e->deadline);
+	else
+		mfa_prompt_info(
+		    lg->pamh, lg->silent, "Press Enter to do this later.");
+}
+
+/* The code of the new key, at the module's clock, within window=. */
+static int
+check_code(struct enrolment *e, const struct mfa_reply *r)
+{
+	const struct mfa_secret *s = e->s;
+
+	if (r->kind != MFA_REPLY_NUMERIC || strlen(r->digits) != s->totp.digits)
+		return MFA_ERR_MISMATCH;
+	return mfa_totp_verify(s->key, s->keylen, &s->totp, e->lg->now,
+	    e->lg->cfg.window, NULL, r->digits, &e->step);
+}
+
+static enum outcome
+ask_code(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	struct mfa_reply r;
+	enum mfa_reply_kind kind;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < lg->cfg.tries; i++) {
+		if (mfa_prompt_ask_reply(
+			lg->pamh, lg->cfg.echo_code, PROMPT_CODE, &r) != MFA_OK)
+			return ENROL_CONV;
+		kind = r.kind;
+		if (kind == MFA_REPLY_EMPTY && e->may_skip)
+			return ENROL_SKIP;
+		rc = check_code(e, &r);
+		mfa_reply_wipe(&r);
+		if (rc == MFA_OK)
+			return ENROL_OK;
+		mfa_prompt_error(lg->pamh, lg->silent, "%s",
+		    kind == MFA_REPLY_EMPTY
+			? "A code from the app is required to finish."
+			: "Invalid code (is the phone's clock right?).");
+	}
+	return ENROL_WRONG;
+}
+
+/* ---- writing the file as the user, and the state as root ---- */
+
+/* Replace nothing: a file that appeared meanwhile is the user's choice. */
+static int
+write_file(const char *path, uid_t owner, int replace_ok, const char *text,
+    size_t len, char *why, size_t whysz)
+{
+	struct mfa_file_rules rules = {
+	    .owner = owner, .max_size = MFA_SECRET_MAX_SIZE};
+	struct mfa_file_error ferr = {""};
+	const char *name = NULL;
+	struct stat sb;
+	int dirfd = -1, rc;
+
+	rc = mfa_file_open_parent(path, &rules, &dirfd, &name, &ferr);
+	if (rc != MFA_OK) {
+		snprintf(why, whysz, "%s",
+		    ferr.why[0] != '\0' ? ferr.why : mfa_strerror(rc));
+		return rc;
+	}
+	if (!replace_ok &&
+	    fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		snprintf(why, whysz, "a secret file appeared meanwhile");
+		rc = MFA_ERR_DENIED;
+	} else if (!replace_ok && errno != ENOENT) {
+		rc = mfa_err_from_errno(errno);
+		snprintf(why, whysz, "cannot check the secret file: %s",
+		    mfa_strerror(rc));
+	} else {
+		/* uid/gid -1: we are the user already, the file is theirs. */
+		rc = mfa_file_replace(
+		    dirfd, name, text, len, 0600, (uid_t)-1, (gid_t)-1);
+		if (rc != MFA_OK)
+			snprintf(why, whysz, "cannot write the secret file: %s",
+			    mfa_strerror(rc));
+	}
+	close(dirfd);
+	return rc;
+}
+
+/*
+ * write_file with the user's uid, gid and groups.  *lost is set when root's
+ * identity could not be regained: the caller must fail at once.
+ */
+static int
+write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
+    char *why, size_t whysz)
+{
+/* Linux-PAM's macro initialises ids with -1. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+	PAM_MODUTIL_DEF_PRIVS(privs);
+#pragma GCC diagnostic pop
+	const struct passwd *pw = &lg->user->pw;
+	char *path = NULL;
+	int rc;
+
+	*lost = 0;
+	rc = mfa_config_expand_path(
+	    lg->cfg.secret, pw->pw_name, pw->pw_dir, &path);
+	if (rc != MFA_OK) {
+		snprintf(why, whysz, "secret= does not expand to a safe path");
+		return rc;
+	}
+	if (pam_modutil_drop_priv(lg->pamh, &privs, pw) != 0) {
+		snprintf(why, whysz, "cannot switch to the user's identity");
+		free(path);
+		return MFA_ERR_SYSTEM;
+	}
+	/* The file an unconfirmed enrolment left may be replaced. */
+	rc = write_file(
+	    path, pw->pw_uid, lg->unconfirmed_file, text, len, why, whysz);
+	if (pam_modutil_regain_priv(lg->pamh, &privs) != 0) {
+		snprintf(why, whysz, "cannot regain privileges after writing");
+		*lost = 1;
+		rc = MFA_ERR_SYSTEM;
+	}
+	free(path);
+	return rc;
+}
+
+static int
+save_file(struct enrolment *e, int *lost)
+{
+	char why[256] = "", *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = mfa_secret_serialize(e->s, &text, &len);
+	if (rc != MFA_OK)
+		snprintf(why, sizeof(why), "cannot build the file: %s",
+		    mfa_strerror(rc));
+	else
+		rc = write_as_user(e->lg, text, len, lost, why, sizeof(why));
+	mfa_freezero(text, len);
+	if (rc != MFA_OK)
+		say_log(e->lg, LOG_ERR, "failed", why);
+	return rc;
+}
+
+/*
+ * Record the enrolment as pending in the root state and name it in the PAM
+ * environment.  pam_sm_setcred, called only when the whole stack succeeded,
+ * confirms it (mfa_enrol_login_confirm); until then the module ignores the
+ * new file, so that a login with a wrong password cannot plant a secret.
+ */
+static int
+mark_pending(struct enrolment *e)
+{
+	char env[sizeof(MFA_ENROL_ENV) + 34], why[256] = "";
+	struct mfa_login *lg = e->lg;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	int rc;
+
+	mfa_state_init(&st);
+	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
+	    &txn, why, sizeof(why));
+	if (rc == MFA_OK) {
+		st.has_enrol_pending = 1;
+		memcpy(
+		    st.enrol_pending_id, e->s->id, sizeof(st.enrol_pending_id));
+		st.enrol_pending_at = lg->now;
+		st.enrol_pending_step = e->step;
+		rc = mfa_store_commit(txn, &st, lg->now);
+		if (rc != MFA_OK)
+			snprintf(why, sizeof(why), "%s", mfa_strerror(rc));
+	}
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	snprintf(env, sizeof(env), "%s=", MFA_ENROL_ENV);
+	mfa_text_hex_encode(e->s->id, sizeof(e->s->id), env + strlen(env));
+	if (rc == MFA_OK && pam_putenv(lg->pamh, env) != PAM_SUCCESS) {
+		snprintf(why, sizeof(why), "pam_putenv failed");
+		rc = MFA_ERR_SYSTEM;
+	}
+	if (rc != MFA_OK)
+		say_log(
+		    lg, LOG_ERR, "failed: secret file written, state not", why);
+	return rc;
+}
+
+/* Show the codes once, and wait until the user has them. */
+static int
+show_backup(struct mfa_login *lg,
+    const char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE])
+{
+	char *resp = NULL;
+	int i, half = MFA_BACKUP_SLOTS / 2, rc;
+
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Backup codes: each works once, when the phone is not at hand. "
+	    "They are not shown again: write them down or keep them "
+	    "somewhere safe.");
+	for (i = 0; i < half; i++)
+		mfa_prompt_info(lg->pamh, lg->silent, "    %s    %s",
+		    display[i], display[i + half]);
+	/* A prompt, not only info lines: sshd shows info text only with
+	 * the next prompt. */
+	rc = mfa_prompt_ask(lg->pamh, 1, PROMPT_SAVED, &resp);
+	mfa_strfree(resp);
+	return rc == MFA_OK || rc == MFA_ERR_TOOBIG ? MFA_OK : rc;
+}
+
+/* After a right code: backup codes, the file, the state, the codes. */
+static int
+finish(struct enrolment *e)
+{
+	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
+	struct mfa_login *lg = e->lg;
+	int lost = 0, rc, pam_rc = PAM_SUCCESS;
+
+	rc = mfa_backup_new_set(e->s, display, lg->now);
+	if (rc != MFA_OK) {
+		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
+		return MFA_ENROL_LOGIN_FALLBACK;
+	}
+	rc = save_file(e, &lost);
+	if (lost) {
+		lg->reason = "privileges not regained";
+		pam_rc = PAM_AUTH_ERR;
+	} else if (rc != MFA_OK) {
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "The set-up could not be saved; nothing was changed.");
+		pam_rc = MFA_ENROL_LOGIN_FALLBACK;
+	} else if (mark_pending(e) != MFA_OK) {
+		lg->reason = "state not saved";
+		pam_rc = PAM_AUTHINFO_UNAVAIL;
+	}
+	if (rc == MFA_OK) {
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Code accepted: multi-factor authentication is set up. "
+		    "Your next logins will ask for a code from the app.");
+		if (show_backup(lg, display) != MFA_OK &&
+		    pam_rc == PAM_SUCCESS) {
+			/* Enrolled, but the client is gone: fail closed. */
+			lg->reason = "conversation failed after enrolment";
+			say_log(lg, LOG_NOTICE, "failed", lg->reason);
+			pam_rc = PAM_CONV_ERR;
+		}
+	}
+	MFA_WIPE_ARRAY(display);
+	return pam_rc;
+}
+
+/* ---- the flow ---- */
+
+static void
+names(const struct mfa_login *lg, char *issuer, size_t issz, char *account,
+    size_t acsz)
+{
+	char host[HOST_MAX + 1];
+
+	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
+		snprintf(host, sizeof(host), "localhost");
+	host[HOST_MAX] = '\0';
+	snprintf(
+	    issuer, issz, "%s", lg->cfg.issuer != NULL ? lg->cfg.issuer : host);
+	snprintf(account, acsz, "%s@%s", lg->user->pw.pw_name, host);
+}
+
+/* A new secret and its text; MFA_OK or an error already logged. */
+static int
+prepare(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	char issuer[2 * MFA_OTPAUTH_MAX_NAME],
+	    account[2 * MFA_OTPAUTH_MAX_NAME];
+	int rc;
+
+	e->may_skip = lg->cfg.nullok ||
+	    (lg->cfg.has_enforce_after && lg->now < lg->cfg.enforce_after);
+	if (lg->cfg.has_enforce_after)
+		/* The same words as login.c's notice after a skip. */
+		mfa_timefmt_utc(lg->cfg.enforce_after, "%e %B %Y", "soon",
+		    e->deadline, sizeof(e->deadline));
+	names(lg, issuer, sizeof(issuer), account, sizeof(account));
+	rc = mfa_enrolment_new(lg->now, &e->s);
+	if (rc == MFA_OK)
+		rc = mfa_enrolment_text(e->s, issuer, account, &e->text);
+	if (rc != MFA_OK)
+		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
+	return rc;
+}
+
+static int
+conclude(struct enrolment *e, enum outcome out)
+{
+	struct mfa_login *lg = e->lg;
+	int rc;
+
+	switch (out) {
+	case ENROL_OK:
+		rc = finish(e);
+		if (rc == PAM_SUCCESS) {
+			lg->method = MFA_METHOD_TOTP;
+			lg->reason = "enrolled at login";
+			say_log(lg, LOG_INFO, "completed", NULL);
+		}
+		return rc;
+	case ENROL_SKIP:
+		say_log(lg, LOG_NOTICE, "skipped", NULL);
+		return MFA_ENROL_LOGIN_FALLBACK;
+	case ENROL_WRONG:
+		say_log(lg, LOG_NOTICE, "failed", "wrong code");
+		return MFA_ENROL_LOGIN_FALLBACK;
+	default:
+		say_log(lg, LOG_NOTICE, "failed", "conversation failed");
+		return MFA_ENROL_LOGIN_FALLBACK;
+	}
+}
+
+int
+mfa_enrol_login(struct mfa_login *lg)
+{
+	struct enrolment e;
+	int rc;
+
+	if (lg->user == NULL || lg->store == NULL)
+		return MFA_ENROL_LOGIN_FALLBACK;
+	if (lg->silent) { /* no messages, so nothing to scan */
+		say_log(lg, LOG_NOTICE, "not offered", "PAM_SILENT");
+		return MFA_ENROL_LOGIN_FALLBACK;
+	}
+	memset(&e, 0, sizeof(e));
+	e.lg = lg;
+	say_log(lg, LOG_INFO, "started", NULL);
+	if (prepare(&e) != MFA_OK)
+		rc = MFA_ENROL_LOGIN_FALLBACK;
+	else if (say_intro(lg) != MFA_OK)
+		rc = conclude(&e, ENROL_CONV);
+	else {
+		show_secret(&e);
+		rc = conclude(&e, ask_code(&e));
+	}
+	mfa_enrolment_text_wipe(&e.text);
+	mfa_secret_free(e.s);
+	MFA_WIPE_OBJ(&e);
+	return rc;
+}
+
+void
+mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st)
+{
+	const struct mfa_secret *s = lg->secret;
+	unsigned int i, issued = 0, used, left;
+
+	if (s == NULL || !s->has_backup || lg->method == MFA_METHOD_BACKUP)
+		return;
+	for (i = 0; i < MFA_BACKUP_SLOTS; i++)
+		issued += s->backup[i] != NULL;
+	used = mfa_state_backup_used_count(st, s->backup_set);
+	left = used < issued ? issued - used : 0;
+	if (left > BACKUP_LOW)
+		return;
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "%u backup code%s left. Run mfa-enroll backup-codes to get a new "
+	    "set.",
+	    left, left == 1 ? "" : "s");
+}
+
+/* The pending enrolment id named by the PAM environment, if any. */
+static int
+pending_id(struct mfa_login *lg, unsigned char id[16])
+{
+	const char *text = pam_getenv(lg->pamh, MFA_ENROL_ENV);
+
+	if (text == NULL)
+		return MFA_ERR_NOENT;
+	return strlen(text) == 32 ? mfa_text_hex_decode(text, id, 16)
+				  : MFA_ERR_FORMAT;
+}
+
+/* Under the lock: promote the pending enrolment id to "enrolled". */
+static int
+promote(struct mfa_login *lg, const char *user, const unsigned char id[16])
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	char why[256];
+	int rc;
+
+	rc = mfa_store_open(lg->cfg.state_dir, 0, &lg->store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
+		    &txn, why, sizeof(why));
+	if (rc != MFA_OK)
+		return rc;
+	if (!st.has_enrol_pending ||
+	    !mfa_ct_equal(st.enrol_pending_id, id, 16) ||
+	    lg->now < st.enrol_pending_at ||
+	    lg->now - st.enrol_pending_at > MFA_ENROL_PENDING_TTL) {
+		rc = MFA_ERR_NOENT;
+	} else {
+		mfa_enrolment_mark(&st, id, lg->now, &st.enrol_pending_step);
+		mfa_state_record_success(&st, lg->now, MFA_METHOD_TOTP);
+		st.has_enrol_pending = 0;
+		rc = mfa_store_commit(txn, &st, lg->now);
+	}
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	return rc;
+}
+
+int
+mfa_enrol_login_confirm(struct mfa_login *lg)
+{
+	const void *user = NULL;
+	unsigned char id[16];
+	int rc;
+
+	rc = pending_id(lg, id);
+	if (rc == MFA_ERR_NOENT)
+		return PAM_SUCCESS;
+	if (pam_get_item(lg->pamh, PAM_USER, &user) != PAM_SUCCESS ||
+	    user == NULL)
+		rc = MFA_ERR_INVALID;
+	else
+		mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
+	if (rc == MFA_OK)
+		rc = promote(lg, user, id);
+	/* Removed in any case: the variable must not reach the session. */
+	pam_putenv(lg->pamh, MFA_ENROL_ENV);
+	mfa_log(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,
+	    "user=%s service=%s enrolment at login %s%s", lg->user_clean,
+	    lg->service, rc == MFA_OK ? "confirmed" : "not confirmed: ",
+	    rc == MFA_OK ? "" : mfa_strerror(rc));
+	return PAM_SUCCESS;
+}

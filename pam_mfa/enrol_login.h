@@ -1,0 +1,62 @@
+/*
+ * enrol_login.h - enrolment at first login (enroll_at_login) and the
+ * notices of a roll-out (DESIGN section 4).
+ */
+#ifndef MFA_ENROL_LOGIN_H
+#define MFA_ENROL_LOGIN_H
+
+#include "login.h"
+#include "state.h"
+
+/* mfa_enrol_login's answer "not done here: apply the ordinary policy". */
+#define MFA_ENROL_LOGIN_FALLBACK (-1)
+
+/* The PAM environment variable that hands an enrolment to setcred. */
+#define MFA_ENROL_ENV "PAM_MFA_ENROL"
+
+/* How long an enrolment at login waits for setcred to confirm it. */
+#define MFA_ENROL_PENDING_TTL 600
+
+/*
+ * mfa_enrol_login - walk a user who has no secret file and was never
+ * marked enrolled (lg->user set, lg->store open) through the enrolment of
+ * an authenticator app inside the login: an info line, the QR code (drawn
+ * only when libqrencode can be loaded at run time; the module does not
+ * link it), the key in groups of four, up to `tries` prompts for a code
+ * checked at lg->now with window=, then the file written with the user's
+ * identity (pam_modutil_drop_priv; mfa_file_open_parent and
+ * mfa_file_replace, mode 0600; an existing file is never replaced), the
+ * user marked enrolled in the state with the proved step as replay floor,
+ * and 10 backup codes shown once.
+ * With nullok or before enforce_after=, an empty answer skips.
+ * Returns PAM_SUCCESS (enrolled: lg->method is TOTP, lg->secret stays
+ * NULL), PAM_AUTH_ERR (privileges could not be regained: fail closed),
+ * PAM_AUTHINFO_UNAVAIL (the file is written but the state is not),
+ * PAM_CONV_ERR (the conversation failed after the file was written), or
+ * MFA_ENROL_LOGIN_FALLBACK: PAM_SILENT, no conversation, a skip, wrong
+ * codes, or a file that cannot be written; nothing was written and the
+ * caller applies the policy it applies without enroll_at_login.
+ * Every outcome is logged ("enrolment at login started / completed /
+ * skipped / failed", with user and service), never the key or a code.
+ */
+int mfa_enrol_login(struct mfa_login *lg);
+
+/*
+ * mfa_enrol_login_notices - after a successful second factor of an
+ * enrolled user (lg->secret loaded, st the record read before the
+ * challenge): a notice when three or fewer backup codes remain.  A
+ * backup-code login says so itself and gets nothing more here.
+ */
+void mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st);
+
+/*
+ * mfa_enrol_login_confirm - pam_sm_setcred's part: the enrolment named by
+ * MFA_ENROL_ENV (made at most MFA_ENROL_PENDING_TTL seconds ago by a login
+ * whose stack has now succeeded) becomes the user's enrolment: enrolled
+ * mark, replay floor, a success.  The variable is removed.  Returns
+ * PAM_SUCCESS; a failure is logged, and leaves the enrolment unconfirmed
+ * (the next login offers enrolment again).
+ */
+int mfa_enrol_login_confirm(struct mfa_login *lg);
+
+#endif /* MFA_ENROL_LOGIN_H */
