@@ -171,25 +171,17 @@ mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv)
 static int
 unlock_user(const struct mfa_cli *c, unsigned int *failures)
 {
-	struct mfa_store *store = NULL;
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state st;
+	struct mfa_cli_state cs;
 	char why[256] = "";
 	int rc;
 
-	mfa_state_init(&st);
-	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
-	if (rc == MFA_OK)
-		rc = mfa_store_begin(store, c->user, c->cfg.lock_timeout, &st,
-		    &txn, why, sizeof(why));
+	rc = mfa_cli_state_begin(c, 0, &cs, why, sizeof(why));
 	if (rc == MFA_OK) {
-		*failures = st.failures;
-		mfa_state_unlock(&st);
-		rc = mfa_store_commit(txn, &st, mfa_cli_now());
+		*failures = cs.st.failures;
+		mfa_state_unlock(&cs.st);
+		rc = mfa_store_commit(cs.txn, &cs.st, mfa_cli_now());
 	}
-	mfa_store_end(txn);
-	mfa_store_close(store);
-	mfa_state_wipe(&st);
+	mfa_cli_state_end(&cs);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "cannot unlock %s (%s): %s", c->user,
 		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "error.h"
 #include "mem.h"
+#include "timefmt.h"
 
 void
 mfa_cli_free(struct mfa_cli *c)
@@ -159,9 +160,6 @@ mfa_cli_hostname(char *out, size_t outsz)
 void
 mfa_cli_time(int64_t t, char *out, size_t outsz)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
 	if (t <= 0) {
 		snprintf(out, outsz, "never");
 		return;
@@ -170,7 +168,31 @@ mfa_cli_time(int64_t t, char *out, size_t outsz)
 		snprintf(out, outsz, "until an admin unlocks");
 		return;
 	}
-	if (localtime_r(&tt, &tm) == NULL ||
-	    strftime(out, outsz, "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(out, outsz, "%lld", (long long)t);
+	mfa_timefmt_local(t, "%Y-%m-%d %H:%M %Z", NULL, out, outsz);
+}
+
+int
+mfa_cli_state_begin(const struct mfa_cli *c, int create,
+    struct mfa_cli_state *cs, char *why, size_t whysz)
+{
+	int rc;
+
+	cs->store = NULL;
+	cs->txn = NULL;
+	mfa_state_init(&cs->st);
+	rc = mfa_store_open(c->cfg.state_dir, create, &cs->store, why, whysz);
+	if (rc == MFA_OK)
+		rc = mfa_store_begin(cs->store, c->user, c->cfg.lock_timeout,
+		    &cs->st, &cs->txn, why, whysz);
+	return rc;
+}
+
+void
+mfa_cli_state_end(struct mfa_cli_state *cs)
+{
+	mfa_store_end(cs->txn);
+	mfa_store_close(cs->store);
+	cs->txn = NULL;
+	cs->store = NULL;
+	mfa_state_wipe(&cs->st);
 }

@@ -17,6 +17,8 @@
 
 #include "config.h"
 #include "log.h"
+#include "state.h"
+#include "store.h"
 
 /* Exit statuses, documented in --help and mfa-enroll(1). */
 enum mfa_exit {
@@ -106,5 +108,35 @@ void mfa_cli_hostname(char *out, size_t outsz);
  * mfa_cli_time - t as "YYYY-MM-DD HH:MM UTC" in out (or "never" for 0).
  */
 void mfa_cli_time(int64_t t, char *out, size_t outsz);
+
+/*
+ * A read-verify-write of the module state of the user acted for: the store
+ * is open and the record locked and loaded in st from mfa_cli_state_begin
+ * to mfa_cli_state_end.
+ */
+struct mfa_cli_state {
+	struct mfa_store *store;
+	struct mfa_store_txn *txn;
+	struct mfa_state st;
+};
+
+/*
+ * mfa_cli_state_begin - open c->cfg.state_dir (creating it, mode 0700,
+ * when create is set), then lock and load c->user's record into cs->st
+ * (waiting at most c->cfg.lock_timeout).  Change cs->st and write it with
+ * mfa_store_commit(cs->txn, &cs->st, now).  Whatever the result, call
+ * mfa_cli_state_end(cs) afterwards.
+ * Returns MFA_OK, MFA_ERR_NOENT (no state directory and create not set:
+ * nothing recorded yet) or another error; why (whysz bytes) gets the
+ * store's reason when it has one, and is left alone otherwise.
+ */
+int mfa_cli_state_begin(const struct mfa_cli *c, int create,
+    struct mfa_cli_state *cs, char *why, size_t whysz);
+
+/*
+ * mfa_cli_state_end - unlock, close and wipe what mfa_cli_state_begin
+ * opened (the record holds code hashes).  Calling it twice is fine.
+ */
+void mfa_cli_state_end(struct mfa_cli_state *cs);
 
 #endif /* MFA_ENROLL_CLI_H */

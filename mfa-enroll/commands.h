@@ -54,22 +54,24 @@ int mfa_devices_run(struct mfa_cli *c, int argc, char **argv);
 /*
  * mfa_enrol_verify - ask for a code from the app (or take code, from
  * --code: one try only) and check it against s at the current time with
- * the site's window; up to 3 tries.  Returns MFA_OK once a code matched,
+ * the site's window; up to 3 tries.  Returns MFA_OK once a code matched
+ * (its TOTP step in *step),
  * MFA_ERR_MISMATCH after the last wrong one, or the error of the prompt
  * (no answer).  Messages are printed; typed codes are wiped.
  */
-int mfa_enrol_verify(
-    const struct mfa_cli *c, const struct mfa_secret *s, const char *code);
+int mfa_enrol_verify(const struct mfa_cli *c, const struct mfa_secret *s,
+    const char *code, uint64_t *step);
 
 /*
  * mfa_enrol_save - the last step of an enrolment: write s as the user's
  * file, and when root acts for the user, record them as enrolled in the
- * module state (enrolment time now, the id of s; their trusted devices
- * and last TOTP step are dropped, since they belonged to the old secret).
+ * module state (enrolment time now, the id of s, step, the TOTP step just
+ * verified, as the replay floor; their trusted devices are dropped, since
+ * they belonged to the old secret).
  * Returns MFA_OK or an error, with a message printed.
  */
-int mfa_enrol_save(
-    const struct mfa_cli *c, const struct mfa_secret *s, int64_t now);
+int mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s,
+    int64_t now, uint64_t step);
 
 /*
  * mfa_enrol_next_steps - tell the user what to do now: the PAM line, when

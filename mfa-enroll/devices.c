@@ -18,6 +18,7 @@
 #include "error.h"
 #include "mem.h"
 #include "store.h"
+#include "text.h"
 #include "userfile.h"
 
 #define DEVICE_ID_HEX 16
@@ -47,70 +48,33 @@ static const char devices_usage[] =
 /* Open the state directory and start a transaction on c's user.  A
  * missing directory is MFA_ERR_NOENT (nothing recorded yet). */
 static int
-state_begin(const struct mfa_cli *c, struct mfa_store **store,
-    struct mfa_state *st, struct mfa_store_txn **txn)
+state_begin(const struct mfa_cli *c, struct mfa_cli_state *cs)
 {
 	char why[256] = "";
 	int rc;
 
-	rc = mfa_store_open(c->cfg.state_dir, 0, store, why, sizeof(why));
-	if (rc == MFA_OK)
-		rc = mfa_store_begin(*store, c->user, c->cfg.lock_timeout, st,
-		    txn, why, sizeof(why));
+	rc = mfa_cli_state_begin(c, 0, cs, why, sizeof(why));
 	if (rc != MFA_OK && rc != MFA_ERR_NOENT)
 		mfa_cli_err(c, "state of %s in %s: %s", c->user,
 		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 
-static void
-state_end(
-    struct mfa_store *store, struct mfa_state *st, struct mfa_store_txn *txn)
-{
-	mfa_store_end(txn);
-	mfa_store_close(store);
-	mfa_state_wipe(st);
-}
-
-static void
-hex_id(const unsigned char id[8], char out[DEVICE_ID_HEX + 1])
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < 8; i++) {
-		out[2 * i] = digits[id[i] >> 4];
-		out[2 * i + 1] = digits[id[i] & 0x0f];
-	}
-	out[DEVICE_ID_HEX] = '\0';
-}
-
-/* 16 hex digits (either case) into 8 bytes.  MFA_OK or MFA_ERR_FORMAT. */
+/* 16 hex digits into 8 bytes; either case, since a person types them.
+ * MFA_OK or MFA_ERR_FORMAT. */
 static int
 parse_id(const char *hex, unsigned char id[8])
 {
+	char lower[DEVICE_ID_HEX + 1];
 	size_t i;
-	int v;
 
-	if (strlen(hex) != DEVICE_ID_HEX)
+	if (strnlen(hex, DEVICE_ID_HEX + 1) != DEVICE_ID_HEX)
 		return MFA_ERR_FORMAT;
-	for (i = 0; i < DEVICE_ID_HEX; i++) {
-		char ch = hex[i];
-
-		if (ch >= '0' && ch <= '9')
-			v = ch - '0';
-		else if (ch >= 'a' && ch <= 'f')
-			v = ch - 'a' + 10;
-		else if (ch >= 'A' && ch <= 'F')
-			v = ch - 'A' + 10;
-		else
-			return MFA_ERR_FORMAT;
-		if (i % 2 == 0)
-			id[i / 2] = (unsigned char)(v << 4);
-		else
-			id[i / 2] = (unsigned char)(id[i / 2] | v);
-	}
-	return MFA_OK;
+	for (i = 0; i <= DEVICE_ID_HEX; i++)
+		lower[i] = hex[i] >= 'A' && hex[i] <= 'F'
+		    ? (char)(hex[i] - 'A' + 'a')
+		    : hex[i];
+	return mfa_text_hex_decode(lower, id, 8);
 }
 
 /* Whether the module would still honour d, in the user's words. */
@@ -135,7 +99,7 @@ print_device(const struct mfa_device *d, const struct mfa_secret *s,
 {
 	char id[DEVICE_ID_HEX + 1], created[64], expires[64], used[64];
 
-	hex_id(d->id, id);
+	mfa_text_hex_encode(d->id, sizeof(d->id), id);
 	mfa_cli_time(d->created, created, sizeof(created));
 	mfa_cli_time(d->expires, expires, sizeof(expires));
 	mfa_cli_time(d->last_used, used, sizeof(used));
@@ -184,10 +148,8 @@ load_quiet(const struct mfa_cli *c)
 static int
 list_devices(const struct mfa_cli *c)
 {
-	struct mfa_store *store = NULL;
-	struct mfa_store_txn *txn = NULL;
 	struct mfa_secret *s = NULL;
-	struct mfa_state st;
+	struct mfa_cli_state cs;
 	int rc;
 
 	if (!c->is_root) {
@@ -200,15 +162,14 @@ list_devices(const struct mfa_cli *c)
 		    c->cfg.state_dir, c->user);
 		return MFA_EXIT_USAGE;
 	}
-	mfa_state_init(&st);
-	rc = state_begin(c, &store, &st, &txn);
-	mfa_store_end(txn); /* a snapshot: no need to hold the lock */
-	txn = NULL;
+	rc = state_begin(c, &cs);
+	mfa_store_end(cs.txn); /* a snapshot: no need to hold the lock */
+	cs.txn = NULL;
 	if (rc == MFA_OK || rc == MFA_ERR_NOENT) {
 		s = load_quiet(c);
-		print_devices(c, s, &st);
+		print_devices(c, s, &cs.st);
 	}
-	state_end(store, &st, txn);
+	mfa_cli_state_end(&cs);
 	mfa_secret_free(s);
 	return rc == MFA_OK || rc == MFA_ERR_NOENT ? MFA_EXIT_OK
 						   : MFA_EXIT_FAIL;
@@ -227,9 +188,8 @@ remove_device(struct mfa_state *st, size_t i)
 static int
 forget_one(const struct mfa_cli *c, const char *hex)
 {
-	struct mfa_store *store = NULL;
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state st;
+	struct mfa_cli_state cs;
+	struct mfa_state *st = &cs.st;
 	unsigned char id[8];
 	size_t i;
 	int rc;
@@ -243,14 +203,13 @@ forget_one(const struct mfa_cli *c, const char *hex)
 		    c->user);
 		return MFA_EXIT_USAGE;
 	}
-	mfa_state_init(&st);
-	rc = state_begin(c, &store, &st, &txn);
-	for (i = 0; rc == MFA_OK && i < st.ndevices; i++)
-		if (memcmp(st.devices[i].id, id, sizeof(id)) == 0)
+	rc = state_begin(c, &cs);
+	for (i = 0; rc == MFA_OK && i < st->ndevices; i++)
+		if (memcmp(st->devices[i].id, id, sizeof(id)) == 0)
 			break;
-	if (rc == MFA_OK && i < st.ndevices) {
-		remove_device(&st, i);
-		rc = mfa_store_commit(txn, &st, mfa_cli_now());
+	if (rc == MFA_OK && i < st->ndevices) {
+		remove_device(st, i);
+		rc = mfa_store_commit(cs.txn, st, mfa_cli_now());
 		if (rc != MFA_OK)
 			mfa_cli_err(c, "cannot write the state of %s: %s",
 			    c->user, mfa_strerror(rc));
@@ -260,7 +219,7 @@ forget_one(const struct mfa_cli *c, const char *hex)
 		mfa_cli_err(c, "%s has no trusted device %s", c->user, hex);
 		rc = MFA_ERR_NOENT;
 	}
-	state_end(store, &st, txn);
+	mfa_cli_state_end(&cs);
 	return rc == MFA_OK ? MFA_EXIT_OK : MFA_EXIT_FAIL;
 }
 
@@ -268,25 +227,23 @@ forget_one(const struct mfa_cli *c, const char *hex)
 static int
 clear_state(const struct mfa_cli *c, size_t *removed)
 {
-	struct mfa_store *store = NULL;
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state st;
+	struct mfa_cli_state cs;
+	struct mfa_state *st = &cs.st;
 	int rc;
 
 	*removed = 0;
-	mfa_state_init(&st);
-	rc = state_begin(c, &store, &st, &txn);
+	rc = state_begin(c, &cs);
 	if (rc == MFA_ERR_NOENT)
 		rc = MFA_OK; /* no state directory: nothing to remove */
-	else if (rc == MFA_OK && st.ndevices + st.npending > 0) {
-		*removed = st.ndevices;
-		mfa_state_device_remove_all(&st);
-		rc = mfa_store_commit(txn, &st, mfa_cli_now());
+	else if (rc == MFA_OK && st->ndevices + st->npending > 0) {
+		*removed = st->ndevices;
+		mfa_state_device_remove_all(st);
+		rc = mfa_store_commit(cs.txn, st, mfa_cli_now());
 		if (rc != MFA_OK)
 			mfa_cli_err(c, "cannot write the state of %s: %s",
 			    c->user, mfa_strerror(rc));
 	}
-	state_end(store, &st, txn);
+	mfa_cli_state_end(&cs);
 	return rc;
 }
 

@@ -1215,7 +1215,7 @@ user_from_file(const char *name, char *out, size_t outsz)
 /* Read one state file of the directory (dfd) into st. */
 static int
 user_state(
-    int dfd, const char *name, struct mfa_state *st, struct mfa_state_error *se)
+    int dfd, const char *name, struct mfa_state *st, struct mfa_parse_error *se)
 {
 	char *buf = NULL;
 	struct stat sb;
@@ -1241,7 +1241,7 @@ static void
 user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 {
 	struct mfa_state st;
-	struct mfa_state_error se = {0, ""};
+	struct mfa_parse_error se = {0, ""};
 	char user[DOC_SHOWN_MAX], when[64];
 	int rc = user_state(dfd, name, &st, &se);
 	int locked = rc == MFA_OK && mfa_state_is_locked(&st, d->now);

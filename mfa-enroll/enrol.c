@@ -16,6 +16,7 @@
 
 #include "base32.h"
 #include "commands.h"
+#include "enrolment.h"
 #include "error.h"
 #include "mem.h"
 #include "otp.h"
@@ -240,15 +241,15 @@ strip_spaces(const char *typed, char *code, size_t codesz)
 }
 
 static int
-check_code(
-    const struct mfa_cli *c, const struct mfa_secret *s, const char *typed)
+check_code(const struct mfa_cli *c, const struct mfa_secret *s,
+    const char *typed, uint64_t *step)
 {
 	char code[MFA_CLI_ANSWER_MAX];
 	int rc;
 
 	strip_spaces(typed, code, sizeof(code));
 	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, mfa_cli_now(),
-	    c->cfg.window, NULL, code, NULL);
+	    c->cfg.window, NULL, code, step);
 	MFA_WIPE_ARRAY(code);
 	if (rc == MFA_ERR_FORMAT)
 		mfa_cli_err(c, "that is not a %u-digit code", s->totp.digits);
@@ -260,21 +261,22 @@ check_code(
 }
 
 int
-mfa_enrol_verify(
-    const struct mfa_cli *c, const struct mfa_secret *s, const char *code)
+mfa_enrol_verify(const struct mfa_cli *c, const struct mfa_secret *s,
+    const char *code, uint64_t *step)
 {
 	char typed[MFA_CLI_ANSWER_MAX];
 	int i, rc = MFA_ERR_MISMATCH;
 
 	if (code != NULL)
-		return check_code(c, s, code) == MFA_OK ? MFA_OK
-							: MFA_ERR_MISMATCH;
+		return check_code(c, s, code, step) == MFA_OK
+		    ? MFA_OK
+		    : MFA_ERR_MISMATCH;
 	for (i = 0; i < TRIES; i++) {
 		rc = mfa_cli_ask(c, "Code shown by the app: ", "--code CODE",
 		    typed, sizeof(typed));
 		if (rc != MFA_OK)
 			break;
-		rc = check_code(c, s, typed);
+		rc = check_code(c, s, typed, step);
 		MFA_WIPE_ARRAY(typed);
 		if (rc == MFA_OK)
 			return MFA_OK;
@@ -287,31 +289,21 @@ mfa_enrol_verify(
 
 /* Root acting for a user: record the enrolment in the module's state. */
 static int
-mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
+mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
+    uint64_t step)
 {
-	struct mfa_store *store = NULL;
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state st;
+	struct mfa_cli_state cs;
+	struct mfa_state *st = &cs.st;
 	char why[256] = "";
 	int rc;
 
-	mfa_state_init(&st);
-	rc = mfa_store_open(c->cfg.state_dir, 1, &store, why, sizeof(why));
-	if (rc == MFA_OK)
-		rc = mfa_store_begin(store, c->user, c->cfg.lock_timeout, &st,
-		    &txn, why, sizeof(why));
+	rc = mfa_cli_state_begin(c, 1, &cs, why, sizeof(why));
 	if (rc == MFA_OK) {
-		st.enrolled = 1;
-		st.enrolled_at = now;
-		memcpy(st.enrolled_id, s->id, sizeof(st.enrolled_id));
-		st.has_last_step = 0;
-		st.totp_last_step = 0;
-		mfa_state_device_remove_all(&st);
-		rc = mfa_store_commit(txn, &st, now);
+		/* The verified step is used up: that code cannot log in. */
+		mfa_enrolment_mark(st, s->id, now, &step);
+		rc = mfa_store_commit(cs.txn, st, now);
 	}
-	mfa_store_end(txn);
-	mfa_store_close(store);
-	mfa_state_wipe(&st);
+	mfa_cli_state_end(&cs);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "the file is written, but %s's state in %s: %s",
 		    c->user, c->cfg.state_dir,
@@ -320,7 +312,8 @@ mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
 }
 
 int
-mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
+mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
+    uint64_t step)
 {
 	char why[MFA_USERFILE_WHY] = "";
 	int rc;
@@ -331,7 +324,7 @@ mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now)
 		return rc;
 	}
 	if (c->admin)
-		rc = mark_enrolled(c, s, now);
+		rc = mark_enrolled(c, s, now, step);
 	return rc;
 }
 
@@ -436,7 +429,8 @@ make_secret(const struct mfa_cli *c, const struct enrol_opts *o,
 
 /* After a verified code: backup codes, the file, then what to do. */
 static int
-finish(const struct mfa_cli *c, struct mfa_secret *s, int64_t now)
+finish(
+    const struct mfa_cli *c, struct mfa_secret *s, int64_t now, uint64_t step)
 {
 	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
 	int rc;
@@ -449,7 +443,7 @@ finish(const struct mfa_cli *c, struct mfa_secret *s, int64_t now)
 		    mfa_strerror(rc));
 		return MFA_EXIT_FAIL;
 	}
-	rc = mfa_enrol_save(c, s, now);
+	rc = mfa_enrol_save(c, s, now, step);
 	if (rc == MFA_OK) {
 		printf("\nCode accepted: %s is enrolled.\n", c->user);
 		mfa_backupcmd_print(display);
@@ -485,6 +479,7 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 	struct enrol_opts o;
 	struct mfa_secret *s = NULL;
 	int64_t now = mfa_cli_now();
+	uint64_t step = 0;
 	int rc;
 
 	rc = parse_opts(argc, argv, &o);
@@ -502,9 +497,9 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 	names(c, &o, issuer, sizeof(issuer), label, sizeof(label));
 	rc = show_secret(c, &o, s, issuer, label);
 	if (rc == MFA_OK)
-		rc = mfa_enrol_verify(c, s, o.code);
+		rc = mfa_enrol_verify(c, s, o.code, &step);
 	if (rc == MFA_OK)
-		rc = finish(c, s, now);
+		rc = finish(c, s, now, step);
 	else {
 		mfa_cli_err(c, "not enrolled: nothing was changed");
 		rc = MFA_EXIT_FAIL;

@@ -317,6 +317,7 @@ mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv)
 	struct mfa_secret *s = NULL;
 	struct ga_file g;
 	int64_t now = mfa_cli_now();
+	uint64_t step = 0;
 	char *path = NULL;
 	int rc, ex = MFA_EXIT_FAIL;
 
@@ -337,11 +338,11 @@ mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv)
 	if (rc == MFA_OK) {
 		printf("Checking one code from the app (the account that "
 		       "google-authenticator set up).\n");
-		rc = mfa_enrol_verify(c, s, code);
+		rc = mfa_enrol_verify(c, s, code, &step);
 		if (rc != MFA_OK)
 			mfa_cli_err(c, "not imported: nothing was changed");
 	}
-	if (rc == MFA_OK && mfa_enrol_save(c, s, now) == MFA_OK) {
+	if (rc == MFA_OK && mfa_enrol_save(c, s, now, step) == MFA_OK) {
 		ga_report(&g, path);
 		mfa_enrol_next_steps(c);
 		ex = MFA_EXIT_OK;

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "fileio.h"
 #include "mem.h"
+#include "secret_io.h"
 #include "userfile.h"
 
 /* Back to root.  Failing to get back is not survivable: stop at once. */
@@ -32,20 +33,22 @@ become_root(const struct mfa_cli *c)
  * Switch the effective ids to the user's when root acts for them, so that
  * the kernel's permission checks are the user's own and every file created
  * is theirs.  Order matters: groups and gid first, while we still may.
+ * On failure why says so and we are root again.
  */
 static int
-become_user(const struct mfa_cli *c)
+become_user(const struct mfa_cli *c, char *why, size_t whysz)
 {
+	int e;
+
 	if (!c->admin)
 		return MFA_OK;
-	if (setgroups((size_t)c->ngroups, c->groups) != 0 ||
-	    setegid(c->gid) != 0 || seteuid(c->uid) != 0) {
-		int e = errno;
-
-		become_root(c); /* never go on with a mixed identity */
-		return mfa_err_from_errno(e);
-	}
-	return MFA_OK;
+	if (setgroups((size_t)c->ngroups, c->groups) == 0 &&
+	    setegid(c->gid) == 0 && seteuid(c->uid) == 0)
+		return MFA_OK;
+	e = errno;
+	become_root(c); /* never go on with a mixed identity */
+	snprintf(why, whysz, "cannot switch to %s's identity", c->user);
+	return mfa_err_from_errno(e);
 }
 
 static void
@@ -83,11 +86,8 @@ mfa_userfile_read(const struct mfa_cli *c, const char *path, size_t max,
 
 	*buf = NULL;
 	*len = 0;
-	rc = become_user(c);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot switch to %s's identity", c->user);
+	if ((rc = become_user(c, why, whysz)) != MFA_OK)
 		return rc;
-	}
 	rc = mfa_file_open_read(path, &rules, &fd, &ferr);
 	if (rc == MFA_OK) {
 		rc = mfa_file_read_all(fd, max, buf, len);
@@ -103,23 +103,14 @@ int
 mfa_userfile_load(
     const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz)
 {
-	struct mfa_parse_error perr = {0, ""};
-	char *path = NULL, *buf = NULL;
-	size_t len = 0;
+	char *path = NULL;
 	int rc;
 
 	*out = NULL;
 	rc = mfa_userfile_path(c, &path, why, whysz);
-	if (rc != MFA_OK)
-		return rc;
-	rc = mfa_userfile_read(
-	    c, path, MFA_SECRET_MAX_SIZE, &buf, &len, why, whysz);
-	if (rc == MFA_OK) {
-		rc = mfa_secret_parse(buf, len, out, &perr);
-		if (rc != MFA_OK)
-			snprintf(why, whysz, "%s line %u: %s", path, perr.line,
-			    perr.msg);
-		mfa_freezero(buf, len + 1);
+	if (rc == MFA_OK && (rc = become_user(c, why, whysz)) == MFA_OK) {
+		rc = mfa_secret_load_path(path, c->uid, out, why, whysz);
+		become_root(c);
 	}
 	free(path);
 	return rc;
@@ -193,11 +184,8 @@ mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz)
 	char *path = NULL;
 	int dirfd = -1, rc;
 
-	rc = become_user(c);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot switch to %s's identity", c->user);
+	if ((rc = become_user(c, why, whysz)) != MFA_OK)
 		return rc;
-	}
 	rc = open_target(c, &path, &dirfd, &name, why, whysz);
 	if (dirfd >= 0)
 		close(dirfd);
@@ -221,11 +209,8 @@ mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
 		    why, whysz, "cannot build the file: %s", mfa_strerror(rc));
 		return rc;
 	}
-	rc = become_user(c);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot switch to %s's identity", c->user);
+	if ((rc = become_user(c, why, whysz)) != MFA_OK)
 		goto out;
-	}
 	rc = open_target(c, &path, &dirfd, &name, why, whysz);
 	if (rc == MFA_OK) {
 		rc = mfa_file_replace(
@@ -250,11 +235,8 @@ mfa_userfile_remove(const struct mfa_cli *c, char *why, size_t whysz)
 	struct stat st;
 	int dirfd = -1, rc;
 
-	rc = become_user(c);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "cannot switch to %s's identity", c->user);
+	if ((rc = become_user(c, why, whysz)) != MFA_OK)
 		return rc;
-	}
 	rc = open_target(c, &path, &dirfd, &name, why, whysz);
 	if (rc == MFA_OK &&
 	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {

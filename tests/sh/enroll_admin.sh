@@ -18,6 +18,7 @@ BOBFILE=$T/home/bob/.pam_mfa
 STATE=$T/state/bob
 
 # 1. Root enrols bob: bob's file, bob's ownership, the enrolled mark.
+t_enrol=$(date +%s)
 run --user bob --secret "$S1" --code "$(code "$S1")" >"$out" 2>"$err"
 rc=$?
 owner=$(stat -c '%u:%g %a' "$BOBFILE" 2>/dev/null)
@@ -33,6 +34,13 @@ if [[ -n $id ]] && grep -qE "^enrolled [0-9]+ $id\$" "$STATE" 2>/dev/null &&
 	pass "root enrolment marks bob enrolled (with the file's id) in the state"
 else
 	fail "state after root enrolment: $(cat "$STATE" 2>&1)"
+fi
+# The code root verified is used up: it cannot log bob in again.
+step=$(sed -n 's/^totp-last-step //p' "$STATE" 2>/dev/null)
+if [[ -n $step ]] && ((step >= t_enrol / 30 - 1 && step <= t_enrol / 30 + 2)); then
+	pass "root enrolment records the verified step as bob's replay floor"
+else
+	fail "root enrolment: totp-last-step '$step' (enrolled at $t_enrol)"
 fi
 if [[ ! -e $SECRET_FILE ]]; then
 	pass "root's own enrolment file untouched"

@@ -84,7 +84,7 @@ enroll_setup() {
 run() {
 	LD_PRELOAD=$PRELOAD \
 		NSS_WRAPPER_PASSWD=$T/passwd NSS_WRAPPER_GROUP=$T/group \
-		timeout 10 "$ENROLL" --conf "$CONF" "$@"
+		timeout "${MFA_TEST_TIMEOUT:-10}" "$ENROLL" --conf "$CONF" "$@"
 }
 
 code() { oathtool --totp -b "$1"; }
