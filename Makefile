@@ -3,6 +3,8 @@
 #   make              build pam_mfa.so and mfa-enroll
 #   make check        build and run the whole test suite
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make check VALGRIND=1   the same, then the PAM suites under valgrind
+#                           (VALGRIND_SUITES="module trust" picks some)
 #   make deps         install the Debian packages needed to build and test
 #   make install      install (DESTDIR, PREFIX, PAMDIR honoured)
 #
@@ -28,7 +30,7 @@ DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
 	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
 	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
 	inotify-tools mandoc groff-base libpam-google-authenticator \
-	debhelper dpkg-dev fakeroot lintian
+	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes
@@ -103,8 +105,8 @@ MODULE_TEST = $(BUILD)/testclock/pam_mfa.so
 ENROLL     = $(BUILD)/mfa-enroll
 MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
 
-.PHONY: all check bench fuzz install uninstall clean deps format \
-	format-check demo test-programs
+.PHONY: all check check-valgrind bench fuzz install uninstall clean deps \
+	format format-check demo test-programs
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -162,7 +164,12 @@ $(BUILD)/tests/modules/%.so: tests/modules/%.c
 test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO)
 
 check: test-programs
-	BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run.sh
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \
+		VALGRIND_SUITES="$(VALGRIND_SUITES)" bash tests/run.sh
+
+# The module's suites under valgrind memcheck only (CI).
+check-valgrind: test-programs
+	BUILD=$(BUILD) bash tests/valgrind/run.sh $(VALGRIND_SUITES)
 
 # A real login asking for a second factor, in a sandbox (README).
 demo: all

@@ -71,12 +71,14 @@ run_suite() { # KIND PROGRAM [ARGS...]
 	shift 2
 	name=${prog#"$PWD"/}
 	log=$logdir/$(echo "$name" | tr '/' '_').log
+	local t0=$SECONDS
 	if [[ $kind == check ]]; then
 		"$prog" "$@" >"$log" 2>&1
 	else
 		bash "$prog" "$@" >"$log" 2>&1
 	fi
 	status=$?
+	echo "$name: $((SECONDS - t0)) s"
 	if [[ $kind == check ]]; then
 		count_check "$log" "$name" "$status"
 		grep -E '^[0-9]+%: Checks: ' "$log" | sed "s|^|$name: |"
@@ -100,6 +102,12 @@ done
 for t in tests/sh/*.sh tests/e2e/*.sh; do
 	[[ -f $t ]] && run_suite sh "$PWD/$t"
 done
+# make check VALGRIND=1: the PAM suites under valgrind memcheck too
+# (VALGRIND_SUITES: which ones; tests/valgrind/run.sh lists them).
+if [[ ${VALGRIND:-} == 1 ]]; then
+	# shellcheck disable=SC2086
+	run_suite sh "$PWD/tests/valgrind/run.sh" ${VALGRIND_SUITES:-}
+fi
 
 echo
 ((${#failures[@]})) && printf 'failed: %s\n' "${failures[@]}"
