@@ -181,9 +181,9 @@ show_lines(struct mfa_login *lg, char *drawn)
  * The OpenSSH client prints keyboard-interactive text with every ESC
  * escaped as the four characters "\033" (UTF-8 passes), so over SSH the
  * colours would arrive as junk beside each line.  sshd names the tty
- * "ssh" while it authenticates; there the colours are dropped and the
- * code is drawn in the terminal's own colours, which scans on light
- * themes (dark ones show it inverted: the key below is the fallback).
+ * "ssh" while it authenticates; there the colours are dropped, the code is
+ * drawn in the terminal's own colours, and colourless() asks whether the
+ * theme is dark to draw the negative there.
  */
 static int
 colours_reach_terminal(struct mfa_login *lg)
@@ -212,6 +212,71 @@ strip_colours(char *drawn)
 	*out = '\0';
 }
 
+/*
+ * The negative of a colourless drawing: every cell's two modules flipped
+ * (full block and space, upper and lower half block swapped).  Drawn in
+ * the light foreground of a dark terminal theme, it shows dark modules on
+ * a light field, as scanners expect.  Returns a new string (freed by the
+ * caller) or NULL.
+ */
+static char *
+negative(const char *drawn)
+{
+	static const char full[] = "\xe2\x96\x88", upper[] = "\xe2\x96\x80",
+			  lower[] = "\xe2\x96\x84";
+	char *out = malloc(3 * strlen(drawn) + 1), *o = out;
+
+	while (out != NULL && *drawn != '\0') {
+		const char *with = NULL;
+
+		if (*drawn == ' ')
+			with = full;
+		else if (strncmp(drawn, full, 3) == 0)
+			with = " ";
+		else if (strncmp(drawn, upper, 3) == 0)
+			with = lower;
+		else if (strncmp(drawn, lower, 3) == 0)
+			with = upper;
+		if (with == NULL) {
+			*o++ = *drawn++;
+			continue;
+		}
+		drawn += *drawn == ' ' ? 1 : 3;
+		memcpy(o, with, strlen(with));
+		o += strlen(with);
+	}
+	if (out != NULL)
+		*o = '\0';
+	return out;
+}
+
+/*
+ * Without colours (an SSH client shows escape codes as text) the drawing
+ * takes the terminal's own colours, so ask which way round they are.
+ */
+static int
+colourless(struct mfa_login *lg, char **drawn)
+{
+	char *answer = NULL, *neg;
+	int dark;
+
+	strip_colours(*drawn);
+	if (mfa_prompt_ask(lg->pamh, 1,
+		"Is your terminal's background dark? [y/N]: ", &answer) !=
+	    MFA_OK)
+		return MFA_ERR_SYSTEM;
+	dark = mfa_prompt_is_yes(answer);
+	mfa_strfree(answer);
+	if (!dark)
+		return MFA_OK;
+	neg = negative(*drawn);
+	if (neg == NULL)
+		return MFA_ERR_NOMEM;
+	mfa_strfree(*drawn);
+	*drawn = neg;
+	return MFA_OK;
+}
+
 /* Draw the key URI as a QR code; 0 when it could not be drawn. */
 static int
 show_qr(struct mfa_login *lg, const char *uri)
@@ -232,7 +297,7 @@ show_qr(struct mfa_login *lg, const char *uri)
 		qr_release(&q, code);
 	}
 	if (rc == MFA_OK && !colours_reach_terminal(lg))
-		strip_colours(drawn);
+		rc = colourless(lg, &drawn);
 	if (rc == MFA_OK) {
 		mfa_prompt_info(
 		    lg->pamh, lg->silent, "Scan this QR code with the app:");

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <security/pam_ext.h>
 
@@ -85,4 +86,15 @@ mfa_prompt_ask_reply(
 	mfa_reply_classify(text, r);
 	mfa_strfree(text);
 	return MFA_OK;
+}
+
+int
+mfa_prompt_is_yes(const char *answer)
+{
+	size_t n = strlen(answer);
+
+	while (n > 0 && answer[n - 1] == ' ')
+		n--;
+	return (n == 1 && strncasecmp(answer, "y", 1) == 0) ||
+	    (n == 3 && strncasecmp(answer, "yes", 3) == 0);
 }

@@ -37,6 +37,12 @@ int mfa_prompt_ask(
     pam_handle_t *pamh, int echo, const char *question, char **reply);
 
 /*
+ * mfa_prompt_is_yes - 1 when answer is "y" or "yes" (any case, trailing
+ * spaces allowed), 0 for anything else: a question's default is no.
+ */
+int mfa_prompt_is_yes(const char *answer);
+
+/*
  * mfa_prompt_ask_reply - ask for a code and classify the answer
  * (reply.h).  A reply over MFA_PROMPT_MAX_REPLY bytes is an INVALID one,
  * not an error.  Returns MFA_OK with *r (the caller wipes it with

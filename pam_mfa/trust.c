@@ -122,17 +122,6 @@ mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 	return 1;
 }
 
-static int
-said_yes(const char *answer)
-{
-	size_t n = strlen(answer);
-
-	while (n > 0 && answer[n - 1] == ' ')
-		n--;
-	return (n == 1 && strncasecmp(answer, "y", 1) == 0) ||
-	    (n == 3 && strncasecmp(answer, "yes", 3) == 0);
-}
-
 /* Room for one more pending "yes": drop stale ones, then the oldest. */
 static size_t
 pending_slot(struct mfa_state *st, const struct mfa_device_id *id, int64_t now)
@@ -190,7 +179,7 @@ mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
 	    "Trust this device for %u days? [y/N]: ", lg->cfg.trust_days);
 	if (mfa_prompt_ask(lg->pamh, 1, question, &answer) != MFA_OK)
 		return;
-	yes = said_yes(answer);
+	yes = mfa_prompt_is_yes(answer);
 	mfa_strfree(answer);
 	if (!yes)
 		return;

@@ -24,6 +24,7 @@ enrol_ssh() {
 	TOKEN=ok$RANDOM$RANDOM
 	OUT=$DIR/out.$((++E2E_N))
 	E2E_PORT=$SSHD_PORT E2E_USER=$U E2E_DIR=$DIR E2E_ENROL=$1 \
+		E2E_DARK=${E2E_DARK:-n} \
 		E2E_PASSWORD=$E2E_PASSWORD E2E_CMD="echo $TOKEN-\$((6*7))" \
 		timeout 90 expect -f "$E2E_LIB/rollout_login.exp" >"$OUT" 2>&1
 	RC=$?
@@ -62,7 +63,7 @@ check "wrong codes logged" $? "$(log_new | tail -n 3)"
 
 # ---- C. enrolment over SSH ----
 log_mark
-enrol_ssh code
+E2E_DARK=y enrol_ssh code
 KEY=$(field key)
 if [[ $RC == 0 ]] && ran && [[ $(field saved-prompts) == 1 ]] &&
 	shown "Code accepted: multi-factor authentication is set up." &&
@@ -94,8 +95,9 @@ fi
 
 # The QR code as the client printed it: the lines after "Scan this QR
 # code".  The OpenSSH client escapes ESC in these messages, so the module
-# sends no colours over SSH: no "\033[" junk, and the code is drawn in the
-# terminal's own colours (it scans on a light theme).
+# sends no colours over SSH: no "\033[" junk; the code is drawn in the
+# terminal's own colours, as the negative when the user says the
+# background is dark (as here), so it must scan on a dark theme.
 if shown '\033['; then
 	fail "escape sequences reached the SSH client as text"
 else
@@ -104,10 +106,10 @@ fi
 if command -v zbarimg >/dev/null && [[ -x /usr/bin/python3 ]]; then
 	sed -n '/Scan this QR code with the app:/,/the key into the app/p' "$OUT" |
 		grep -a -v -e 'Scan this QR' -e 'the key into the app' >"$DIR/qr.txt"
-	uri=$(/usr/bin/python3 "$SRC/tests/tools/term2pgm.py" --theme light \
+	uri=$(/usr/bin/python3 "$SRC/tests/tools/term2pgm.py" --theme dark \
 		"$DIR/qr.txt" "$DIR/qr.pgm" && zbarimg --raw -q "$DIR/qr.pgm" 2>/dev/null)
 	if [[ $uri == "otpauth://totp/e2e:$U%40"*"?secret=$KEY&issuer=e2e" ]]; then
-		pass "the QR code that reached the SSH client scans to the key URI (light theme)"
+		pass "the QR code that reached the SSH client scans to the key URI (dark theme, as answered)"
 	else
 		fail "QR over SSH read '$uri' ($(wc -l <"$DIR/qr.txt") lines)"
 	fi

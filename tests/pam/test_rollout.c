@@ -38,6 +38,7 @@ static const struct mfa_pamh_service services[] = {
     {"ro-nullok", "enroll_at_login nullok", 0, 0, 0},
     {"ro-groups", "enroll_at_login groups=staff", 0, 0, 0},
     {"plain", "", 0, 0, 0},
+    {"ro-ssh", "enroll_at_login issuer=ACME", 0, 0, 1},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -297,7 +298,9 @@ save_qr(const char *path)
 	p = strchr(p, '\n') + 1;
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	while (strncmp(p, "I: \x1b[", 5) == 0) {
+	/* QR lines: colour codes, or (colourless) spaces and blocks. */
+	while (strncmp(p, "I: ", 3) == 0 &&
+	    (p[3] == '\x1b' || p[3] == ' ' || p[3] == '\xe2')) {
 		end = strchr(p, '\n');
 		fprintf(f, "%.*s\n", (int)(end - p - 3), p + 3);
 		p = end + 1;
@@ -401,6 +404,37 @@ START_TEST(qr_code_scans_to_the_uri)
 	ck_assert_msg(strstr(uri, want) != NULL, "[%s] lacks [%s]", uri, want);
 	scan_qr("light", uri, sizeof(uri));
 	ck_assert_msg(strstr(uri, want) != NULL, "light theme read [%s]", uri);
+}
+END_TEST
+
+/*
+ * As over SSH (PAM_TTY "ssh": the client would show escape codes as text):
+ * no colours, and a question about the theme; the drawing scans on the
+ * theme the user named.
+ */
+START_TEST(ssh_qr_scans_on_the_named_theme)
+{
+	char uri[1024], want[512];
+
+	if (!have_zbar()) {
+		fprintf(stderr, "skipping the scan: no zbarimg or python3\n");
+		return;
+	}
+	setenv("PAM_TTY", "ssh", 1);
+	ck_assert_int_eq(
+	    LOGIN("ro-ssh", "alice", "secret", "y", "@CODE", ""), PAM_SUCCESS);
+	ck_shown("Q: Is your terminal's background dark? [y/N]: ");
+	ck_not_shown("\x1b");
+	snprintf(want, sizeof(want), "?secret=%s&issuer=ACME", cv.key);
+	scan_qr("dark", uri, sizeof(uri));
+	ck_assert_msg(strstr(uri, want) != NULL, "dark theme read [%s]", uri);
+	mfa_pamh_reset();
+	ck_assert_int_eq(
+	    LOGIN("ro-ssh", "alice", "secret", "n", "@CODE", ""), PAM_SUCCESS);
+	snprintf(want, sizeof(want), "?secret=%s&issuer=ACME", cv.key);
+	scan_qr("light", uri, sizeof(uri));
+	ck_assert_msg(strstr(uri, want) != NULL, "light theme read [%s]", uri);
+	unsetenv("PAM_TTY");
 }
 END_TEST
 
@@ -720,6 +754,7 @@ rollout_suite(void)
 	tcase_add_test(tc, enrol_at_login);
 	tcase_add_test(tc, qr_code_scans_to_the_uri);
 	tcase_add_test(tc, next_login_asks_for_a_code);
+	tcase_add_test(tc, ssh_qr_scans_on_the_named_theme);
 	tcase_add_test(tc, wrong_password_plants_nothing);
 	tcase_add_test(tc, no_setcred_no_enrolment);
 	tcase_add_test(tc, wrong_codes_write_nothing);
