@@ -286,7 +286,7 @@ walk_step(struct walk *w, const char *comp, const char *rest, uid_t owner,
 		return MFA_ERR_INVALID;
 	}
 	w->done[base] = '/';
-	strcpy(w->done + base + 1, comp);
+	memcpy(w->done + base + 1, comp, strlen(comp) + 1); /* fits: above */
 	fd = openat(w->dfd, comp, DIR_FLAGS);
 	if (fd < 0 && errno == ENOTDIR) /* a link or not a directory */
 		fd = openat(w->dfd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);

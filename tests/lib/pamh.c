@@ -361,6 +361,16 @@ mfa_pamh_oath_code(const char *seed, int64_t t, char out[16])
 	ck_assert_uint_eq(strlen(out), 6);
 }
 
+int
+mfa_pamh_count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
 /* ---- the conversation ---- */
 
 struct conv_state {

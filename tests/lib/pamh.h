@@ -91,4 +91,15 @@ void mfa_pamh_oath_code(const char *seed, int64_t t, char out[16]);
 const char *mfa_pamh_log(void);
 void mfa_pamh_log_clear(void);
 
+/* How many times needle occurs in hay (without overlaps). */
+int mfa_pamh_count(const char *hay, const char *needle);
+
+/* Assertions on what was shown or logged, quoting the text on failure. */
+#define MFA_CK_IN(text, s)                                                     \
+	ck_assert_msg(strstr(text, s) != NULL, "expected [%s] in:\n%s", s, text)
+#define MFA_CK_NOT_IN(text, s)                                                 \
+	ck_assert_msg(                                                         \
+	    strstr(text, s) == NULL, "unexpected [%s] in:\n%s", s, text)
+#define ck_logged(s) MFA_CK_IN(mfa_pamh_log(), s)
+
 #endif /* MFA_PAMH_H */

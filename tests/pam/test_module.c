@@ -20,6 +20,9 @@
 #include "pamh.h"
 #include "testutil.h"
 
+#define ck_shown(s) MFA_CK_IN(res.transcript, s)
+#define ck_not_shown(s) MFA_CK_NOT_IN(res.transcript, s)
+
 /* RFC 6238's SHA1 seed "12345678901234567890" in base32. */
 #define SEED "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define T0 1111111109 /* RFC 6238 row: code 081804 (step 0x23523EC) */
@@ -72,26 +75,6 @@ login(const char *service, const char *user, const char *a1, const char *a2,
 	return res.rv;
 }
 
-static int
-count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
-		n++;
-	return n;
-}
-
-#define ck_shown(s)                                                            \
-	ck_assert_msg(strstr(res.transcript, s) != NULL,                       \
-	    "expected [%s] in transcript:\n%s", s, res.transcript)
-#define ck_not_shown(s)                                                        \
-	ck_assert_msg(strstr(res.transcript, s) == NULL,                       \
-	    "unexpected [%s] in transcript:\n%s", s, res.transcript)
-#define ck_logged(s)                                                           \
-	ck_assert_msg(strstr(mfa_pamh_log(), s) != NULL,                       \
-	    "expected [%s] in log:\n%s", s, mfa_pamh_log())
-
 /* ---- the basic stack: password, then code ---- */
 
 START_TEST(right_password_right_code)
@@ -110,8 +93,8 @@ START_TEST(right_password_wrong_code)
 	ck_assert_int_eq(
 	    login("mfa", "alice", "secret", "000000", "111111", "222222"),
 	    PAM_AUTH_ERR);
-	ck_assert_int_eq(count(res.transcript, PROMPT), 3);
-	ck_assert_int_eq(count(res.transcript, "E: Invalid code."), 3);
+	ck_assert_int_eq(mfa_pamh_count(res.transcript, PROMPT), 3);
+	ck_assert_int_eq(mfa_pamh_count(res.transcript, "E: Invalid code."), 3);
 	ck_logged("method=none result=failure reason=wrong code");
 	ck_assert_ptr_null(strstr(mfa_pamh_log(), "000000"));
 }
@@ -252,7 +235,8 @@ START_TEST(lockout_after_deny_failures)
 		ck_assert_int_eq(
 		    login("mfa-lock", "alice", "000000", code, NULL, NULL),
 		    PAM_SUCCESS);
-		ck_assert_int_eq(count(res.transcript, "E: Invalid code."), 1);
+		ck_assert_int_eq(
+		    mfa_pamh_count(res.transcript, "E: Invalid code."), 1);
 	}
 }
 END_TEST

@@ -26,6 +26,9 @@
 #include "secretfile.h"
 #include "testutil.h"
 
+#define ck_shown(s) MFA_CK_IN(cv.transcript, s)
+#define ck_not_shown(s) MFA_CK_NOT_IN(cv.transcript, s)
+
 #define T0 1764017613 /* 2025-11-24 */
 #define SEED "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define CODE_PROMPT "P: Code from your app: "
@@ -186,26 +189,6 @@ login_flags(const char *service, const char *user, int flags, int setcred,
 	login_flags(                                                           \
 	    service, user, 0, 0, (const char *const[]){__VA_ARGS__, NULL})
 
-static int
-count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
-		n++;
-	return n;
-}
-
-#define ck_shown(s)                                                            \
-	ck_assert_msg(strstr(cv.transcript, s) != NULL,                        \
-	    "expected [%s] in transcript:\n%s", s, cv.transcript)
-#define ck_not_shown(s)                                                        \
-	ck_assert_msg(strstr(cv.transcript, s) == NULL,                        \
-	    "unexpected [%s] in transcript:\n%s", s, cv.transcript)
-#define ck_logged(s)                                                           \
-	ck_assert_msg(strstr(mfa_pamh_log(), s) != NULL,                       \
-	    "expected [%s] in log:\n%s", s, mfa_pamh_log())
-
 /*
  * pam_mfa returned PAM_IGNORE: the stack's result is then pam_matrix's
  * (PAM_SUCCESS), and the module's decision line says "ignored".
@@ -357,7 +340,7 @@ START_TEST(enrol_at_login)
 	ck_shown("I: Scan this QR code with the app:");
 	ck_shown("I: Or type the key into the app (time-based, SHA1, 6 digits, "
 		 "30 s):");
-	ck_assert_int_eq(count(cv.transcript, CODE_PROMPT), 1);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, CODE_PROMPT), 1);
 	ck_not_shown("Press Enter to do this later");
 	ck_not_shown("otpauth://"); /* the URI is only in the QR code */
 	ck_shown("I: Code accepted: multi-factor authentication is set up.");
@@ -377,7 +360,7 @@ START_TEST(enrol_at_login)
 	file = slurp(secret_path("alice"));
 	ck_assert_ptr_nonnull(strstr(file, "pam_mfa-secret 1\n"));
 	ck_assert_ptr_nonnull(strstr(file, cv.key));
-	ck_assert_int_eq(count(file, "\nbackup "), 10);
+	ck_assert_int_eq(mfa_pamh_count(file, "\nbackup "), 10);
 	/* The state: enrolled, and the enrolment's step used up. */
 	ck_assert_ptr_nonnull(
 	    strstr(state_text("alice"), "\nenrolled 1764017613 "));
@@ -454,7 +437,8 @@ START_TEST(next_login_asks_for_a_code)
 	mfa_pamh_log_clear();
 	ck_assert_int_eq(
 	    LOGIN("ro", "alice", "secret", code, code, code), PAM_AUTH_ERR);
-	ck_assert_int_eq(count(cv.transcript, "P: Verification code: "), 3);
+	ck_assert_int_eq(
+	    mfa_pamh_count(cv.transcript, "P: Verification code: "), 3);
 	ck_not_shown("Scan this QR code");
 	ck_logged("reason=code already used");
 	mfa_pamh_set_time(T0 + 30);
@@ -518,8 +502,8 @@ START_TEST(wrong_codes_write_nothing)
 	ck_assert_int_eq(
 	    LOGIN("ro", "alice", "secret", "@WRONG", "@WRONG", "@WRONG"),
 	    PAM_AUTH_ERR);
-	ck_assert_int_eq(count(cv.transcript, CODE_PROMPT), 3);
-	ck_assert_int_eq(count(cv.transcript, "E: Invalid code"), 3);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, CODE_PROMPT), 3);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, "E: Invalid code"), 3);
 	ck_not_shown("Backup codes");
 	ck_assert(!exists(secret_path("alice")));
 	ck_assert_ptr_null(strstr(state_text("alice"), "enrolled"));
@@ -564,8 +548,8 @@ START_TEST(required_after_the_deadline)
 	ck_assert_int_eq(
 	    LOGIN("ro-after", "alice", "secret", "", "", ""), PAM_AUTH_ERR);
 	ck_not_shown("Press Enter to do this later");
-	ck_assert_int_eq(count(cv.transcript, CODE_PROMPT), 3);
-	ck_assert_int_eq(count(cv.transcript,
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, CODE_PROMPT), 3);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript,
 			     "E: A code from the app is required to finish."),
 	    3);
 	ck_assert(!exists(secret_path("alice")));

@@ -19,6 +19,9 @@
 #include "pamh.h"
 #include "testutil.h"
 
+#define ck_shown(s) MFA_CK_IN(res.transcript, s)
+#define ck_not_shown(s) MFA_CK_NOT_IN(res.transcript, s)
+
 #define SEED "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define T0 1111111109 /* 2005-03-18 01:58:29 UTC */
 #define DAY 86400
@@ -140,16 +143,6 @@ devices_in_state(void)
 	}
 	return count;
 }
-
-#define ck_shown(s)                                                            \
-	ck_assert_msg(strstr(res.transcript, s) != NULL,                       \
-	    "expected [%s] in transcript:\n%s", s, res.transcript)
-#define ck_not_shown(s)                                                        \
-	ck_assert_msg(strstr(res.transcript, s) == NULL,                       \
-	    "unexpected [%s] in transcript:\n%s", s, res.transcript)
-#define ck_logged(s)                                                           \
-	ck_assert_msg(strstr(mfa_pamh_log(), s) != NULL,                       \
-	    "expected [%s] in log:\n%s", s, mfa_pamh_log())
 
 /* Trust KEY1 on "ssh" at time t. */
 static void
