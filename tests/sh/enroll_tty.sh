@@ -140,6 +140,29 @@ for style in utf8 ansi; do
 	fi
 done
 
+# 1b. The secret read back from the QR code logs in through the real libpam
+# (pam_wrapper) and pam_mfa.so, with the file mfa-enroll just wrote.
+if ! command -v pamtester >/dev/null; then
+	skip "login with the enrolled file (pamtester missing: run make deps)"
+elif [[ -z ${secret:-} ]]; then
+	fail "login with the enrolled file: no secret was decoded"
+else
+	mkdir -p "$T/pam.d"
+	echo "auth required $MFA_BUILD/pam_mfa.so conf=$CONF" >"$T/pam.d/mfa-tty"
+	printf 'auth required pam_deny.so\n' >"$T/pam.d/other"
+	if oathtool --totp -b "$secret" |
+		LD_PRELOAD=${PRELOAD%"$NSSW"}libpam_wrapper.so:$NSSW PAM_WRAPPER=1 \
+			PAM_WRAPPER_SERVICE_DIR="$T/pam.d" \
+			NSS_WRAPPER_PASSWD=$T/passwd NSS_WRAPPER_GROUP=$T/group \
+			timeout 30 pamtester mfa-tty tester authenticate \
+			>"$T/pamtester.out" 2>&1 &&
+		grep -q 'successfully authenticated' "$T/pamtester.out"; then
+		pass "the code of the secret read from the QR code logs in through PAM"
+	else
+		fail "PAM login with the enrolled file: $(tail -n 3 "$T/pamtester.out")"
+	fi
+fi
+
 # 2. Ctrl-C at the prompt: the previous file stays byte for byte.
 run --secret "$S2" --code "$(code "$S2")" >/dev/null 2>&1
 cp -p "$SECRET_FILE" "$T/before"
