@@ -100,7 +100,15 @@ for t in "$BUILD"/tests/pam/test_*; do
 	[[ -x $t && ! $t == *.[od] ]] && run_suite check "$PWD/$t"
 done
 for t in tests/sh/*.sh tests/e2e/*.sh; do
-	[[ -f $t ]] && run_suite sh "$PWD/$t"
+	[[ -f $t ]] || continue
+	# The SSH suite mostly waits for fresh TOTP steps (minutes), which a
+	# sanitizer learns nothing from; the module still runs under ASan in
+	# the PAM suites and the console and roll-out e2e suites.
+	if [[ ${SANITIZE:-} == 1 && $t == tests/e2e/ssh.sh ]]; then
+		echo "$t: runs without SANITIZE only (it waits for TOTP steps)"
+		continue
+	fi
+	run_suite sh "$PWD/$t"
 done
 # make check VALGRIND=1: the PAM suites under valgrind memcheck too
 # (VALGRIND_SUITES: which ones; tests/valgrind/run.sh lists them).

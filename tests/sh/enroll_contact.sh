@@ -110,14 +110,19 @@ run --secret "$S1" --code "$(code "$S1")" >/dev/null 2>"$err" ||
 	fail "enrol tester: $(cat "$err")"
 
 # 2. Expiry (background): the right code typed after code_ttl = 60 s.
-write_conf "$T/ttl60.conf" 'code_ttl = 60'
-bg_start 4 "$T/ttl60.conf" 100 email late@example.org
-late_pid=$bg_pid
-if late_msg=$(msg_to late@example.org); then
-	late_code=$(code_in "$late_msg")
-	late_t0=$SECONDS
+# A 62 s wait with nothing for a sanitizer to see: the plain pass only.
+if [[ ${SANITIZE:-} == 1 ]]; then
+	echo "note: the expiry case (a 62 s wait) runs without SANITIZE only"
 else
-	fail "expiry: no message arrived for late@example.org"
+	write_conf "$T/ttl60.conf" 'code_ttl = 60'
+	bg_start 4 "$T/ttl60.conf" 100 email late@example.org
+	late_pid=$bg_pid
+	if late_msg=$(msg_to late@example.org); then
+		late_code=$(code_in "$late_msg")
+		late_t0=$SECONDS
+	else
+		fail "expiry: no message arrived for late@example.org"
+	fi
 fi
 
 # 3. The code arrives over SMTP; typed back, the address is recorded.
@@ -302,20 +307,22 @@ rc=$?
 	fail "sms --remove: rc=$rc $(cat "$err")"
 
 # 10. The expiry case started in 2.: answer once code_ttl has passed.
-if [[ -n ${late_code:-} ]]; then
-	left=$((62 - (SECONDS - late_t0)))
-	((left > 0)) && sleep "$left"
-	echo "$late_code" >&4
-fi
-bg_close 4
-wait "$late_pid"
-rc=$?
-late_pid=
-if [[ $rc == 1 ]] && grep -q 'code has expired' "$T/err4" &&
-	! grep -q 'late@example.org' "$SECRET_FILE"; then
-	pass "email: the right code typed after code_ttl is refused, nothing recorded"
-else
-	fail "email expiry: rc=$rc $(cat "$T/err4")"
+if [[ -n ${late_pid:-} ]]; then
+	if [[ -n ${late_code:-} ]]; then
+		left=$((62 - (SECONDS - late_t0)))
+		((left > 0)) && sleep "$left"
+		echo "$late_code" >&4
+	fi
+	bg_close 4
+	wait "$late_pid"
+	rc=$?
+	late_pid=
+	if [[ $rc == 1 ]] && grep -q 'code has expired' "$T/err4" &&
+		! grep -q 'late@example.org' "$SECRET_FILE"; then
+		pass "email: the right code typed after code_ttl is refused, nothing recorded"
+	else
+		fail "email expiry: rc=$rc $(cat "$T/err4")"
+	fi
 fi
 
 exit "$failed"
