@@ -2,6 +2,7 @@
  * pam_mfa.c - the PAM entry points.  Each is init, delegate, log, free; the
  * decisions live in login.c.
  */
+#include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
 #include "enrol_login.h"
@@ -34,7 +35,10 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	struct mfa_login *lg = NULL;
 	int rc;
 
-	if (((unsigned int)flags & PAM_ESTABLISH_CRED) == 0)
+	/* Nothing handed over by authenticate: no options, no state to read. */
+	if (((unsigned int)flags & PAM_ESTABLISH_CRED) == 0 ||
+	    (pam_getenv(pamh, MFA_TRUST_ENV) == NULL &&
+		pam_getenv(pamh, MFA_ENROL_ENV) == NULL))
 		return PAM_SUCCESS;
 	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
 	if (rc == PAM_SUCCESS)

@@ -129,6 +129,8 @@ mfa_sendcode(struct mfa_login *lg, enum mfa_method channel)
 	if (address == NULL)
 		return MFA_SEND_NONE;
 	rc = issue(lg, channel, code, &wait_s);
+	if (rc != MFA_OK)
+		MFA_WIPE_ARRAY(code); /* a code issued but not saved */
 	if (rc == MFA_ERR_DENIED) {
 		say_wait(lg, wait_s);
 		return MFA_SEND_WAIT;
