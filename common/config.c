@@ -18,6 +18,7 @@
 #include "config.h"
 #include "error.h"
 #include "log.h"
+#include "text.h"
 
 #ifndef MFA_SYSCONFDIR
 #define MFA_SYSCONFDIR "/etc"
@@ -214,22 +215,9 @@ free_groups(struct mfa_group_rule *g, size_t n)
 static int
 parse_u64(const char *s, size_t n, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
 	if (n == 0 || (s[0] == '0' && n > 1))
 		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++) {
-		unsigned int d = (unsigned char)s[i] - (unsigned int)'0';
-
-		if (d > 9)
-			return MFA_ERR_FORMAT;
-		if (v > (UINT64_MAX - d) / 10)
-			return MFA_ERR_RANGE;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return MFA_OK;
+	return mfa_text_digits(s, n, UINT64_MAX, out);
 }
 
 static int

@@ -643,13 +643,12 @@ sync_dir(int dirfd)
 	return r;
 }
 
-int
-mfa_file_replace(int dirfd, const char *name, const void *data, size_t len,
-    mode_t mode, uid_t uid, gid_t gid)
+/* The checks both replace functions make on their arguments. */
+static int
+check_replace(
+    int dirfd, const char *name, const void *data, size_t len, mode_t mode)
 {
-	char tmp[NAME_MAX + 1];
 	struct stat st;
-	int fd, r;
 
 	if (check_name(name) != MFA_OK ||
 	    strlen(name) + TEMP_EXTRA > NAME_MAX || (data == NULL && len > 0) ||
@@ -662,13 +661,39 @@ mfa_file_replace(int dirfd, const char *name, const void *data, size_t len,
 	} else if (errno != ENOENT) {
 		return mfa_err_from_errno(errno);
 	}
-	r = create_temp(dirfd, name, tmp, &fd);
-	if (r != MFA_OK)
-		return r;
-	r = fill_temp(fd, data, len, mode, uid, gid);
+	return MFA_OK;
+}
+
+/* 1 when tmp in dirfd is still the very file fd was opened on. */
+static int
+still_ours(int dirfd, const char *tmp, const struct stat *mine)
+{
+	struct stat now;
+
+	return fstatat(dirfd, tmp, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    now.st_dev == mine->st_dev && now.st_ino == mine->st_ino;
+}
+
+/*
+ * Fill the open temporary tmp (fd, closed here), rename it over name.  A
+ * temporary that is no longer ours by the rename (only if a lock failed
+ * to keep out another writer of a fixed name) is neither renamed nor
+ * removed: half of someone else's write must never become the file.
+ */
+static int
+commit_temp(int dirfd, const char *name, const char *tmp, int fd,
+    const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
+{
+	struct stat mine;
+	int r = fill_temp(fd, data, len, mode, uid, gid);
+
+	if (r == MFA_OK && fstat(fd, &mine) != 0)
+		r = mfa_err_from_errno(errno);
 	/* NFS reports write errors at close. */
 	if (close(fd) != 0 && errno != EINTR && r == MFA_OK)
 		r = mfa_err_from_errno(errno);
+	if (r == MFA_OK && !still_ours(dirfd, tmp, &mine))
+		return MFA_ERR_UNSAFE;
 	if (r == MFA_OK && renameat(dirfd, tmp, dirfd, name) != 0)
 		r = mfa_err_from_errno(errno);
 	if (r != MFA_OK) {
@@ -676,6 +701,45 @@ mfa_file_replace(int dirfd, const char *name, const void *data, size_t len,
 		return r;
 	}
 	return sync_dir(dirfd);
+}
+
+int
+mfa_file_replace(int dirfd, const char *name, const void *data, size_t len,
+    mode_t mode, uid_t uid, gid_t gid)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, r;
+
+	r = check_replace(dirfd, name, data, len, mode);
+	if (r == MFA_OK)
+		r = create_temp(dirfd, name, tmp, &fd);
+	if (r != MFA_OK)
+		return r;
+	return commit_temp(dirfd, name, tmp, fd, data, len, mode, uid, gid);
+}
+
+int
+mfa_file_replace_locked(int dirfd, const char *name, const char *tmp,
+    const void *data, size_t len, mode_t mode)
+{
+	int fd, r;
+
+	r = check_replace(dirfd, name, data, len, mode);
+	if (r != MFA_OK)
+		return r;
+	if (check_name(tmp) != MFA_OK || strcmp(tmp, name) == 0)
+		return MFA_ERR_INVALID;
+	/* Ours alone under the caller's lock: what is there was left by a
+	 * writer killed before its rename. */
+	if (unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT)
+		return mfa_err_from_errno(errno);
+	fd = openat(dirfd, tmp,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return mfa_err_from_errno(errno);
+	return commit_temp(
+	    dirfd, name, tmp, fd, data, len, mode, (uid_t)-1, (gid_t)-1);
 }
 
 int

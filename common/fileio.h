@@ -147,6 +147,20 @@ int mfa_file_replace(int dirfd, const char *name, const void *data, size_t len,
     mode_t mode, uid_t uid, gid_t gid);
 
 /*
+ * mfa_file_replace_locked - mfa_file_replace (no owner change) through the
+ * temporary file name tmp (one component, not name) chosen by the caller,
+ * for a caller holding a lock that makes it the only writer of name in a
+ * directory nobody else can write (the module's state directory).  A file
+ * tmp left by a writer killed before its rename is removed first, so
+ * killed writers leave at most one file behind per name, never a pile.
+ * Never use it in a directory another user can write: there the random
+ * names of mfa_file_replace are what keeps a planted file out.
+ * Same results as mfa_file_replace (MFA_ERR_INVALID also for a bad tmp).
+ */
+int mfa_file_replace_locked(int dirfd, const char *name, const char *tmp,
+    const void *data, size_t len, mode_t mode);
+
+/*
  * mfa_file_openat_read - open the existing file name (one component)
  * inside dirfd with the checks and flags of mfa_file_open_read for the
  * file itself (the directory is the caller's: it was checked when opened).

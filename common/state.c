@@ -257,6 +257,12 @@ key_last_step(struct parser *p, char *val)
 }
 
 static int
+key_serial(struct parser *p, char *val)
+{
+	return parse_uint(p, val, UINT64_MAX, "serial", &p->st->serial);
+}
+
+static int
 key_failures(struct parser *p, char *val)
 {
 	return parse_u32(p, val, UINT_MAX, "failures", &p->st->failures);
@@ -463,6 +469,7 @@ static const struct state_key {
 	int (*parse)(struct parser *p, char *val);
 	int repeatable;
 } key_table[] = {
+    {"serial", key_serial, 0},
     {"enrolled", key_enrolled, 0},
     {"enrol-pending", key_enrol_pending, 0},
     {"totp-last-step", key_last_step, 0},
@@ -704,6 +711,9 @@ record_ok(const struct mfa_state *st)
 static void
 out_scalars(struct mfa_text_out *o, const struct mfa_state *st)
 {
+	if (st->serial != 0)
+		mfa_text_printf(
+		    o, "serial %llu\n", (unsigned long long)st->serial);
 	if (st->enrolled) {
 		mfa_text_printf(o, "enrolled %lld", (long long)st->enrolled_at);
 		out_hex(o, " ", st->enrolled_id, sizeof(st->enrolled_id));

@@ -24,6 +24,8 @@
  *     times are 0..INT64_MAX, counters fit their C type, overflow is refused;
  *   - hex fields are lower case and of exact length.
  * Keys (each at most once unless marked repeatable):
+ *   serial U64                            (durable writes so far; the
+ *                                          failure tally names it, tally.h)
  *   enrolled TIME ID32HEX
  *   enrol-pending ID32HEX CREATED STEP    (an enrolment made during a login,
  *                                          awaiting pam_sm_setcred)
@@ -106,6 +108,7 @@ struct mfa_otp_pending {
  * "not set" for locked_until, last_success, last_failure.
  */
 struct mfa_state {
+	uint64_t serial; /* bumped by every durable write (store.c) */
 	int enrolled;
 	int64_t enrolled_at;
 	unsigned char enrolled_id[16]; /* the secret file's id */

@@ -1,6 +1,8 @@
 /*
  * store.c - per-user state in a root-owned directory (see store.h).
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,9 @@
 #include "error.h"
 #include "fileio.h"
 #include "mem.h"
+#include "random.h"
 #include "store.h"
+#include "tally.h"
 
 #define MFA_STORE_NAME_MAX 256
 
@@ -20,8 +24,9 @@ struct mfa_store {
 
 struct mfa_store_txn {
 	struct mfa_store *store;
-	int lockfd;
+	int lockfd; /* also holds the tally (tally.h) */
 	char name[MFA_STORE_NAME_MAX];
+	struct mfa_state base; /* the record as loaded or last committed */
 };
 
 static int
@@ -127,6 +132,39 @@ load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
 	return rc;
 }
 
+/* Put the tally in the lock file (if any) into st. */
+static int
+load_tally(
+    struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
+{
+	char buf[MFA_TALLY_LEN + 1];
+	struct mfa_parse_error perr = {0, ""};
+	ssize_t n;
+	int rc;
+
+	do
+		n = pread(t->lockfd, buf, sizeof(buf), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		snprintf(why, whysz, "lock file of %s: %s", t->name,
+		    strerror(errno));
+		return mfa_err_from_errno(errno);
+	}
+	if (n > MFA_TALLY_LEN) {
+		snprintf(perr.msg, sizeof(perr.msg),
+		    "more than %d bytes: not a tally record", MFA_TALLY_LEN);
+		rc = MFA_ERR_FORMAT;
+	} else {
+		rc = mfa_tally_apply(buf, (size_t)n, st, &perr);
+	}
+	if (rc != MFA_OK)
+		snprintf(why, whysz,
+		    "failure tally in the lock file of %s: %s (mfa-enroll "
+		    "--user NAME unlock clears it)",
+		    t->name, perr.msg);
+	return rc;
+}
+
 /* Lock user's record; the transaction, or an error with why. */
 static int
 lock_user(struct mfa_store *s, const char *user, unsigned int timeout_ms,
@@ -170,6 +208,10 @@ mfa_store_begin(struct mfa_store *s, const char *user, unsigned int timeout_ms,
 	if (rc != MFA_OK)
 		return rc;
 	rc = load(*txn, st, why, whysz);
+	if (rc == MFA_OK)
+		rc = load_tally(*txn, st, why, whysz);
+	if (rc == MFA_OK)
+		memcpy(&(*txn)->base, st, sizeof((*txn)->base));
 	if (rc != MFA_OK) {
 		mfa_store_end(*txn);
 		*txn = NULL;
@@ -178,20 +220,104 @@ mfa_store_begin(struct mfa_store *s, const char *user, unsigned int timeout_ms,
 	return rc;
 }
 
-int
-mfa_store_commit(struct mfa_store_txn *txn, struct mfa_state *st, int64_t now)
+/* A failure-only update: one record over the last, no fsync (tally.h). */
+static int
+write_tally(struct mfa_store_txn *txn, const struct mfa_state *st)
 {
+	char rec[MFA_TALLY_LEN + 1];
+	ssize_t n;
+	int rc;
+
+	rc = mfa_tally_format(st, rec, sizeof(rec));
+	if (rc != MFA_OK)
+		return rc;
+	do
+		n = pwrite(txn->lockfd, rec, MFA_TALLY_LEN, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return mfa_err_from_errno(errno);
+	/* A short write of one small record at offset 0: a full disk. */
+	return n == MFA_TALLY_LEN ? MFA_OK : MFA_ERR_NOSPACE;
+}
+
+/* Empty the tally of a locked record. */
+static int
+clear_tally(struct mfa_store_txn *txn)
+{
+	return ftruncate(txn->lockfd, 0) == 0 ? MFA_OK
+					      : mfa_err_from_errno(errno);
+}
+
+/* The temporary file of a durable write: ".NAME.new". */
+static int
+temp_name(const struct mfa_store_txn *txn, char *out, size_t outsz)
+{
+	/* Data names never start with '.', so ".NAME.new" is free. */
+	int n = snprintf(out, outsz, ".%s.new", txn->name);
+
+	return n > 0 && (size_t)n < outsz ? MFA_OK : MFA_ERR_BUFSIZE;
+}
+
+/*
+ * The serial of the next durable write: one more than the last, or a
+ * random one for a new record, so that a tally left from a record that
+ * was removed (reset, or deleted by hand) never matches its successor.
+ * 0 is kept for "no record yet".
+ */
+static int
+next_serial(uint64_t *serial)
+{
+	int rc = MFA_OK;
+
+	if (*serial == 0)
+		rc = mfa_random_bytes(serial, sizeof(*serial));
+	else
+		(*serial)++;
+	if (*serial == 0)
+		*serial = 1;
+	return rc;
+}
+
+/* The durable path: a new state file, then an empty tally. */
+static int
+write_record(struct mfa_store_txn *txn, struct mfa_state *st, int64_t now)
+{
+	char tmp[MFA_STORE_NAME_MAX + 8];
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
 	mfa_state_prune(st, now);
-	rc = mfa_state_serialize(st, &text, &len);
+	/* A new serial: the tally in the lock file is stale from now on. */
+	rc = next_serial(&st->serial);
+	if (rc == MFA_OK)
+		rc = temp_name(txn, tmp, sizeof(tmp));
+	if (rc == MFA_OK)
+		rc = mfa_state_serialize(st, &text, &len);
 	if (rc != MFA_OK)
 		return rc;
-	rc = mfa_file_replace(txn->store->dirfd, txn->name, text, len, 0600,
-	    (uid_t)-1, (gid_t)-1);
+	rc = mfa_file_replace_locked(
+	    txn->store->dirfd, txn->name, tmp, text, len, 0600);
 	mfa_freezero(text, len);
+	/* The old tally is stale now, so ignored; emptied only so that an
+	 * admin reading the lock file finds no old count there.  A failure
+	 * here changes nothing a reader sees. */
+	if (rc == MFA_OK)
+		(void)clear_tally(txn);
+	return rc;
+}
+
+int
+mfa_store_commit(struct mfa_store_txn *txn, struct mfa_state *st, int64_t now)
+{
+	int rc;
+
+	if (mfa_tally_only_change(&txn->base, st))
+		rc = write_tally(txn, st);
+	else
+		rc = write_record(txn, st, now);
+	if (rc == MFA_OK)
+		memcpy(&txn->base, st, sizeof(txn->base));
 	return rc;
 }
 
@@ -201,6 +327,7 @@ mfa_store_end(struct mfa_store_txn *txn)
 	if (txn == NULL)
 		return;
 	mfa_lock_release(txn->lockfd);
+	mfa_state_wipe(&txn->base);
 	free(txn);
 }
 
@@ -220,13 +347,41 @@ int
 mfa_store_remove(struct mfa_store *s, const char *user, unsigned int timeout_ms)
 {
 	struct mfa_store_txn *txn = NULL;
-	char why[256];
+	char why[256], tmp[MFA_STORE_NAME_MAX + 8];
 	int rc;
 
 	rc = lock_user(s, user, timeout_ms, &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
-	rc = mfa_file_remove(s->dirfd, txn->name);
+	/* The tally first: a reset that stops half-way never leaves an old
+	 * count to be read against a new record. */
+	rc = clear_tally(txn);
+	if (rc == MFA_OK)
+		rc = mfa_file_remove(s->dirfd, txn->name);
+	/* A killed writer's temporary holds code hashes too. */
+	if (rc == MFA_OK && temp_name(txn, tmp, sizeof(tmp)) == MFA_OK)
+		rc = mfa_file_remove(s->dirfd, tmp);
+	mfa_store_end(txn);
+	return rc;
+}
+
+int
+mfa_store_clear_tally(struct mfa_store *s, const char *user,
+    unsigned int timeout_ms, char *why, size_t whysz)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state record;
+	int rc;
+
+	rc = lock_user(s, user, timeout_ms, &txn, why, whysz);
+	if (rc != MFA_OK)
+		return rc;
+	/* Only the tally may be at fault: a record that does not parse is
+	 * the admin's to inspect, with its failure count as it stands. */
+	rc = load(txn, &record, why, whysz);
+	mfa_state_wipe(&record);
+	if (rc == MFA_OK)
+		rc = clear_tally(txn);
 	mfa_store_end(txn);
 	return rc;
 }

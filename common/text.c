@@ -53,11 +53,33 @@ mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
 }
 
 int
+mfa_text_digits(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return MFA_ERR_FORMAT;
+	for (i = 0; i < n; i++) {
+		uint64_t d =
+		    (uint64_t)((unsigned char)s[i] - (unsigned char)'0');
+
+		if (d > 9)
+			return MFA_ERR_FORMAT;
+		/* Written so that v * 10 + d can never wrap. */
+		if (d > max || v > (max - d) / 10)
+			return MFA_ERR_RANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return MFA_OK;
+}
+
+int
 mfa_text_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
 {
 	const char *reason = NULL;
-	uint64_t v = 0;
-	size_t i;
+	int rc;
 
 	if (s[0] == '\0')
 		reason = "empty number";
@@ -65,24 +87,15 @@ mfa_text_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
 		reason = "leading zero";
 	else if (s[strspn(s, "0123456789")] != '\0')
 		reason = "not a decimal number";
-	for (i = 0; reason == NULL && s[i] != '\0'; i++) {
-		uint64_t d = (uint64_t)(s[i] - '0');
-
-		/* Written so that v * 10 + d can never wrap. */
-		if (d > max || v > (max - d) / 10) {
-			if (why != NULL)
-				*why = "number out of range";
-			return MFA_ERR_RANGE;
-		}
-		v = v * 10 + d;
-	}
 	if (reason != NULL) {
 		if (why != NULL)
 			*why = reason;
 		return MFA_ERR_FORMAT;
 	}
-	*out = v;
-	return MFA_OK;
+	rc = mfa_text_digits(s, strlen(s), max, out);
+	if (rc != MFA_OK && why != NULL)
+		*why = "number out of range";
+	return rc;
 }
 
 static int

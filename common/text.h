@@ -66,6 +66,15 @@ int mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * mfa_text_digits - the n bytes at s, which must all be decimal digits
+ * (leading zeros allowed: a format that wants one spelling per value
+ * checks that itself), as a number no larger than max.
+ * Returns MFA_OK (*out set), MFA_ERR_FORMAT (n is 0, or a byte that is not
+ * a digit before the value went past max) or MFA_ERR_RANGE.
+ */
+int mfa_text_digits(const char *s, size_t n, uint64_t max, uint64_t *out);
+
+/*
  * mfa_text_uint - s (a C string) as a canonical decimal number no larger
  * than max: digits only (no sign, no space), no leading zero except "0"
  * itself, no overflow.  One spelling per value keeps files easy to audit

@@ -36,7 +36,8 @@ static const char reset_usage[] =
 static const char unlock_usage[] =
     "usage: mfa-enroll --user NAME unlock   (root only)\n"
     "\n"
-    "Clear NAME's failure count and lock-out.\n"
+    "Clear NAME's failure count and lock-out; a failure tally that does\n"
+    "not parse (it blocks NAME's logins) is emptied too.\n"
     "\n"
     "Exit status: 0 done, 1 failed, 2 usage or not root.\n";
 
@@ -168,14 +169,39 @@ mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv)
 	return MFA_EXIT_OK;
 }
 
+/*
+ * Begin c->user's record for an unlock.  A failure tally that does not
+ * parse blocks every read of the record; it is only a failure count, which
+ * unlock clears anyway, so it is emptied and the record read again
+ * (*dropped set).  A record that does not parse is left as it is (it
+ * needs reset), and its error is the result.
+ */
 static int
-unlock_user(const struct mfa_cli *c, unsigned int *failures)
+unlock_begin(const struct mfa_cli *c, struct mfa_cli_state *cs, int *dropped,
+    char *why, size_t whysz)
+{
+	int rc = mfa_cli_state_begin(c, 0, cs, why, whysz);
+
+	*dropped = 0;
+	if (rc == MFA_OK || cs->store == NULL || rc == MFA_ERR_LOCK_TIMEOUT)
+		return rc;
+	if (mfa_store_clear_tally(
+		cs->store, c->user, c->cfg.lock_timeout, why, whysz) != MFA_OK)
+		return rc;
+	rc = mfa_store_begin(cs->store, c->user, c->cfg.lock_timeout, &cs->st,
+	    &cs->txn, why, whysz);
+	*dropped = rc == MFA_OK;
+	return rc;
+}
+
+static int
+unlock_user(const struct mfa_cli *c, unsigned int *failures, int *dropped)
 {
 	struct mfa_cli_state cs;
 	char why[256] = "";
 	int rc;
 
-	rc = mfa_cli_state_begin(c, 0, &cs, why, sizeof(why));
+	rc = unlock_begin(c, &cs, dropped, why, sizeof(why));
 	if (rc == MFA_OK) {
 		*failures = cs.st.failures;
 		mfa_state_unlock(&cs.st);
@@ -192,7 +218,7 @@ int
 mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv)
 {
 	unsigned int failures = 0;
-	int rc, yes;
+	int rc, yes, dropped = 0;
 
 	rc = parse_yes(argc, argv, unlock_usage, &yes);
 	if (rc >= 0)
@@ -203,8 +229,11 @@ mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv)
 	}
 	if (!mfa_admin_need_root(c, "unlock"))
 		return MFA_EXIT_USAGE;
-	if (unlock_user(c, &failures) != MFA_OK)
+	if (unlock_user(c, &failures, &dropped) != MFA_OK)
 		return MFA_EXIT_FAIL;
+	if (dropped)
+		printf("%s's failure tally did not parse and was emptied.\n",
+		    c->user);
 	printf("%s is unlocked (%u failure%s cleared).\n", c->user, failures,
 	    failures == 1 ? "" : "s");
 	return MFA_EXIT_OK;

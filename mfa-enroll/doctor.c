@@ -37,6 +37,7 @@
 #include "mem.h"
 #include "runprog.h"
 #include "state.h"
+#include "tally.h"
 
 static const char doctor_usage[] =
     "usage: mfa-enroll doctor [--root DIR] [--verbose]   (root only, unless\n"
@@ -1212,14 +1213,11 @@ user_from_file(const char *name, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-/* Read one state file of the directory (dfd) into st. */
+/* The regular file name of dfd (at most max bytes) into *buf. */
 static int
-user_state(
-    int dfd, const char *name, struct mfa_state *st, struct mfa_parse_error *se)
+read_small(int dfd, const char *name, size_t max, char **buf, size_t *len)
 {
-	char *buf = NULL;
 	struct stat sb;
-	size_t len = 0;
 	int fd, rc;
 
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -1228,12 +1226,42 @@ user_state(
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		rc = MFA_ERR_UNSAFE;
 	else
-		rc = mfa_file_read_all(fd, MFA_STATE_MAX_SIZE, &buf, &len);
+		rc = mfa_file_read_all(fd, max, buf, len);
 	close(fd);
+	return rc;
+}
+
+/*
+ * Read one user's state file of the directory (dfd) into st, with the
+ * failure tally of its lock file (tally.h) when there is one, as the
+ * module sees them.  *what names the file at fault on failure.
+ */
+static int
+user_state(int dfd, const char *name, struct mfa_state *st,
+    struct mfa_parse_error *se, const char **what)
+{
+	char lock[NAME_MAX + 1];
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	*what = "state";
+	rc = read_small(dfd, name, MFA_STATE_MAX_SIZE, &buf, &len);
 	if (rc == MFA_OK)
 		rc = mfa_state_parse(buf, len, st, se);
 	if (buf != NULL)
 		mfa_freezero(buf, len + 1); /* holds code hashes */
+	if (rc != MFA_OK ||
+	    snprintf(lock, sizeof(lock), ".%s.lock", name) >= (int)sizeof(lock))
+		return rc;
+	*what = "failure tally (in its lock file)";
+	buf = NULL;
+	rc = read_small(dfd, lock, MFA_TALLY_LEN, &buf, &len);
+	if (rc == MFA_ERR_NOENT)
+		return MFA_OK;
+	if (rc == MFA_OK)
+		rc = mfa_tally_apply(buf, len, st, se);
+	free(buf);
 	return rc;
 }
 
@@ -1243,7 +1271,8 @@ user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 	struct mfa_state st;
 	struct mfa_parse_error se = {0, ""};
 	char user[DOC_SHOWN_MAX], when[64];
-	int rc = user_state(dfd, name, &st, &se);
+	const char *what = "state";
+	int rc = user_state(dfd, name, &st, &se, &what);
 	int locked = rc == MFA_OK && mfa_state_is_locked(&st, d->now);
 
 	user_from_file(name, user, sizeof(user));
@@ -1251,10 +1280,11 @@ user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 	if (rc != MFA_OK) {
 		u->bad++;
 		say(d, DOC_WARN,
-		    "state of %s does not parse (line %u: %s): %s's logins "
-		    "fail until mfa-enroll --user %s reset",
-		    user, se.line,
-		    se.msg[0] != '\0' ? se.msg : mfa_strerror(rc), user, user);
+		    "%s of %s does not parse (line %u: %s): %s's logins "
+		    "fail until mfa-enroll --user %s %s",
+		    what, user, se.line,
+		    se.msg[0] != '\0' ? se.msg : mfa_strerror(rc), user, user,
+		    strcmp(what, "state") == 0 ? "reset" : "unlock");
 		return;
 	}
 	u->enrolled += st.enrolled != 0;

@@ -1,15 +1,19 @@
 /*
- * fuzz_state.c - the module's state-file parser (mfa_state_parse).
+ * fuzz_state.c - the module's state-file parser (mfa_state_parse) and
+ * the failure tally read from the lock file beside it (mfa_tally_apply).
  *
  * The state is root's, but a torn or hand-edited file must still never
  * crash a login.  When a file parses, serialize and parse again: the record
- * and the text must come back identical.
+ * and the text must come back identical.  The same bytes are also read as
+ * a tally: a refused one changes nothing, an accepted one formats back to
+ * exactly the same bytes (its numbers have one fixed-width spelling).
  */
 #include "fuzz.h"
 
 #include "error.h"
 #include "mem.h"
 #include "state.h"
+#include "tally.h"
 
 static void
 round_trip(const struct mfa_state *st)
@@ -32,9 +36,36 @@ round_trip(const struct mfa_state *st)
 	mfa_state_wipe(&again2);
 }
 
+static void
+tally(const uint8_t *data, size_t size)
+{
+	struct mfa_state st, before;
+	struct mfa_parse_error err;
+	char again[MFA_TALLY_LEN + 1];
+	int rc;
+
+	mfa_state_init(&st);
+	st.failures = 7;
+	st.last_failure = 1234;
+	memcpy(&before, &st, sizeof(st));
+	memset(&err, 0, sizeof(err));
+	rc = mfa_tally_apply((const char *)data, size, &st, &err);
+	if (rc != MFA_OK) {
+		FUZZ_ASSERT(memcmp(&st, &before, sizeof(st)) == 0);
+		FUZZ_ASSERT(err.msg[0] != '\0');
+		return;
+	}
+	if (memcmp(&st, &before, sizeof(st)) == 0)
+		return; /* empty, or a tally of another serial */
+	FUZZ_ASSERT(size == MFA_TALLY_LEN);
+	FUZZ_ASSERT(mfa_tally_format(&st, again, sizeof(again)) == MFA_OK);
+	FUZZ_ASSERT(memcmp(again, data, size) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	tally(data, size);
 	struct mfa_state st;
 	struct mfa_parse_error err;
 	int rc;

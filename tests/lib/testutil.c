@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,53 @@ mfa_test_tmpdir(void)
 	snprintf(path, sizeof(path), "%s/mfa-test.XXXXXX", base);
 	ck_assert_ptr_nonnull(mkdtemp(path));
 	return path;
+}
+
+/* Is every directory from "/" to dir (a canonical path) one we may use? */
+static int
+chain_is_safe(const char *dir)
+{
+	char buf[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+
+	if (dir == NULL || dir[0] != '/' || realpath(dir, real) == NULL ||
+	    strcmp(real, dir) != 0 || access(dir, W_OK) != 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (;;) {
+		if (lstat(buf[0] ? buf : "/", &st) != 0 ||
+		    !S_ISDIR(st.st_mode) ||
+		    (st.st_uid != 0 && st.st_uid != geteuid()) ||
+		    (st.st_mode & 022) != 0)
+			return 0;
+		if (buf[0] == '\0')
+			return 1;
+		*strrchr(buf, '/') = '\0';
+	}
+}
+
+int
+mfa_test_safe_tmpdir(const char *prefix, char *out, size_t outsz)
+{
+	const char *cand[5];
+	char cwd[PATH_MAX];
+	size_t i;
+
+	cand[0] = getenv("MFA_TEST_SAFE_DIR");
+	cand[1] = getenv("TMPDIR");
+	cand[2] = getenv("MFA_BUILD");
+	cand[3] = getenv("HOME");
+	cand[4] = getcwd(cwd, sizeof(cwd));
+	for (i = 0; i < 5; i++) {
+		if (!chain_is_safe(cand[i]))
+			continue;
+		snprintf(out, outsz, "%s/%s.XXXXXX", cand[i], prefix);
+		ck_assert_ptr_nonnull(mkdtemp(out));
+		ck_assert_int_eq(chmod(out, 0700), 0);
+		return 0;
+	}
+	out[0] = '\0';
+	return -1;
 }
 
 void

@@ -21,6 +21,15 @@ int mfa_test_run(Suite *s);
 const char *mfa_test_tmpdir(void);
 
 /*
+ * mfa_test_safe_tmpdir - make a fresh directory "prefix.XXXXXX" (mode
+ * 0700, path into out) under the first of $MFA_TEST_SAFE_DIR, $TMPDIR,
+ * $MFA_BUILD, $HOME and the current directory whose every directory up to
+ * "/" is owned by root or us and not writable by group or others: what the
+ * module's path checks accept.  Returns 0, or -1 (out "") when none is.
+ */
+int mfa_test_safe_tmpdir(const char *prefix, char *out, size_t outsz);
+
+/*
  * mfa_test_write_file - create path with exactly the len bytes of data and
  * the given mode (umask ignored).  Aborts the test on failure.
  */

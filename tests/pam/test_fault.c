@@ -31,6 +31,7 @@
 #include "otp.h"
 #include "pamh.h"
 #include "state.h"
+#include "tally.h"
 #include "testutil.h"
 
 #define ck_shown(s) MFA_CK_IN(res.transcript, s)
@@ -106,28 +107,29 @@ login_at(const char *service, int64_t t, const char *code)
 	return res.rv;
 }
 
+/* alice's file name in the state directory: "alice" or ".alice.lock". */
 static const char *
-state_path(void)
+state_path(const char *name)
 {
 	static char path[4096];
 
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
+	snprintf(path, sizeof(path), "%s/%s", mfa_pamh_state_dir(), name);
 	return path;
 }
 
 /*
- * The whole state file into buf (NUL-terminated); its length, or -1 when
- * it does not exist.  Anything else fails the test.
+ * The whole file name of the state directory into buf (NUL-terminated);
+ * its length, or -1 when it does not exist.  Anything else fails the test.
  */
 static ssize_t
-read_state_text(char *buf, size_t bufsz)
+read_state_file(const char *name, char *buf, size_t bufsz)
 {
 	ssize_t n, len = 0;
-	int fd = open(state_path(), O_RDONLY | O_CLOEXEC);
+	int fd = open(state_path(name), O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		ck_assert_msg(
-		    errno == ENOENT, "open state: %s", strerror(errno));
+		    errno == ENOENT, "open %s: %s", name, strerror(errno));
 		buf[0] = '\0';
 		return -1;
 	}
@@ -137,6 +139,50 @@ read_state_text(char *buf, size_t bufsz)
 	close(fd);
 	buf[len] = '\0';
 	return len;
+}
+
+/* What the module reads as alice's state: the record and the tally. */
+struct snapshot {
+	char text[MFA_STATE_MAX_SIZE + 1];
+	ssize_t len; /* -1: no state file */
+	char tally[MFA_TALLY_LEN + 2];
+	ssize_t tallylen; /* -1: no lock file */
+};
+
+static void
+take_snapshot(struct snapshot *s)
+{
+	s->len = read_state_file("alice", s->text, sizeof(s->text));
+	s->tallylen =
+	    read_state_file(".alice.lock", s->tally, sizeof(s->tally));
+}
+
+static int
+same_snapshot(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->len == b->len && a->tallylen == b->tallylen &&
+	    memcmp(a->text, b->text, a->len > 0 ? (size_t)a->len : 0) == 0 &&
+	    memcmp(a->tally, b->tally,
+		a->tallylen > 0 ? (size_t)a->tallylen : 0) == 0;
+}
+
+/* Parse a snapshot as the store does; fails the test when it cannot. */
+static void
+parse_snapshot(const struct snapshot *s, struct mfa_state *st, int64_t t)
+{
+	struct mfa_parse_error err = {0, ""};
+
+	mfa_state_init(st);
+	if (s->len >= 0)
+		ck_assert_msg(
+		    mfa_state_parse(s->text, (size_t)s->len, st, &err) == 0,
+		    "torn state at t=%lld, line %u: %s:\n%s", (long long)t,
+		    err.line, err.msg, s->text);
+	if (s->tallylen > 0)
+		ck_assert_msg(mfa_tally_apply(
+				  s->tally, (size_t)s->tallylen, st, &err) == 0,
+		    "torn tally at t=%lld: %s: %s", (long long)t, err.msg,
+		    s->tally);
 }
 
 static int64_t
@@ -240,27 +286,26 @@ struct kill_stats {
 
 /*
  * After a login at time t with a right (or wrong) code was killed or
- * finished, the state must be the old text byte for byte or the complete
- * new version of it: never missing, empty, torn or half-updated.
+ * finished, what the module reads (state file and tally) must be the old
+ * version byte for byte or the complete new one: never missing, empty,
+ * torn or half-updated.  A right code takes the durable path (a new state
+ * file, then an empty tally); a wrong one only rewrites the tally.
  */
 static int
-check_transition(const char *old, ssize_t oldlen, const struct mfa_state *o,
-    int64_t t, int right)
+check_transition(
+    const struct snapshot *old, const struct mfa_state *o, int64_t t, int right)
 {
-	static char text[MFA_STATE_MAX_SIZE + 1];
-	struct mfa_parse_error err = {0, ""};
+	static struct snapshot now;
 	struct mfa_state n;
-	ssize_t len = read_state_text(text, sizeof(text));
 
-	ck_assert_msg(len >= 0 || oldlen < 0, "state file vanished at t=%lld",
-	    (long long)t);
-	if (len < 0)
+	take_snapshot(&now);
+	ck_assert_msg(now.len >= 0 || old->len < 0,
+	    "state file vanished at t=%lld", (long long)t);
+	parse_snapshot(&now, &n, t);
+	if (same_snapshot(&now, old)) {
+		mfa_state_wipe(&n);
 		return 0;
-	ck_assert_msg(mfa_state_parse(text, (size_t)len, &n, &err) == 0,
-	    "torn state at t=%lld, line %u: %s:\n%s", (long long)t, err.line,
-	    err.msg, text);
-	if (len == oldlen && memcmp(text, old, (size_t)len) == 0)
-		return 0;
+	}
 	if (right) {
 		ck_assert(
 		    n.has_last_step && n.totp_last_step == (uint64_t)t / 30);
@@ -272,6 +317,10 @@ check_transition(const char *old, ssize_t oldlen, const struct mfa_state *o,
 		    n.last_failure == t && n.last_success == o->last_success);
 		ck_assert(n.has_last_step == o->has_last_step &&
 		    n.totp_last_step == o->totp_last_step);
+		/* Counting a failure never touches the state file. */
+		ck_assert(now.len == old->len &&
+		    memcmp(now.text, old->text,
+			now.len > 0 ? (size_t)now.len : 0) == 0);
 	}
 	mfa_state_wipe(&n);
 	return 1;
@@ -345,17 +394,14 @@ env_uint(const char *name, unsigned int dflt)
 static void
 one_kill(unsigned int i, long span_us, struct kill_stats *ks)
 {
-	static char old[MFA_STATE_MAX_SIZE + 1];
+	static struct snapshot old;
 	char code[MFA_OTP_CODE_SIZE];
 	struct mfa_state o;
 	int64_t t = T0 + 30 * (int64_t)i;
-	ssize_t oldlen = read_state_text(old, sizeof(old));
 	int right, killed;
 
-	mfa_state_init(&o);
-	if (oldlen >= 0)
-		ck_assert_int_eq(
-		    mfa_state_parse(old, (size_t)oldlen, &o, NULL), 0);
+	take_snapshot(&old);
+	parse_snapshot(&old, &o, t);
 	/* Mostly right codes, and never so many wrong ones in a row that
 	 * the failure count matters. */
 	right = o.failures >= 4 || random() % 3 != 0;
@@ -365,7 +411,7 @@ one_kill(unsigned int i, long span_us, struct kill_stats *ks)
 		wrong_code_at(t, code);
 	killed = killed_login(t, code, random() % (span_us + 1),
 	    right ? PAM_SUCCESS : PAM_AUTH_ERR);
-	if (check_transition(old, oldlen, &o, t, right)) {
+	if (check_transition(&old, &o, t, right)) {
 		if (killed)
 			ks->killed_new++;
 	} else {
@@ -379,7 +425,7 @@ one_kill(unsigned int i, long span_us, struct kill_stats *ks)
 	mfa_state_wipe(&o);
 }
 
-/* Temporary files ".alice.XXXXXX" a killed replace left (allowed). */
+/* Files ".alice.*" other than the lock: a killed writer's temporary. */
 static unsigned int
 temp_files_left(void)
 {
@@ -403,6 +449,7 @@ START_TEST(kill_during_state_update)
 	struct kill_stats ks = {0, 0, 0};
 	char code[MFA_OTP_CODE_SIZE];
 	int64_t start = now_ms();
+	unsigned int left;
 	long span;
 
 	span = login_duration_us();
@@ -414,11 +461,14 @@ START_TEST(kill_during_state_update)
 	srandom(seed);
 	for (i = 0; i < n; i++)
 		one_kill(i, span, &ks);
+	left = temp_files_left();
 	printf("kill: %u killed before the new state, %u killed after it, "
-	       "%u finished, %u killed inside the atomic replace (temporary "
-	       "file left), %lld ms\n",
-	    ks.killed_old, ks.killed_new, ks.finished, temp_files_left(),
+	       "%u finished, %u temporary file(s) left, %lld ms\n",
+	    ks.killed_old, ks.killed_new, ks.finished, left,
 	    (long long)(now_ms() - start));
+	/* A killed writer's ".alice.new" is removed by the next write: at
+	 * most the last one is left, never one per kill. */
+	ck_assert_uint_le(left, 1);
 	/* Kills must have landed on both sides of the update. */
 	ck_assert_uint_gt(ks.killed_old, 0);
 	ck_assert_uint_gt(ks.killed_new + ks.finished, 0);
@@ -471,7 +521,7 @@ START_TEST(stuck_lock_fails_closed)
 
 	code_at(T0, code);
 	ck_assert_int_eq(login_at("fault-lock", T0, code), PAM_SUCCESS);
-	len = read_state_text(before, sizeof(before));
+	len = read_state_file("alice", before, sizeof(before));
 	pid = stuck_locker();
 	code_at(T0 + 30, code);
 	start = now_ms();
@@ -480,7 +530,7 @@ START_TEST(stuck_lock_fails_closed)
 	waited = now_ms() - start;
 	ck_logged("timed out waiting for a lock");
 	ck_logged("result=failure");
-	ck_assert_int_eq(read_state_text(after, sizeof(after)), len);
+	ck_assert_int_eq(read_state_file("alice", after, sizeof(after)), len);
 	ck_assert_str_eq(after, before);
 	/* The stuck process dies: its lock goes with it. */
 	kill(pid, SIGKILL);
@@ -594,7 +644,7 @@ expect_unavailable(int64_t t, int right, const char *cause)
 {
 	static char before[MFA_STATE_MAX_SIZE + 1], after[sizeof(before)];
 	char code[MFA_OTP_CODE_SIZE];
-	ssize_t len = read_state_text(before, sizeof(before));
+	ssize_t len = read_state_file("alice", before, sizeof(before));
 
 	ck_assert_int_gt(len, 0);
 	if (right)
@@ -606,7 +656,7 @@ expect_unavailable(int64_t t, int right, const char *cause)
 	ck_logged(cause);
 	ck_logged("user=alice service=fault rhost=- method=none "
 		  "result=failure");
-	ck_assert_int_eq(read_state_text(after, sizeof(after)), len);
+	ck_assert_int_eq(read_state_file("alice", after, sizeof(after)), len);
 	ck_assert_str_eq(after, before);
 }
 

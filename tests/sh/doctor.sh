@@ -57,7 +57,7 @@ tree() {
 	[[ $1 == good ]] || cp -R "$FIX/$1/." "$d/" || return 1
 	chmod -R u+rwX,go-w,go+rX "$d"
 	chmod 0700 "$d/var/lib/pam_mfa"
-	chmod 0600 "$d"/var/lib/pam_mfa/*
+	chmod 0600 "$d"/var/lib/pam_mfa/* "$d"/var/lib/pam_mfa/.[!.]* 2>/dev/null || true
 }
 
 # check NAME STATUS LINE [ARGS...]: doctor on tree NAME exits STATUS and
@@ -119,6 +119,7 @@ check conf-syntax-error 1 "FAIL: /etc/security/pam_mfa.conf does not parse: pam_
 check mail-missing 0 'warn: mail_command /usr/bin/msmtp is missing or not executable: emailed codes will fail'
 check mail-missing 0 'warn: sms_command /usr/local/bin/sms-gateway is missing or not executable: SMS codes will fail'
 check bad-state 0 "warn: state of erin does not parse (line 2: failures: not a decimal number): erin's logins fail until mfa-enroll --user erin reset"
+check bad-state 0 "warn: failure tally (in its lock file) of frank does not parse (line 1: failures: not a decimal number): frank's logins fail until mfa-enroll --user frank unlock"
 
 # 3. Modes git does not keep: made at test time.
 tree state-dir-world-writable && chmod 0777 "$T/state-dir-world-writable/var/lib/pam_mfa"
@@ -141,13 +142,16 @@ else
 	sed 's/^/    /' "$T/out"
 fi
 
-# 4. Users: counts, locked out now (not dave, whose lock-out ran out).
+# 4. Users: counts, locked out now (not dave, whose lock-out ran out);
+# gina's failures are in her tally, carol's tally is stale (older serial).
 check locked-users 0 'warn: 2 users are locked out now: mfa-enroll --user NAME unlock lets one in (--verbose lists them)'
-check locked-users 0 'ok: users in /var/lib/pam_mfa: 4 enrolled, 3 with failed attempts (only users the module has seen are counted: the others'"'"' homes are not read)'
+check locked-users 0 'ok: users in /var/lib/pam_mfa: 5 enrolled, 4 with failed attempts (only users the module has seen are counted: the others'"'"' homes are not read)'
 check locked-users 0 '  user bob: enrolled, 10 failures, locked out until 2286-11-20 17:46 UTC' --verbose
 if grep -qx '  user dave: enrolled, 10 failures' "$T/out" &&
-	[[ $(grep '^  user ' "$T/out" | cut -d' ' -f4) == $'alice:\nbob:\ncarol:\ndave:' ]]; then
-	pass "locked-users --verbose: an expired lock-out is not counted; users sorted"
+	grep -qx '  user gina: enrolled, 2 failures' "$T/out" &&
+	grep -qE '^  user carol: enrolled, 12 failures, locked out until ' "$T/out" &&
+	[[ $(grep '^  user ' "$T/out" | cut -d' ' -f4) == $'alice:\nbob:\ncarol:\ndave:\ngina:' ]]; then
+	pass "locked-users --verbose: an expired lock-out is not counted; the tally counts, a stale one does not; users sorted"
 else
 	fail "locked-users --verbose listing"
 	sed 's/^/    /' "$T/out"

@@ -117,6 +117,38 @@ rc=$?
 	fail "corrupt state: rc=$rc $(cat "$err")"
 cp "$T/state-good" "$STATE"
 
+# 6b. The failure tally in the lock file (pam_mfa(8) FILES): status counts
+# it; unlock clears it, and also empties one that does not parse.
+LOCKF=$(dirname "$STATE")/.bob.lock
+# The serial is a random 64-bit number: pad it as text, not as a number.
+serial=$(sed -n 's/^serial //p' "$STATE" | awk '{printf "%20s", $0}' | tr ' ' 0)
+printf 'pam_mfa-tally 1 serial %s failures 0000000004 last-failure %019d\n' \
+	"$serial" "$now" >"$LOCKF"
+run --user bob status >"$out" 2>&1
+grep -q 'failures: *4' "$out" &&
+	pass "status counts the failures of the tally" ||
+	fail "status with a tally: $(cat "$out")"
+run --user bob unlock >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && ! grep -q 'failures 0000000004' "$LOCKF" &&
+	grep -q '4 failures cleared' "$out" &&
+	pass "unlock clears the tally's failures" ||
+	fail "unlock with a tally: rc=$rc $(cat "$out" "$err")"
+cp "$STATE" "$T/state-good"
+printf 'pam_mfa-tally 1 serial garbage\n' >"$LOCKF"
+run --user bob status >"$out" 2>"$err"
+rc=$?
+[[ $rc != 0 ]] && grep -q 'failure tally in the lock file of bob: .*unlock clears it' "$err" &&
+	pass "a tally that does not parse: status fails naming it and the fix" ||
+	fail "bad tally status: rc=$rc $(cat "$out" "$err")"
+run --user bob unlock >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && ! grep -q garbage "$LOCKF" &&
+	grep -q "bob's failure tally did not parse and was emptied" "$out" &&
+	grep -qE "^enrolled [0-9]+ $id\$" "$STATE" &&
+	pass "unlock empties a tally that does not parse, keeps the enrolment" ||
+	fail "unlock with a bad tally: rc=$rc $(cat "$out" "$err")"
+
 # 7. reset: confirmation, then the file and the state are gone.
 run --user bob reset </dev/null >"$out" 2>"$err"
 rc=$?

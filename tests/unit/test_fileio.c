@@ -34,53 +34,13 @@
 
 static char g_dir[PATH_MAX]; /* this test's private directory, or "" */
 
-/* Is every directory from "/" to dir (a canonical path) one we may use? */
-static int
-chain_is_safe(const char *dir)
-{
-	char buf[PATH_MAX], real[PATH_MAX];
-	struct stat st;
-
-	if (dir == NULL || dir[0] != '/' || realpath(dir, real) == NULL ||
-	    strcmp(real, dir) != 0 || access(dir, W_OK) != 0)
-		return 0;
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (;;) {
-		if (lstat(buf[0] ? buf : "/", &st) != 0 ||
-		    !S_ISDIR(st.st_mode) ||
-		    (st.st_uid != 0 && st.st_uid != getuid()) ||
-		    (st.st_mode & 022) != 0)
-			return 0;
-		if (buf[0] == '\0')
-			return 1;
-		*strrchr(buf, '/') = '\0';
-	}
-}
-
 static void
 setup(void)
 {
-	const char *cand[4];
-	char cwd[PATH_MAX];
-	size_t i;
-
-	cand[0] = getenv("MFA_TEST_SAFE_DIR");
-	cand[1] = getenv("MFA_BUILD");
-	cand[2] = getenv("HOME");
-	cand[3] = getcwd(cwd, sizeof(cwd));
-	g_dir[0] = '\0';
-	for (i = 0; i < 4; i++) {
-		if (!chain_is_safe(cand[i]))
-			continue;
-		snprintf(
-		    g_dir, sizeof(g_dir), "%s/fileio-test.XXXXXX", cand[i]);
-		ck_assert_ptr_nonnull(mkdtemp(g_dir));
-		ck_assert_int_eq(chmod(g_dir, 0700), 0);
-		return;
-	}
-	fprintf(stderr,
-	    "SKIP: no directory whose parents are safe; "
-	    "set MFA_TEST_SAFE_DIR\n");
+	if (mfa_test_safe_tmpdir("fileio-test", g_dir, sizeof(g_dir)) != 0)
+		fprintf(stderr,
+		    "SKIP: no directory whose parents are safe; "
+		    "set MFA_TEST_SAFE_DIR\n");
 }
 
 static void

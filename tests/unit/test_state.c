@@ -292,7 +292,8 @@ START_TEST(known_answer_parse)
 {
 	static const char text[] =
 	    "# pam_mfa enrolment state\n"
-	    "\n" HDR "enrolled 1764017613 " ID32 "\n"
+	    "\n" HDR "serial 42\n"
+	    "enrolled 1764017613 " ID32 "\n"
 	    "totp-last-step 58800587\n"
 	    "failures 3\n"
 	    "locked-until 1764018513\n"
@@ -311,6 +312,7 @@ START_TEST(known_answer_parse)
 	struct mfa_parse_error e;
 
 	ck_assert_int_eq(parse_str(text, &st, &e), MFA_OK);
+	ck_assert_uint_eq(st.serial, 42);
 	ck_assert_int_eq(st.enrolled, 1);
 	ck_assert_int_eq(st.enrolled_at, 1764017613);
 	ck_assert_mem_eq(st.enrolled_id, id, 16);
@@ -355,6 +357,8 @@ static const char *const accepted[] = {
     HDR "failures 0\n",
     HDR "failures 4294967295\n",
     HDR "totp-last-step 18446744073709551615\n",
+    HDR "serial 0\n",
+    HDR "serial 18446744073709551615\n",
     HDR "locked-until 9223372036854775807\n",
     HDR "backup-used " SET16 " 0,1,2,3,4,5,6,7,8,9\n",
     HDR "backup-used " SET16 " 9\n",
@@ -432,6 +436,10 @@ static const struct reject_case rejects[] = {
     {HDR "failures 4294967296\n", 0, 2, MFA_ERR_RANGE, "out of range"},
     {HDR "totp-last-step 18446744073709551616\n", 0, 2, MFA_ERR_RANGE,
 	"out of range"},
+    {HDR "serial 18446744073709551616\n", 0, 2, MFA_ERR_RANGE, "out of range"},
+    {HDR "serial 07\n", 0, 2, MFA_ERR_FORMAT, "leading zero"},
+    {HDR "serial 1\nserial 2\n", 0, 3, MFA_ERR_DUPLICATE,
+	"duplicate key \"serial\""},
     {HDR "totp-last-step 99999999999999999999999\n", 0, 2, MFA_ERR_RANGE,
 	"out of range"},
     {HDR "locked-until 9223372036854775808\n", 0, 2, MFA_ERR_RANGE,

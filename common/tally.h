@@ -1,0 +1,78 @@
+/*
+ * tally.h - the failure tally: the count of wrong answers kept beside the
+ * state record, so that a wrong code costs no durable file replacement.
+ *
+ * Every answer is one locked read-verify-write of the user's state.  A
+ * right answer changes what protects the account (the replay floor, used
+ * backup codes, the enrolled mark) and is written durably: a new file,
+ * fsync, rename, fsync of the directory.  A wrong answer only counts: it
+ * changes failures and last_failure and nothing else, unless it starts or
+ * ends a lock-out.  Such an update is written as one fixed-size record over
+ * the previous one in the user's lock file (which the transaction holds
+ * open anyway), without fsync, like pam_faillock's tally:
+ *
+ *   pam_mfa-tally 1 serial 00000000000000000042 failures 0000000003
+ *   last-failure 0000000001764028800\n                  (one line)
+ *
+ * (serial: 20 digits, failures: 10, last-failure: 19, zero-padded, so
+ * every record has the same length and one pwrite replaces it whole).
+ * serial is that of the state record the tally was counted on top of
+ * (state.h): a durable write bumps the record's serial, so a tally left
+ * from before it (the writer was killed between its rename and emptying
+ * the lock file) no longer matches and is ignored.  Whatever instant a
+ * writer dies at, a reader sees the old version or the new one.  When the
+ * serials match, the tally's two values replace the record's; an empty
+ * lock file means "no tally".
+ *
+ * What this costs: a power cut (not a crash of the process: the page cache
+ * survives that) may forget the wrong answers of the last few seconds
+ * before it.  A lock-out is never forgotten, because starting or ending
+ * one changes locked_until and so always takes the durable path.
+ *
+ * Buffers and records only: no I/O, no clock.
+ */
+#ifndef MFA_TALLY_H
+#define MFA_TALLY_H
+
+#include <stddef.h>
+
+#include "state.h"
+#include "text.h"
+
+/* The length of a record, its '\n' included. */
+#define MFA_TALLY_LEN 97
+
+/*
+ * mfa_tally_format - the record of st's serial, failures and last_failure into
+ * out (at least MFA_TALLY_LEN + 1 bytes: the record and a NUL).
+ * Returns MFA_OK, or MFA_ERR_INVALID for NULL arguments, a small outsz or
+ * a negative last_failure.
+ */
+int mfa_tally_format(const struct mfa_state *st, char *out, size_t outsz);
+
+/*
+ * mfa_tally_apply - parse the len bytes at buf (a lock file's content, not
+ * NUL-terminated) and, when they are one valid record whose serial is
+ * st->serial, put its values into st->failures and st->last_failure.
+ * len 0 (no record) and a record of another serial (stale) leave st alone.
+ * Anything else (another length, a torn or edited record, a value out of
+ * range) is refused with the reason in err (may be NULL; line is 1), and st
+ * is left alone.
+ * Returns MFA_OK, MFA_ERR_INVALID (NULL st, or NULL buf with len > 0),
+ * MFA_ERR_VERSION, MFA_ERR_RANGE or MFA_ERR_FORMAT.
+ */
+int mfa_tally_apply(const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_parse_error *err);
+
+/*
+ * mfa_tally_only_change - 1 when after differs from before in nothing but
+ * failures and last_failure (or in nothing at all), so that the update can
+ * be written as a tally; 0 when anything else changed, including
+ * locked_until, or when either record cannot be serialised (the durable
+ * path will then refuse it).  Compares the records' file texts, so a field
+ * added to the state format later is covered without a change here.
+ */
+int mfa_tally_only_change(
+    const struct mfa_state *before, const struct mfa_state *after);
+
+#endif /* MFA_TALLY_H */
