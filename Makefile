@@ -167,9 +167,11 @@ check: test-programs
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \
 		VALGRIND_SUITES="$(VALGRIND_SUITES)" bash tests/run.sh
 
-# The module's suites under valgrind memcheck only (CI).
+# The module's suites under valgrind memcheck only (CI), VALGRIND_JOBS
+# suites at a time (default: one per CPU).
 check-valgrind: test-programs
-	BUILD=$(BUILD) bash tests/valgrind/run.sh $(VALGRIND_SUITES)
+	BUILD=$(BUILD) VALGRIND_JOBS=$(VALGRIND_JOBS) \
+		bash tests/valgrind/run.sh $(VALGRIND_SUITES)
 
 # A real login asking for a second factor, in a sandbox (README).
 demo: all

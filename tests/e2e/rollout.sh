@@ -119,7 +119,8 @@ fi
 
 # ---- D. the next login asks for the code ----
 E2E_SECRET=$KEY
-E2E_LAST_STEP=$(($(date +%s) / 30 + 1)) # the enrolment may have used +1
+# The step the enrolment used, as the module recorded it.
+E2E_LAST_STEP=$(sed -n 's/^totp-last-step //p' "$DIR/state/$U")
 log_mark
 e2e_fresh_code
 e2e_ssh keyboard-interactive "" "$E2E_CODE"

@@ -14,24 +14,33 @@
 #   D. PasswordAuthentication yes, AuthenticationMethods unset: the
 #      password alone must not log in, and appears in no log or state file.
 # Root only.  Prints PASS:/FAIL:/SKIP: lines (see tests/run.sh).
+#
+# Time: each TOTP step logs in once, and the clock is real.  A fresh
+# enrolment leaves two steps free (lib.sh, e2e_enrol), so every scenario
+# has its own user, secret and replay state, and none needs more than two
+# codes: nothing waits for the next 30-second step.
 set -uo pipefail
 # shellcheck source=lib/lib.sh
 . "$(dirname "$0")/lib/lib.sh"
 e2e_init ssh
-e2e_user_add
-e2e_enrol
-[[ $E2E_ENROLLED_BY == mfa-enroll ]] ||
-	fail "mfa-enroll --user --secret --code failed, file written by hand: $(tail -n 3 "$DIR/enrol.out")"
 
 KI=keyboard-interactive
 PK=publickey,keyboard-interactive
 KEY=$DIR/id_ed25519
-U=$E2E_USER
+# new_user [TAG]: a fresh account enrolled by mfa-enroll; it becomes $U.
+new_user() {
+	e2e_user_add "$@"
+	e2e_enrol
+	[[ $E2E_ENROLLED_BY == mfa-enroll ]] ||
+		fail "mfa-enroll --user $E2E_USER --secret --code failed, file written by hand: $(tail -n 3 "$DIR/enrol.out")"
+	U=$E2E_USER
+}
 decision() { # METHOD RESULT: the module's decision line for this login
 	log_has "user=$U service=sshd rhost=127.0.0.1 method=$1 result=$2"
 }
 
 # ---- A. keyboard-interactive only ----
+new_user
 e2e_sshd_start "$KI" no || exit 0
 
 log_mark
@@ -91,7 +100,7 @@ fi
 
 # ---- B. publickey,keyboard-interactive ----
 e2e_sshd_start "$PK" no || exit 0
-e2e_enrol # a new secret: a new enrolment has its own replay state
+new_user b
 
 log_mark
 e2e_fresh_code
@@ -122,6 +131,7 @@ else
 fi
 
 # ---- B2. trusted devices, with the key sshd verified ----
+new_user t
 log_mark
 e2e_fresh_code
 E2E_TRUST=y e2e_ssh $PK "$KEY" "$E2E_CODE"
@@ -151,6 +161,17 @@ if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] && [[ $(trusts) == 1 ]]; then
 else
 	fail "trust: another key: $(why)"
 fi
+# Forgetting: another user, whose first code trusts the key and whose
+# second logs in after mfa-enroll devices forget all.
+new_user f
+e2e_fresh_code
+E2E_TRUST=y e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(trusts) == 1 ]] &&
+	grep -q '^device ' "$DIR/state/$U"; then
+	pass "trust: a second user trusts the key (key + code + yes)"
+else
+	fail "trust: second user, key + code + yes: $(why)"
+fi
 if timeout 20 "$ENROLL" --conf "$CONF" --user "$U" devices forget all \
 	>"$DIR/forget.out" 2>&1; then
 	e2e_fresh_code
@@ -165,6 +186,7 @@ else
 fi
 
 # ---- C. backup code, lock-out ----
+new_user c
 if timeout 60 "$ENROLL" --conf "$CONF" --user "$U" backup-codes \
 	>"$DIR/backup.out" 2>&1; then
 	mapfile -t codes < <(grep -oE '\b[0-9]-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b' \
@@ -212,7 +234,7 @@ else
 fi
 
 # Lock-out: one wrong answer per connection (tries=1), deny=3.
-e2e_enrol
+new_user l
 e2e_conf "deny = 3" "tries = 1" "unlock_time = 900"
 denied=0
 for _ in 1 2 3; do
@@ -251,7 +273,7 @@ e2e_conf
 
 # ---- D. PasswordAuthentication yes by mistake ----
 e2e_sshd_start "" yes || exit 0
-e2e_enrol
+new_user d
 log_mark
 e2e_ssh password "" 000000
 if [[ $RC == 255 ]] && ! ran && [[ $(prompts) == 0 ]] &&
@@ -276,8 +298,11 @@ else
 fi
 
 e2e_sshd_stop
-leaks=$(grep -rlF -- "$E2E_PASSWORD" "$SSHD_LOG" "$E2E_LOG" "$DIR/state" \
-	"$DIR"/out.* 2>/dev/null)
+leaks= # every user's password
+for pw in "${E2E_PASSWORDS[@]}"; do
+	leaks+=$(grep -rlF -- "$pw" "$SSHD_LOG" "$E2E_LOG" "$DIR/state" \
+		"$DIR"/out.* 2>/dev/null)
+done
 if [[ -z $leaks ]]; then
 	pass "the password appears in no log (sshd, syslog), state file or transcript"
 else

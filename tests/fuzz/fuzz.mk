@@ -5,6 +5,8 @@
 #   make fuzz FUZZ_SECONDS=60    what CI runs
 #   make fuzz-build              build only ($(BUILD)/fuzz/fuzz_*)
 #   make fuzz FUZZ_TARGETS="secret state"   a subset
+#   make fuzz FUZZ_JOBS=1        one target at a time (default: as many
+#                                at a time as there are CPUs)
 #
 # Every target is built with clang and -fsanitize=fuzzer,address,undefined;
 # the common/ sources it needs are compiled again with clang into
@@ -12,10 +14,12 @@
 # Each run starts from a copy of the committed seed corpus
 # tests/fuzz/corpus/<target>/, so the tree is never written; a crash, a
 # leak or any sanitizer report fails make fuzz and leaves the input in
-# $(BUILD)/fuzz/work/<target>/.
+# $(BUILD)/fuzz/work/<target>/ (with the target's whole output in log).
+# Every target runs the full FUZZ_SECONDS, FUZZ_JOBS of them at a time.
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
+FUZZ_JOBS    ?=
 FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -67,4 +71,5 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o \
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run.sh $(FUZZ_DIR) \
+		$(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -17,6 +17,11 @@
 # valgrind cannot follow; tests/valgrind/reexec.c (built here) turns that
 # execv into "valgrind ... EXE", so every login runs under memcheck.
 # Valgrind and AddressSanitizer do not mix: a SANITIZE=1 build is skipped.
+#
+# VALGRIND_JOBS suites run at the same time (default: the number of CPUs;
+# memcheck runs one process on one CPU), the slowest known ones first; each
+# suite's output and memcheck logs stay in $BUILD/valgrind/, and the
+# PASS/FAIL lines are printed in that order once all have finished.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/default}
@@ -66,15 +71,14 @@ VGOPTS="-q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
 VGCHILD="--trace-children=yes --trace-children-skip=/bin/*,/usr/*,/sbin/*"
 
 # report NAME LOGDIR STATUS OUTPUT WHAT: one PASS/FAIL line and, on
-# failure, what memcheck and the suite said.
+# failure, what memcheck and the suite said; status 1 on failure.
 report() {
 	local name=$1 logs=$2 status=$3 out=$4 what=$5 bad
 	bad=$(find "$logs" -type f -size +0 | sort)
 	if ((status == 0)) && [[ -z $bad ]]; then
 		echo "PASS: valgrind $name ($what, no memcheck errors)"
-		return
+		return 0
 	fi
-	failed=1
 	echo "FAIL: valgrind $name (exit $status, $(echo "$bad" |
 		grep -c .) process(es) with memcheck errors)"
 	grep -vE '^PWRAP_' "$out" | grep -E '^[0-9]+%:|:[EF]:|^FAIL' |
@@ -83,6 +87,7 @@ report() {
 		echo "    -- $f"
 		head -n 40 "$f" | sed 's/^/    /'
 	done
+	return 1
 }
 
 pam_suite() {
@@ -94,9 +99,9 @@ pam_suite() {
 	MFA_VALGRIND="$VGOPTS $VGCHILD --log-file=$logs/%p" \
 		LD_PRELOAD=$vgdir/reexec.so "$prog" >"$out" 2>&1
 	status=$?
+	grep '^SKIP: ' "$out"
 	report "$name" "$logs" "$status" "$out" \
 		"$(grep -E '^[0-9]+%: Checks' "$out" | tail -n 1)"
-	grep '^SKIP: ' "$out"
 }
 
 # mfa-enroll through the shell suites: a build directory whose mfa-enroll
@@ -125,9 +130,9 @@ enroll_suite() {
 	chmod 0755 "$shadow/mfa-enroll"
 	MFA_BUILD=$shadow bash "$script" >"$out" 2>&1
 	nfail=$(grep -c '^FAIL: ' "$out")
+	rm -rf "$shadow"
 	report "$name" "$logs" 0 "$out" \
 		"$(grep -c '^PASS: ' "$out") checks passed, $nfail failed through the wrapper: $out"
-	rm -rf "$shadow"
 }
 
 wanted() { # NAME: selected by the arguments (all when there are none)
@@ -137,13 +142,51 @@ wanted() { # NAME: selected by the arguments (all when there are none)
 	return 1
 }
 
+# The selected suites: the function that runs each (pam_suite or
+# enroll_suite) and its program, slowest first so that the last one to
+# start is a short one: test_rollout (ten Argon2id hashes per enrolment,
+# about 2 minutes under memcheck) leads.
+declare -a todo_fn=() todo=()
 for prog in "$MFA_BUILD"/tests/pam/test_*; do
 	[[ -x $prog && $prog != *.[od] ]] || continue
 	n=$(basename "$prog")
-	wanted "${n#test_}" "$@" && pam_suite "$prog"
+	wanted "${n#test_}" "$@" || continue
+	if [[ $n == test_rollout ]]; then
+		todo_fn=(pam_suite "${todo_fn[@]}") todo=("$prog" "${todo[@]}")
+	else
+		todo_fn+=(pam_suite) todo+=("$prog")
+	fi
 done
 for script in ${VALGRIND_ENROLL_SUITES:-tests/sh/enroll_*.sh}; do
 	[[ -f $script ]] || continue
-	wanted "$(basename "$script" .sh)" "$@" && enroll_suite "$script"
+	wanted "$(basename "$script" .sh)" "$@" || continue
+	todo_fn+=(enroll_suite) todo+=("$script")
+done
+
+# Each suite in the background, its lines in $vgdir/results/N.
+njobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[[ $njobs =~ ^[1-9][0-9]*$ ]] || njobs=1
+mkdir -p "$vgdir/results"
+declare -A running=()
+trap 'trap - INT TERM; kill "${!running[@]}" 2>/dev/null; exit 130' INT TERM
+reap() {
+	local pid
+	wait -n -p pid "${!running[@]}" || failed=1
+	[[ -n ${pid:-} ]] && unset "running[$pid]"
+}
+for i in "${!todo[@]}"; do
+	((${#running[@]} >= njobs)) && reap
+	if [[ ${todo_fn[$i]} == pam_suite ]]; then
+		pam_suite "${todo[$i]}" >"$vgdir/results/$i" 2>&1 &
+	else
+		enroll_suite "${todo[$i]}" >"$vgdir/results/$i" 2>&1 &
+	fi
+	running[$!]=$i
+done
+while ((${#running[@]} > 0)); do
+	reap
+done
+for i in "${!todo[@]}"; do
+	cat "$vgdir/results/$i"
 done
 exit $failed

@@ -10,6 +10,8 @@
 #               unless E2E_KEEP=1; on a failure the log tails are printed)
 #   $E2E_USER   a fresh account (useradd -m, home under /home), password
 #               $E2E_PASSWORD, ed25519 key $DIR/id_ed25519 in authorized_keys
+#               (e2e_user_add TAG adds another one, which becomes $E2E_USER;
+#               $E2E_PASSWORDS lists every password handed out)
 #   $CONF       pam_mfa.conf (mode 0600) with state_dir = $DIR/state
 #   $E2E_LOG    syslog lines of every wrapped process (see lib/logshim.c)
 # Everything is undone in an EXIT trap: processes by PID, the user
@@ -18,7 +20,10 @@
 # Times: the module runs with the real clock; codes come from oathtool
 # right before they are sent; e2e_fresh_code never hands out a time step
 # twice (the module accepts each step once), using the next step (window=1)
-# or waiting for it when needed.
+# or waiting for it when needed.  e2e_enrol verifies with the code of the
+# previous step, so a new enrolment has two fresh steps (this one and the
+# next) before e2e_fresh_code has to wait: a suite that needs more codes
+# without waiting uses one user (and enrolment) per scenario.
 
 SRC=${MFA_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
@@ -75,6 +80,8 @@ e2e_init() {
 	chmod 0755 "$DIR"
 	E2E_PIDS=()
 	E2E_USER=
+	E2E_USERS=()
+	E2E_PASSWORDS=()
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
 	e2e_build_shim || {
@@ -153,9 +160,11 @@ e2e_conf() {
 	chmod 0600 "$CONF"
 }
 
-# e2e_user_add: a fresh account with a password and a key.
+# e2e_user_add [TAG]: a fresh account with a password and a key (the same
+# key $DIR/id_ed25519 for every account of the suite); it becomes
+# $E2E_USER.  TAG (a few lower-case letters) names a further account.
 e2e_user_add() {
-	E2E_USER=mfae2e${E2E_SUITE:0:3}$$
+	E2E_USER=mfae2e${E2E_SUITE:0:3}${1:-}$$
 	E2E_PASSWORD=Pw-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')
 	if ! useradd -m -d "/home/$E2E_USER" -s /bin/bash "$E2E_USER" \
 		2>"$DIR/useradd.err"; then
@@ -163,9 +172,12 @@ e2e_user_add() {
 		fail "$E2E_SUITE: useradd: $(cat "$DIR/useradd.err")"
 		exit 0
 	fi
+	E2E_USERS+=("$E2E_USER")
+	E2E_PASSWORDS+=("$E2E_PASSWORD")
 	E2E_HOME=/home/$E2E_USER
 	echo "$E2E_USER:$E2E_PASSWORD" | chpasswd
-	ssh-keygen -q -t ed25519 -N '' -C e2e -f "$DIR/id_ed25519"
+	[[ -f $DIR/id_ed25519 ]] ||
+		ssh-keygen -q -t ed25519 -N '' -C e2e -f "$DIR/id_ed25519"
 	install -d -o "$E2E_USER" -g "$E2E_USER" -m 0700 "$E2E_HOME/.ssh"
 	install -o "$E2E_USER" -g "$E2E_USER" -m 0600 "$DIR/id_ed25519.pub" \
 		"$E2E_HOME/.ssh/authorized_keys"
@@ -183,16 +195,25 @@ totp_at() { oathtool --totp -b "$E2E_SECRET" -N "@$1"; }
 # E2E_SECRET and the used-step bookkeeping (a new enrolment has its own
 # replay state, and root's enrolment uses up the step of its --code).
 e2e_enrol() {
-	local t
+	local t step
 	E2E_SECRET=$(e2e_new_secret)
 	E2E_LAST_STEP=0
+	# The code of the previous step (window=1 accepts it), so that this
+	# step and the next stay free for logins.  In the last seconds of a
+	# step the previous one could leave the window before mfa-enroll
+	# checks it: wait for the next step first (at most 6 s).
 	t=$(date +%s)
+	if ((t % 30 >= 24)); then
+		sleep $((30 - t % 30))
+		t=$(date +%s)
+	fi
+	step=$((t / 30 - 1))
 	if [[ -x $ENROLL ]] && timeout 20 "$ENROLL" --conf "$CONF" \
 		--user "$E2E_USER" --secret "$E2E_SECRET" \
-		--code "$(totp_at "$t")" >"$DIR/enrol.out" 2>&1; then
+		--code "$(totp_at $((step * 30)))" >"$DIR/enrol.out" 2>&1; then
 		E2E_ENROLLED_BY=mfa-enroll
 		# Root's enrolment uses up the step it verified (replay floor).
-		E2E_LAST_STEP=$((t / 30))
+		E2E_LAST_STEP=$step
 		return 0
 	fi
 	E2E_ENROLLED_BY=hand
@@ -387,17 +408,21 @@ e2e_clean_pamdirs() {
 	done
 }
 
+# e2e_user_del: remove every account e2e_user_add made.
 e2e_user_del() {
-	local i pids
-	[[ -n $E2E_USER ]] || return 0
-	for i in 1 2 3 4 5; do
-		userdel -r "$E2E_USER" 2>/dev/null && break
-		# Still in use: a session of this test's own user winding down.
-		mapfile -t pids < <(ps -o pid= -u "$E2E_USER" 2>/dev/null | tr -d ' ')
-		((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null
-		sleep 0.5
+	local i pids u
+	for u in "${E2E_USERS[@]}"; do
+		for i in 1 2 3 4 5; do
+			userdel -r "$u" 2>/dev/null && break
+			# Still in use: a session of this test's own user
+			# winding down.
+			mapfile -t pids < <(ps -o pid= -u "$u" 2>/dev/null | tr -d ' ')
+			((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null
+			sleep 0.5
+		done
+		id "$u" >/dev/null 2>&1 && echo "warning: could not remove $u" >&2
 	done
-	id "$E2E_USER" >/dev/null 2>&1 && echo "warning: could not remove $E2E_USER" >&2
+	E2E_USERS=()
 	E2E_USER=
 }
 
