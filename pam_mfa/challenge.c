@@ -34,6 +34,7 @@ enum attempt {
 	ATTEMPT_EMPTY,  /* no code typed: not a failure, but a try */
 	ATTEMPT_CONV,   /* the conversation failed */
 	ATTEMPT_BYPASS, /* delivery failed and failmode=safe */
+	ATTEMPT_DENIED, /* refused with its own message: a try */
 };
 
 /*
@@ -279,6 +280,48 @@ request_code(struct mfa_login *lg, enum mfa_method want)
 	}
 }
 
+/*
+ * A caller without root's state (unpriv.c): the app's code against an
+ * empty record (no floor, nothing counted), and nothing that needs a
+ * record: a backup code would stay usable, an emailed code cannot be kept.
+ */
+static enum attempt
+check_unrecorded(
+    struct mfa_login *lg, const struct mfa_reply *r, struct mfa_state *snap)
+{
+	enum mfa_method m = MFA_METHOD_NONE;
+	int vrc = MFA_ERR_FORMAT;
+
+	switch (r->kind) {
+	case MFA_REPLY_NUMERIC:
+		vrc = verify_numeric(lg, snap, r, &m);
+		break;
+	case MFA_REPLY_BACKUP:
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "Backup codes cannot be used here. Enter the code from "
+		    "your authenticator app.");
+		lg->reason = "backup code refused, unprivileged caller";
+		return ATTEMPT_DENIED;
+	case MFA_REPLY_EMPTY:
+	case MFA_REPLY_EMAIL:
+	case MFA_REPLY_SMS:
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "No code can be sent here. Enter the code from your "
+		    "authenticator app.");
+		return ATTEMPT_EMPTY;
+	default:
+		break;
+	}
+	if (vrc == MFA_OK) {
+		lg->method = m;
+		return ATTEMPT_OK;
+	}
+	if (!is_wrong_answer(vrc))
+		return judge(lg, snap, vrc, m); /* logs it: ATTEMPT_ERROR */
+	lg->reason = "wrong code";
+	return ATTEMPT_WRONG;
+}
+
 /* Check one classified reply; the attempt's outcome. */
 static enum attempt
 check_reply(
@@ -286,6 +329,8 @@ check_reply(
 {
 	enum attempt out;
 
+	if (lg->unpriv)
+		return check_unrecorded(lg, r, snap);
 	switch (r->kind) {
 	case MFA_REPLY_NUMERIC:
 		return attempt(lg, r, verify_numeric, snap);
@@ -313,13 +358,16 @@ static void
 say_methods(struct mfa_login *lg)
 {
 	const struct mfa_secret *s = lg->secret;
-	char channels[256];
+	char channels[256] = "";
 
-	mfa_sendcode_describe(lg, channels, sizeof(channels));
+	if (!lg->unpriv) /* the app's code only: check_unrecorded */
+		mfa_sendcode_describe(lg, channels, sizeof(channels));
 	mfa_prompt_info(lg->pamh, lg->silent,
 	    "Enter the %u-digit code from your authenticator app%s.%s",
 	    s->totp.digits,
-	    backup_codes_issued(s) > 0 ? ", or a backup code" : "", channels);
+	    backup_codes_issued(s) > 0 && !lg->unpriv ? ", or a backup code"
+						      : "",
+	    channels);
 }
 
 static int
@@ -365,7 +413,7 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 		mfa_reply_wipe(&r);
 		if (out == ATTEMPT_WRONG)
 			mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
-		else if (out != ATTEMPT_EMPTY)
+		else if (out != ATTEMPT_EMPTY && out != ATTEMPT_DENIED)
 			break;
 	}
 	if (out == ATTEMPT_EMPTY)
@@ -390,7 +438,8 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 
 	if (mfa_state_is_locked(st, lg->now))
 		return outcome_code(lg, ATTEMPT_LOCKED, st);
-	have_id = mfa_trust_identify(lg, &id);
+	/* No trusted devices without a record to keep them in. */
+	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
 	skip = have_id ? mfa_trust_skip(lg, &id) : 0;
 	if (skip != 0)
 		return skip > 0 ? PAM_SUCCESS
@@ -398,7 +447,8 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	out = ask_loop(lg, &snap);
 	if (out == ATTEMPT_CONV)
 		rc = PAM_CONV_ERR;
-	else if (out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY)
+	else if (out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY ||
+	    out == ATTEMPT_DENIED)
 		rc = PAM_AUTH_ERR;
 	else
 		rc = outcome_code(lg, out, &snap);

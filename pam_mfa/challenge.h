@@ -11,7 +11,9 @@
  * mfa_challenge_run - the conversation of DESIGN §3 for an enrolled user
  * whose secret is loaded (lg->secret) and whose record snapshot is *st: the
  * lock-out check, the info line naming the methods, up to `tries` prompts,
- * each answer checked under the user's lock.  Returns the PAM code.
+ * each answer checked under the user's lock.  With lg->unpriv (a caller
+ * without root's state, unpriv.c) *st is an empty record and nothing is
+ * stored: app codes only, no trusted device.  Returns the PAM code.
  */
 int mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st);
 

@@ -20,6 +20,7 @@
 #include "secretfile.h"
 #include "store.h"
 #include "timefmt.h"
+#include "unpriv.h"
 #include "user.h"
 
 /* Copy PAM item `item` (a string) into out, cleaned for a log line. */
@@ -215,6 +216,9 @@ mfa_login_authenticate(struct mfa_login *lg)
 		lg->reason = "not in groups=";
 		return PAM_IGNORE;
 	}
+	/* A screen locker running as the user: no state to read (unpriv.c). */
+	if (mfa_unpriv_caller(lg))
+		return mfa_unpriv_authenticate(lg);
 	if (read_state(lg, &st) != MFA_OK) {
 		/* Read-only, a stuck lock, a corrupt record: logged above. */
 		mfa_prompt_error(lg->pamh, lg->silent,

@@ -36,6 +36,8 @@ struct mfa_login {
 	enum mfa_method method; /* what decided, for the log line */
 	int unconfirmed_file;   /* the secret file is an enrolment at login
 				   that setcred never confirmed */
+	int unpriv;             /* a caller without root's state (unpriv.c):
+				   app codes only, nothing recorded */
 	const char *reason;     /* why it failed, for the log line */
 };
 

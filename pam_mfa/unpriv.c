@@ -1,0 +1,132 @@
+/*
+ * unpriv.c - a login checked by a caller that is not root (screen lockers).
+ *
+ * Such a caller runs as the user whose screen it locks, so it can read the
+ * user's own secret file but not the root-owned state.  It may check an
+ * app's code and nothing more: with no state there is no replay floor, no
+ * failure count, no record of used backup codes or emailed codes, and no
+ * trusted device, so all of those are off (challenge.c, lg->unpriv).  This
+ * takes nothing from root's logins: their state is never read or written
+ * here, and everything allowed here is what a process running as the user
+ * could do anyway.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "challenge.h"
+#include "error.h"
+#include "login.h"
+#include "prompt.h"
+#include "secret_load.h"
+#include "unpriv.h"
+
+/* Is path owned by uid?  0 when it cannot be examined. */
+static int
+owned_by(const char *path, uid_t uid)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && st.st_uid == uid;
+}
+
+int
+mfa_unpriv_caller(const struct mfa_login *lg)
+{
+	const char *dir = lg->cfg.state_dir;
+	char parent[PATH_MAX];
+	const char *slash;
+	uid_t me = geteuid();
+	struct stat st;
+
+	if (me == 0)
+		return 0;
+	if (lstat(dir, &st) == 0)
+		return st.st_uid != me;
+	if (errno != ENOENT) /* EACCES: a root-only directory above it */
+		return 1;
+	slash = strrchr(dir, '/'); /* state_dir= is absolute */
+	if (slash == NULL || (size_t)(slash - dir) >= sizeof(parent))
+		return 1;
+	/* Missing: the store would create it, which only its owner can. */
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - dir), dir);
+	return !owned_by(slash == dir ? "/" : parent, me);
+}
+
+/*
+ * A caller running as another account can read neither the user's file
+ * nor the state: refused.  It gets the prompts an unknown user gets, so
+ * it learns nothing about the account; the log says why.
+ */
+static int
+other_account(struct mfa_login *lg)
+{
+	int rc;
+
+	mfa_log(&lg->log, LOG_ERR,
+	    "unprivileged caller (uid %u) cannot check the second factor of "
+	    "%s (uid %u): refused",
+	    (unsigned int)geteuid(), lg->user_clean,
+	    (unsigned int)lg->user->pw.pw_uid);
+	rc = mfa_challenge_unknown_user(lg);
+	lg->reason = "unprivileged caller for another account";
+	return rc;
+}
+
+/* The user's own secret file; what a missing or bad one means here. */
+static int
+load_own_secret(struct mfa_login *lg)
+{
+	char why[256];
+	int rc;
+
+	rc = mfa_secret_load(
+	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
+	if (rc == MFA_OK)
+		return PAM_SUCCESS;
+	if (rc == MFA_ERR_NOENT) {
+		/*
+		 * Whether the user was ever enrolled is in root's state.  The
+		 * caller is the user's own process, which could delete the
+		 * file anyway; root's logins still require it.
+		 */
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "%s has no secret file: the password alone decides for "
+		    "this unprivileged caller",
+		    lg->user_clean);
+		lg->reason = "no secret file, unprivileged caller";
+		return PAM_IGNORE;
+	}
+	mfa_log(&lg->log, LOG_ERR,
+	    "secret file of %s (unprivileged caller): %s", lg->user_clean, why);
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "Multi-factor authentication is not available for this account. "
+	    "Contact your administrator.");
+	lg->reason = "secret file refused";
+	return rc == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+}
+
+int
+mfa_unpriv_authenticate(struct mfa_login *lg)
+{
+	struct mfa_state st;
+	int rc;
+
+	if (lg->user->pw.pw_uid != geteuid())
+		return other_account(lg);
+	lg->unpriv = 1;
+	mfa_log(&lg->log, LOG_INFO,
+	    "unprivileged caller (uid %u): the code of %s is checked against "
+	    "the user's secret file, nothing is recorded",
+	    (unsigned int)geteuid(), lg->user_clean);
+	rc = load_own_secret(lg);
+	if (rc != PAM_SUCCESS)
+		return rc;
+	mfa_state_init(&st); /* empty: no floor, no count, no device */
+	rc = mfa_challenge_run(lg, &st);
+	mfa_state_wipe(&st);
+	return rc;
+}
