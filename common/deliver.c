@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "deliver.h"
 #include "error.h"
+#include "log.h"
 #include "mailmsg.h"
 #include "mem.h"
 #include "random.h"
@@ -16,6 +17,10 @@
 #include "text.h"
 
 #define HOST_MAX 256
+/* What is read of a failing program's standard error, and how much of
+ * its first line the log shows. */
+#define DELIVER_STDERR_READ 512
+#define DELIVER_STDERR_SHOWN 120
 
 /* This machine's name, if it is a usable mail domain; else a fallback. */
 static void
@@ -75,15 +80,39 @@ mail_text(const struct mfa_config *cfg, const char *to, const char *user,
 }
 
 /*
+ * The first line of a program's standard error, as the log may show it:
+ * control bytes as '?', at most DELIVER_STDERR_SHOWN characters ("..."
+ * marks a cut).  "" when it wrote nothing.
+ */
+static void
+first_line(const char *err, char *out, size_t outsz)
+{
+	char line[DELIVER_STDERR_SHOWN + 1];
+	size_t n = strcspn(err, "\r\n");
+
+	if (n > DELIVER_STDERR_SHOWN)
+		n = DELIVER_STDERR_SHOWN;
+	memcpy(line, err, n);
+	line[n] = '\0';
+	mfa_log_clean(line, out, outsz);
+	if (strcspn(err, "\r\n") > DELIVER_STDERR_SHOWN &&
+	    strlen(out) + 4 <= outsz)
+		strcat(out, "...");
+}
+
+/*
  * Run argv (plus extra as the last argument, if not NULL) on text; why
  * names the option and the program, e.g. "mail_command (/usr/bin/msmtp)
- * exited with status 75".
+ * exited with status 75: msmtp: cannot connect to 127.0.0.1, port 25",
+ * with the first line of what the program said on standard error.
  */
 static int
 run(const char *option, char *const *argv, const char *extra, const char *text,
     size_t len, char *why, size_t whysz)
 {
 	char *full[MFA_CONFIG_CMD_WORDS + 2], reason[MFA_RUN_WHY_SIZE] = "";
+	char err[DELIVER_STDERR_READ], said[DELIVER_STDERR_SHOWN + 4];
+	struct mfa_run_capture cap = {NULL, 0, 0, err, sizeof(err), 0};
 	struct mfa_run_result res;
 	size_t n = 0;
 	int rc;
@@ -95,10 +124,13 @@ run(const char *option, char *const *argv, const char *extra, const char *text,
 	if (extra != NULL)
 		full[n++] = (char *)extra;
 	full[n] = NULL;
-	rc = mfa_run_program(full, text, len, MFA_DELIVER_TIMEOUT_MS, &res,
-	    reason, sizeof(reason));
-	if (rc != MFA_OK)
-		snprintf(why, whysz, "%s (%s) %s", option, argv[0], reason);
+	rc = mfa_run_program_capture(full, text, len, MFA_DELIVER_TIMEOUT_MS,
+	    &cap, &res, reason, sizeof(reason));
+	if (rc == MFA_OK)
+		return rc;
+	first_line(err, said, sizeof(said));
+	snprintf(why, whysz, "%s (%s) %s%s%s", option, argv[0], reason,
+	    said[0] != '\0' ? ": " : "", said);
 	return rc;
 }
 
