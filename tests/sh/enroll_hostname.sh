@@ -16,6 +16,8 @@ enroll_setup enroll_hostname || exit 0
 out=$T/out
 
 want=$(hostname)
+# A name that is not DNS-style is replaced (hostname.h).
+[[ $want =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ && ${#want} -le 253 ]] || want=localhost
 uts=()
 if [[ $(id -u) == 0 ]] && unshare --uts true 2>/dev/null; then
 	uts=(unshare --uts sh -c 'hostname vm && exec "$@"' sh)
