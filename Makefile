@@ -73,8 +73,11 @@ CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 PAMTEST_LIBS := $(shell $(PKG_CONFIG) --libs libpamtest 2>/dev/null)
 
+# The version has one home: the top entry of debian/changelog (without a
+# Debian revision); tests/sh/docs_version.sh checks --version against it.
+VERSION := $(shell head -n 1 debian/changelog | cut -d'(' -f2 | cut -d')' -f1 | cut -d- -f1)
 DEFS = -D_GNU_SOURCE -DMFA_SYSCONFDIR='"$(SYSCONFDIR)"' \
-	-DMFA_STATEDIR='"$(STATEDIR)"'
+	-DMFA_STATEDIR='"$(STATEDIR)"' -DMFA_VERSION='"$(VERSION)"'
 ALL_CPPFLAGS = $(DEFS) -Icommon $(PAM_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(ARGON2_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=gnu11 -fPIC $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS)

@@ -916,6 +916,29 @@ mfa_config_option_names(void)
 	return opt_names;
 }
 
+int
+mfa_config_option_range(
+    const char *name, unsigned int *min, unsigned int *max, unsigned int *def)
+{
+	const struct opt *o;
+	struct mfa_config c;
+
+	if (name == NULL || min == NULL || max == NULL || def == NULL)
+		return MFA_ERR_INVALID;
+	o = bsearch(name, opts, NOPTS, sizeof(opts[0]), opt_cmp);
+	if (o == NULL)
+		return MFA_ERR_UNKNOWN_KEY;
+	if (o->set != set_uint)
+		return MFA_ERR_FORMAT;
+	if (mfa_config_init(&c) != MFA_OK)
+		return MFA_ERR_NOMEM;
+	*min = o->min;
+	*max = o->max;
+	*def = *(const unsigned int *)((const char *)&c + o->off);
+	mfa_config_free(&c);
+	return MFA_OK;
+}
+
 /* ---- life cycle ---- */
 
 int

@@ -137,6 +137,17 @@ const char *mfa_config_find_conf(int argc, const char **argv);
 const char *const *mfa_config_option_names(void);
 
 /*
+ * mfa_config_option_range - the range and default of the numeric option
+ * name, into *min, *max and *def (the value mfa_config_init sets), so
+ * that tests can hold the man pages and the example file to the table.
+ * Returns MFA_OK, MFA_ERR_UNKNOWN_KEY for no such option, MFA_ERR_FORMAT
+ * for an option that is not a number, MFA_ERR_INVALID for a NULL
+ * argument, MFA_ERR_NOMEM.
+ */
+int mfa_config_option_range(
+    const char *name, unsigned int *min, unsigned int *max, unsigned int *def);
+
+/*
  * mfa_config_groups_match - whether a user who belongs to the n groups
  * named in user_groups must use MFA: 1 yes, 0 no.  Without groups= it is
  * always 1.  A "!" pattern that matches any of the groups excludes the

@@ -2,12 +2,22 @@
  * config_load.c - reading the site's configuration file.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config_load.h"
 #include "error.h"
 #include "fileio.h"
 #include "mem.h"
+
+/* Whether why already starts with "path:" (the path is said once). */
+static int
+names_path(const char *why, const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(why, path, n) == 0 && why[n] == ':';
+}
 
 /* Read the text of the configuration file path; *buf NULL when missing. */
 static int
@@ -26,7 +36,9 @@ read_conf(const char *path, char **buf, size_t *len, char *err, size_t errsz)
 		close(fd);
 	}
 	if (rc != MFA_OK && rc != MFA_ERR_NOENT)
-		snprintf(err, errsz, "%s: %s", path,
+		snprintf(err, errsz, "%s%s%s",
+		    names_path(ferr.why, path) ? "" : path,
+		    names_path(ferr.why, path) ? "" : ": ",
 		    ferr.why[0] != '\0' ? ferr.why : mfa_strerror(rc));
 	else if (rc == MFA_ERR_NOENT)
 		snprintf(err, errsz, "%s: no such file", path);

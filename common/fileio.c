@@ -203,7 +203,13 @@ check_file(const struct stat *st, const struct mfa_file_rules *rules,
 		    (unsigned int)rules->owner);
 		return MFA_ERR_UNSAFE;
 	}
-	if ((mode & (rules->readable_by_all ? 022u : 077u)) != 0) {
+	if (rules->readable_by_all && (mode & 022u) != 0) {
+		/* 0644 is fine here: only write access is a problem. */
+		set_why(err, "%s: writable by group or others (mode %04o)",
+		    label, mode);
+		return MFA_ERR_UNSAFE;
+	}
+	if (!rules->readable_by_all && (mode & 077u) != 0) {
 		set_why(err, "%s: group or others have access (mode %04o)",
 		    label, mode);
 		return MFA_ERR_UNSAFE;

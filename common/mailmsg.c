@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "error.h"
+#include "hostname.h"
 #include "mailmsg.h"
 #include "mem.h"
 
@@ -34,19 +35,7 @@ is_hex_lower(char c)
 static int
 check_host(const char *host)
 {
-	size_t i, n = strlen(host);
-
-	if (n == 0 || n > MFA_MAIL_HOST_MAX || host[0] == '-' || host[0] == '.')
-		return MFA_ERR_FORMAT;
-	for (i = 0; i < n; i++) {
-		char c = host[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			(c >= '0' && c <= '9') || c == '-' || c == '.' ||
-			c == '_'))
-			return MFA_ERR_FORMAT;
-	}
-	return MFA_OK;
+	return mfa_host_name_ok(host) ? MFA_OK : MFA_ERR_FORMAT;
 }
 
 /* Printable ASCII (space included), 1..max bytes. */
@@ -182,6 +171,41 @@ format_alloc(char **out, size_t *len, const char *fmt, ...)
 	return MFA_OK;
 }
 
+/*
+ * The body of a code message (m already checked): a sign-in code, or one
+ * that confirms the address it was sent to.
+ */
+static int
+code_body(const struct mfa_mail *m, const char *hdr, char **out, size_t *len)
+{
+	char what[MFA_MAIL_USER_MAX + MFA_MAIL_HOST_MAX + 128];
+	int confirm = m->purpose == MFA_MAIL_CONFIRM;
+
+	if (confirm)
+		snprintf(what, sizeof(what),
+		    "Type it into mfa-enroll to confirm that this address "
+		    "receives\nthe sign-in codes of %s on %s.",
+		    m->user, m->host);
+	else
+		snprintf(what, sizeof(what), "Enter it to sign in to %s as %s.",
+		    m->host, m->user);
+	return format_alloc(out, len,
+	    "%s"
+	    "Your %s code is: %s\n"
+	    "\n"
+	    "%s\n"
+	    "It is valid for %u minute%s and can be used once.\n"
+	    "\n"
+	    "Nobody from your IT team will ask for this code.\n"
+	    "%s\n",
+	    hdr, confirm ? "confirmation" : "sign-in", m->code, what,
+	    m->ttl_minutes, m->ttl_minutes == 1 ? "" : "s",
+	    confirm
+		? "If you did not ask for this, do not give the code to "
+		  "anyone,\nand tell your administrator."
+		: "If you did not try to sign in, tell your administrator.");
+}
+
 int
 mfa_mail_code_message(const struct mfa_mail *m, char **out, size_t *len)
 {
@@ -201,21 +225,14 @@ mfa_mail_code_message(const struct mfa_mail *m, char **out, size_t *len)
 	    (m->ttl_minutes == 0 || m->ttl_minutes > MFA_MAIL_TTL_MAX))
 		rc = MFA_ERR_RANGE;
 	if (rc == MFA_OK)
-		rc = format_headers(
-		    m, "Your sign-in code for", hdr, sizeof(hdr));
+		rc = format_headers(m,
+		    m->purpose == MFA_MAIL_CONFIRM
+			? "Confirm your email address for"
+			: "Your sign-in code for",
+		    hdr, sizeof(hdr));
 	if (rc != MFA_OK)
 		return rc;
-	return format_alloc(out, len,
-	    "%s"
-	    "Your sign-in code is: %s\n"
-	    "\n"
-	    "Enter it to sign in to %s as %s.\n"
-	    "It is valid for %u minute%s and can be used once.\n"
-	    "\n"
-	    "Nobody from your IT team will ask for this code.\n"
-	    "If you did not try to sign in, tell your administrator.\n",
-	    hdr, m->code, m->host, m->user, m->ttl_minutes,
-	    m->ttl_minutes == 1 ? "" : "s");
+	return code_body(m, hdr, out, len);
 }
 
 int
@@ -246,9 +263,10 @@ mfa_mail_notice_message(
 	    hdr, text);
 }
 
-int
-mfa_sms_text(const char *host, const char *code, unsigned int ttl_minutes,
-    char **out, size_t *len)
+/* An SMS: "HOST <what>: CODE (valid N min).<advice>". */
+static int
+sms_text(const char *host, const char *code, unsigned int ttl_minutes,
+    const char *what, const char *advice, char **out, size_t *len)
 {
 	if (out == NULL || len == NULL)
 		return MFA_ERR_INVALID;
@@ -261,6 +279,21 @@ mfa_sms_text(const char *host, const char *code, unsigned int ttl_minutes,
 	if (ttl_minutes == 0 || ttl_minutes > MFA_MAIL_TTL_MAX)
 		return MFA_ERR_RANGE;
 	return format_alloc(out, len,
-	    "%s sign-in code: %s (valid %u min). Nobody will ask you for it.",
-	    host, code, ttl_minutes);
+	    "%s %s: %s (valid %u min).%s Nobody will ask you for it.", host,
+	    what, code, ttl_minutes, advice);
+}
+
+int
+mfa_sms_text(const char *host, const char *code, unsigned int ttl_minutes,
+    char **out, size_t *len)
+{
+	return sms_text(host, code, ttl_minutes, "sign-in code", "", out, len);
+}
+
+int
+mfa_sms_confirm_text(const char *host, const char *code,
+    unsigned int ttl_minutes, char **out, size_t *len)
+{
+	return sms_text(host, code, ttl_minutes, "confirmation code",
+	    " Type it into mfa-enroll.", out, len);
 }

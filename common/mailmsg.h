@@ -28,7 +28,11 @@
 /* Longest validity accepted, in minutes (one day). */
 #define MFA_MAIL_TTL_MAX 1440
 
+/* What a code is for: signing in, or confirming the address it went to. */
+enum mfa_mail_purpose { MFA_MAIL_SIGN_IN = 0, MFA_MAIL_CONFIRM };
+
 struct mfa_mail {
+	enum mfa_mail_purpose purpose; /* of the code; notices ignore it */
 	const char *from;         /* envelope and header sender (mail_from=) */
 	const char *to;           /* the user's address */
 	const char *host;         /* this machine's name, shown to the user */
@@ -46,7 +50,11 @@ struct mfa_mail {
  * Auto-Submitted: auto-generated, MIME-Version, Content-Type (text/plain,
  * UTF-8), Content-Transfer-Encoding (8bit), then a body giving the code,
  * what it is for ("to sign in to HOST as USER"), how long it is valid,
- * and that nobody from IT will ask for it.
+ * and that nobody from IT will ask for it.  With m->purpose
+ * MFA_MAIL_CONFIRM the code confirms the address instead: Subject
+ * "Confirm your email address for HOST", a body saying that typing it
+ * into mfa-enroll confirms that this address receives USER's sign-in
+ * codes on HOST, and what to do if the reader did not ask for that.
  * *out receives a fresh NUL-terminated allocation, *len its length
  * without the NUL.  It holds the code: the caller releases it with
  * mfa_strfree (which wipes).  On failure *out is NULL and *len 0.
@@ -71,6 +79,14 @@ int mfa_mail_code_message(const struct mfa_mail *m, char **out, size_t *len);
  */
 int mfa_mail_notice_message(
     const struct mfa_mail *m, const char *text, char **out, size_t *len);
+
+/*
+ * mfa_sms_confirm_text - mfa_sms_text for a code that confirms the phone
+ * number: "HOST confirmation code: 123456 (valid 5 min). Type it into
+ * mfa-enroll. Nobody will ask you for it."
+ */
+int mfa_sms_confirm_text(const char *host, const char *code,
+    unsigned int ttl_minutes, char **out, size_t *len);
 
 /*
  * mfa_sms_text - the text of an SMS carrying code:

@@ -36,7 +36,16 @@ struct run_fds {
 	int in_rd, in_wr;   /* the child's standard input */
 	int err_rd, err_wr; /* errno of a failed exec, close-on-exec */
 	int null_fd;        /* /dev/null for the child's output and error */
+	int cap_rd[2];      /* captured standard output, error: read ends */
+	int cap_wr[2];      /* and the child's ends; -1 when not captured */
 	long max_fd;        /* highest descriptor for the close fallback */
+};
+
+/* Where the bytes read from cap_rd[i] go (see struct mfa_run_capture). */
+struct run_sink {
+	char *buf;
+	size_t size;
+	size_t *len;
 };
 
 static int64_t
@@ -97,19 +106,44 @@ fd_above_stdio(int *fd)
 static void
 close_fds(struct run_fds *f)
 {
+	int i;
+
 	close_fd(&f->in_rd);
 	close_fd(&f->in_wr);
 	close_fd(&f->err_rd);
 	close_fd(&f->err_wr);
 	close_fd(&f->null_fd);
+	for (i = 0; i < 2; i++) {
+		close_fd(&f->cap_rd[i]);
+		close_fd(&f->cap_wr[i]);
+	}
+}
+
+/* A pipe for captured output i (0 standard output, 1 error). */
+static int
+open_capture(struct run_fds *f, int i)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	f->cap_rd[i] = p[0];
+	f->cap_wr[i] = p[1];
+	if (fd_above_stdio(&f->cap_rd[i]) != 0 ||
+	    fd_above_stdio(&f->cap_wr[i]) != 0)
+		return -1;
+	/* Read without blocking: a grand-child may keep the pipe open. */
+	return fcntl(f->cap_rd[i], F_SETFL, O_NONBLOCK);
 }
 
 static int
-open_fds(struct run_fds *f)
+open_fds(struct run_fds *f, const struct run_sink sink[2])
 {
-	int in[2], err[2];
+	int in[2], err[2], i;
 
 	f->in_rd = f->in_wr = f->err_rd = f->err_wr = f->null_fd = -1;
+	for (i = 0; i < 2; i++)
+		f->cap_rd[i] = f->cap_wr[i] = -1;
 	f->max_fd = sysconf(_SC_OPEN_MAX);
 	if (f->max_fd < 0 || f->max_fd > INT_MAX)
 		f->max_fd = INT_MAX;
@@ -128,6 +162,9 @@ open_fds(struct run_fds *f)
 	    fd_above_stdio(&f->err_rd) != 0 ||
 	    fd_above_stdio(&f->err_wr) != 0 || fd_above_stdio(&f->null_fd) != 0)
 		return -1;
+	for (i = 0; i < 2; i++)
+		if (sink[i].buf != NULL && open_capture(f, i) != 0)
+			return -1;
 	/* A child that never reads must not block the parent forever. */
 	if (fcntl(f->in_wr, F_SETFL, O_NONBLOCK) != 0)
 		return -1;
@@ -183,8 +220,9 @@ child_exec(char *const argv[], const struct run_fds *f)
 
 	/* Own process group, so that a time-out kills grand-children too. */
 	setpgid(0, 0);
-	if (dup2(f->in_rd, 0) < 0 || dup2(f->null_fd, 1) < 0 ||
-	    dup2(f->null_fd, 2) < 0)
+	if (dup2(f->in_rd, 0) < 0 ||
+	    dup2(f->cap_wr[0] >= 0 ? f->cap_wr[0] : f->null_fd, 1) < 0 ||
+	    dup2(f->cap_wr[1] >= 0 ? f->cap_wr[1] : f->null_fd, 2) < 0)
 		child_fail(f->err_wr);
 	/* Everything else goes, except the close-on-exec error pipe. */
 	close_span(3, (unsigned int)f->err_wr - 1, f->max_fd);
@@ -204,79 +242,103 @@ child_exec(char *const argv[], const struct run_fds *f)
 }
 
 /*
- * Parent: write the input, waiting at most until deadline.  Returns 0
- * when it was written or the child stopped reading (EPIPE: its exit
- * status will tell), 1 at the deadline, -1 on another error.  SIGPIPE is
- * ignored meanwhile, or a child closing its input would kill the host.
+ * Parent: keep what fd has to read in sink (up to sink->size - 1 bytes,
+ * NUL-terminated; more is read and dropped, so the child never blocks on
+ * a full pipe).  At end of file fd is closed.
  */
-static int
-write_input(int fd, const unsigned char *p, size_t len, int64_t deadline)
+static void
+drain(int *fd, const struct run_sink *sink)
 {
-	struct sigaction ign, old;
-	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-	int rc = 0;
+	char scratch[512];
+	size_t room;
 	ssize_t n;
-	int64_t left;
 
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &old);
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EPIPE)
-			break;
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			rc = -1;
-			break;
-		}
-		left = deadline - now_ms();
-		if (left <= 0) {
-			rc = 1;
-			break;
-		}
-		if (poll(&pfd, 1, (int)(left > INT_MAX ? INT_MAX : left)) < 0 &&
-		    errno != EINTR) {
-			rc = -1;
-			break;
+	while (*fd >= 0) {
+		room = *sink->len + 1 < sink->size ? sink->size - 1 - *sink->len
+						   : 0;
+		n = room > 0 ? read(*fd, sink->buf + *sink->len, room)
+			     : read(*fd, scratch, sizeof(scratch));
+		if (n > 0 && room > 0) {
+			*sink->len += (size_t)n;
+			sink->buf[*sink->len] = '\0';
+		} else if (n == 0) {
+			close_fd(fd);
+		} else if (n < 0 && errno != EINTR) {
+			return; /* EAGAIN: nothing more for now */
 		}
 	}
-	sigaction(SIGPIPE, &old, NULL);
-	return rc;
 }
 
 /*
- * Parent: reap pid before deadline.  Returns 0 (reaped, *status set), 1
- * (deadline reached, still running) or -1 (waitpid failed).  Polling with
- * a short growing sleep needs neither a SIGCHLD handler (which would
- * disturb the host's) nor a pidfd (which older kernels lack).
+ * Parent: write what is left of the input without blocking.  Returns 0
+ * (written, or the child stopped reading: EPIPE, its exit status will
+ * tell), 1 (the pipe is full: poll for it) or -1 (another error).
  */
 static int
-wait_child(pid_t pid, int64_t deadline, int *status)
+feed(int fd, const unsigned char **p, size_t *len)
 {
-	struct timespec ts;
+	ssize_t n;
+
+	while (*len > 0) {
+		n = write(fd, *p, *len);
+		if (n > 0) {
+			*p += n;
+			*len -= (size_t)n;
+		} else if (n < 0 && errno == EPIPE) {
+			*len = 0;
+		} else if (n < 0 && errno == EAGAIN) {
+			return 1;
+		} else if (n < 0 && errno != EINTR) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The parent's side of a run: input, captures, the child, the clock. */
+struct run_wait {
+	pid_t pid;
+	int64_t deadline;
+	const unsigned char *in;
+	size_t in_left;
+};
+
+/*
+ * Parent: feed the input, drain the captures and reap the child before
+ * the deadline.  Returns 0 (reaped, *status set), 1 (deadline reached,
+ * still running) or -1 (writing or waitpid failed).  Polling with a short
+ * growing sleep needs neither a SIGCHLD handler (which would disturb the
+ * host's) nor a pidfd (which older kernels lack).
+ */
+static int
+wait_child(struct run_wait *w, struct run_fds *f, const struct run_sink sink[2],
+    int *status)
+{
+	struct pollfd pfd[3];
 	int64_t left, step = 1;
 	pid_t r;
+	int i;
 
 	for (;;) {
-		r = waitpid(pid, status, WNOHANG);
-		if (r == pid)
-			return 0;
+		if (f->in_wr >= 0 && feed(f->in_wr, &w->in, &w->in_left) < 0)
+			return -1;
+		if (w->in_left == 0)
+			close_fd(&f->in_wr); /* end of input */
+		r = waitpid(w->pid, status, WNOHANG);
 		if (r < 0 && errno != EINTR)
 			return -1;
-		left = deadline - now_ms();
+		for (i = 0; i < 2; i++)
+			if (f->cap_rd[i] >= 0)
+				drain(&f->cap_rd[i], &sink[i]);
+		if (r == w->pid)
+			return 0;
+		left = w->deadline - now_ms();
 		if (left <= 0)
 			return 1;
-		if (step > left)
-			step = left;
-		ts.tv_sec = (time_t)(step / 1000);
-		ts.tv_nsec = (long)(step % 1000) * 1000000L;
-		nanosleep(&ts, NULL);
+		pfd[0] = (struct pollfd){.fd = f->in_wr, .events = POLLOUT};
+		pfd[1] = (struct pollfd){.fd = f->cap_rd[0], .events = POLLIN};
+		pfd[2] = (struct pollfd){.fd = f->cap_rd[1], .events = POLLIN};
+		poll(pfd, 3, (int)(step < left ? step : left));
 		if (step < RUN_POLL_MAX_MS)
 			step *= 2;
 	}
@@ -320,24 +382,32 @@ describe(int status, int exec_errno, struct mfa_run_result *res, char *why,
 	return res->status == 0 ? MFA_OK : MFA_ERR_EXEC;
 }
 
-/* Parent after fork: feed, wait, kill at the deadline, describe. */
+/*
+ * Parent after fork: feed, wait, kill at the deadline, describe.  SIGPIPE
+ * is ignored meanwhile, or a child closing its input would kill the host.
+ */
 static int
-run_parent(pid_t pid, struct run_fds *f, const void *input, size_t len,
-    unsigned int timeout_ms, struct mfa_run_result *res, char *why,
-    size_t whysz)
+run_parent(struct run_wait *rw, struct run_fds *f,
+    const struct run_sink sink[2], unsigned int timeout_ms,
+    struct mfa_run_result *res, char *why, size_t whysz)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	int status = 0, exec_errno = 0, w;
+	struct sigaction ign, old;
+	pid_t pid = rw->pid;
+	int status = 0, exec_errno = 0, w, i;
 
 	/* Also from here: no window where the child is outside its group. */
 	setpgid(pid, pid);
 	close_fd(&f->in_rd);
 	close_fd(&f->err_wr);
 	close_fd(&f->null_fd);
-	w = write_input(f->in_wr, input, len, deadline);
-	close_fd(&f->in_wr); /* end of input */
-	if (w == 0)
-		w = wait_child(pid, deadline, &status);
+	for (i = 0; i < 2; i++)
+		close_fd(&f->cap_wr[i]);
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old);
+	w = wait_child(rw, f, sink, &status);
+	sigaction(SIGPIPE, &old, NULL);
 	if (w != 0) {
 		if (kill_and_reap(pid, &status) != 0) {
 			mfa_text_why(
@@ -361,30 +431,36 @@ run_parent(pid_t pid, struct run_fds *f, const void *input, size_t len,
 	return describe(status, exec_errno, res, why, whysz);
 }
 
-int
-mfa_run_program(char *const argv[], const void *input, size_t len,
-    unsigned int timeout_ms, struct mfa_run_result *res, char *why,
-    size_t whysz)
+/* The sinks of cap (NULL: nothing captured), their lengths zeroed. */
+static int
+sinks_from(struct mfa_run_capture *cap, struct run_sink sink[2])
+{
+	memset(sink, 0, 2 * sizeof(sink[0]));
+	if (cap == NULL)
+		return MFA_OK;
+	if ((cap->out != NULL && cap->out_size == 0) ||
+	    (cap->err != NULL && cap->err_size == 0))
+		return MFA_ERR_INVALID;
+	cap->out_len = cap->err_len = 0;
+	sink[0] = (struct run_sink){cap->out, cap->out_size, &cap->out_len};
+	sink[1] = (struct run_sink){cap->err, cap->err_size, &cap->err_len};
+	if (cap->out != NULL)
+		cap->out[0] = '\0';
+	if (cap->err != NULL)
+		cap->err[0] = '\0';
+	return MFA_OK;
+}
+
+/* Fork with every signal blocked (see child_exec), then run the parent. */
+static int
+fork_and_run(char *const argv[], struct run_fds *f,
+    const struct run_sink sink[2], struct run_wait *rw, unsigned int timeout_ms,
+    struct mfa_run_result *res, char *why, size_t whysz)
 {
 	struct sigaction dfl, old_chld;
-	struct run_fds f;
 	sigset_t all, old_mask;
-	pid_t pid;
 	int rc;
 
-	mfa_text_why(why, whysz, "%s", "");
-	if (argv == NULL || argv[0] == NULL || res == NULL ||
-	    (input == NULL && len > 0) || timeout_ms == 0)
-		return MFA_ERR_INVALID;
-	memset(res, 0, sizeof(*res));
-	rc = check_program(argv[0], why, whysz);
-	if (rc != MFA_OK)
-		return rc;
-	if (open_fds(&f) != 0) {
-		mfa_text_why(why, whysz, "pipe: %s", strerror(errno));
-		close_fds(&f);
-		return MFA_ERR_SYSTEM;
-	}
 	/* A host ignoring SIGCHLD would have the child reaped for us. */
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
@@ -392,18 +468,58 @@ mfa_run_program(char *const argv[], const void *input, size_t len,
 	sigaction(SIGCHLD, &dfl, &old_chld);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old_mask);
-	pid = fork();
-	if (pid == 0)
-		child_exec(argv, &f);
+	rw->pid = fork();
+	if (rw->pid == 0)
+		child_exec(argv, f);
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	if (pid < 0) {
+	if (rw->pid < 0) {
 		mfa_text_why(why, whysz, "fork: %s", strerror(errno));
 		rc = MFA_ERR_SYSTEM;
 	} else {
-		rc = run_parent(
-		    pid, &f, input, len, timeout_ms, res, why, whysz);
+		rc = run_parent(rw, f, sink, timeout_ms, res, why, whysz);
 	}
 	sigaction(SIGCHLD, &old_chld, NULL);
+	return rc;
+}
+
+int
+mfa_run_program_capture(char *const argv[], const void *input, size_t len,
+    unsigned int timeout_ms, struct mfa_run_capture *cap,
+    struct mfa_run_result *res, char *why, size_t whysz)
+{
+	struct run_sink sink[2];
+	struct run_wait rw;
+	struct run_fds f;
+	int rc;
+
+	mfa_text_why(why, whysz, "%s", "");
+	if (argv == NULL || argv[0] == NULL || res == NULL ||
+	    (input == NULL && len > 0) || timeout_ms == 0 ||
+	    sinks_from(cap, sink) != MFA_OK)
+		return MFA_ERR_INVALID;
+	memset(res, 0, sizeof(*res));
+	rc = check_program(argv[0], why, whysz);
+	if (rc != MFA_OK)
+		return rc;
+	if (open_fds(&f, sink) != 0) {
+		mfa_text_why(why, whysz, "pipe: %s", strerror(errno));
+		close_fds(&f);
+		return MFA_ERR_SYSTEM;
+	}
+	rw = (struct run_wait){.pid = -1,
+	    .deadline = now_ms() + timeout_ms,
+	    .in = input,
+	    .in_left = len};
+	rc = fork_and_run(argv, &f, sink, &rw, timeout_ms, res, why, whysz);
 	close_fds(&f);
 	return rc;
+}
+
+int
+mfa_run_program(char *const argv[], const void *input, size_t len,
+    unsigned int timeout_ms, struct mfa_run_result *res, char *why,
+    size_t whysz)
+{
+	return mfa_run_program_capture(
+	    argv, input, len, timeout_ms, NULL, res, why, whysz);
 }

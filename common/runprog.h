@@ -5,7 +5,8 @@
  * dispositions, descriptors and environment its host has.  A delivery
  * program must see none of that: it gets a fixed argument vector (no
  * shell), a fixed environment, only standard input (the message),
- * output and error (/dev/null), default signal dispositions and an empty
+ * output and error (/dev/null, or pipes the caller reads: see
+ * mfa_run_program_capture), default signal dispositions and an empty
  * signal mask, and it is killed, with everything it started, when it
  * takes too long.  The host's dispositions of SIGCHLD and SIGPIPE are
  * changed only for the duration of the call and restored afterwards; as
@@ -65,5 +66,34 @@ struct mfa_run_result {
 int mfa_run_program(char *const argv[], const void *input, size_t len,
     unsigned int timeout_ms, struct mfa_run_result *res, char *why,
     size_t whysz);
+
+/*
+ * What to keep of a program's output.  A NULL buffer sends that stream to
+ * /dev/null; otherwise the first size - 1 bytes are kept, NUL-terminated
+ * (the output is untrusted bytes: clean it before logging it), and the
+ * rest is read and dropped, so that a talkative program never blocks.
+ * len receives the number of bytes kept.
+ */
+struct mfa_run_capture {
+	char *out; /* standard output, or NULL */
+	size_t out_size;
+	size_t out_len;
+	char *err; /* standard error, or NULL */
+	size_t err_size;
+	size_t err_len;
+};
+
+/*
+ * mfa_run_program_capture - mfa_run_program, with the program's standard
+ * output and/or error kept in cap's buffers instead of /dev/null (cap
+ * NULL: as mfa_run_program).  Only what arrives before the program exits
+ * (or the time-out) is kept: a background process it leaves is not waited
+ * for.  The buffers are filled whatever the result, so a failing mailer's
+ * complaint can go to the log.  MFA_ERR_INVALID also for a non-NULL
+ * buffer of size 0.
+ */
+int mfa_run_program_capture(char *const argv[], const void *input, size_t len,
+    unsigned int timeout_ms, struct mfa_run_capture *cap,
+    struct mfa_run_result *res, char *why, size_t whysz);
 
 #endif /* MFA_RUNPROG_H */

@@ -16,9 +16,10 @@ static const char disable_usage[] =
     "usage: mfa-enroll [--user NAME] disable [--yes]\n"
     "\n"
     "Remove your enrolment file (asks you to type yes first; --yes does not\n"
-    "ask, for scripts).  Once the system has seen you enrolled, logins still\n"
-    "ask for a code and fail without the file: an admin must run\n"
-    "mfa-enroll --user NAME reset to lift that.\n"
+    "ask, for scripts).  Once you have logged in with a code, the system\n"
+    "expects one: without the file every login is refused, with no code\n"
+    "prompt, until an admin runs mfa-enroll --user NAME reset (or you enrol\n"
+    "again from a shell that is still open).\n"
     "\n"
     "Exit status: 0 removed, 1 failed or not confirmed, 2 usage,\n"
     "3 not enrolled.\n";
@@ -85,7 +86,7 @@ parse_yes(int argc, char **argv, const char *usage, int *yes)
 int
 mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv)
 {
-	char why[MFA_USERFILE_WHY] = "", q[256];
+	char why[MFA_USERFILE_WHY] = "", q[1024];
 	struct mfa_secret *s = NULL;
 	int rc, yes;
 
@@ -99,11 +100,17 @@ mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv)
 		    c, "%s is not enrolled: nothing to disable", c->user);
 		return MFA_EXIT_NOT_ENROLLED;
 	}
-	/* A file that does not parse can still be removed. */
+	/* A file that does not parse can still be removed.  The warning
+	 * comes first: after the refusal there is no shell to enrol from. */
 	snprintf(q, sizeof(q),
 	    "This removes the enrolment of %s (the app's secret and the "
-	    "backup codes).",
-	    c->user);
+	    "backup codes).\nOnce %s has logged in with a code, the system "
+	    "expects one: without\nthe file every login of %s is refused, "
+	    "with no code prompt, until an admin\nruns\n"
+	    "    mfa-enroll --user %s reset\n"
+	    "(Enrolling again with mfa-enroll needs a shell: this one, before "
+	    "you close it.)",
+	    c->user, c->user, c->user, c->user);
 	if (!mfa_cli_confirm(c, q, yes))
 		return MFA_EXIT_FAIL;
 	rc = mfa_userfile_remove(c, why, sizeof(why));
@@ -113,10 +120,10 @@ mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv)
 					   : MFA_EXIT_FAIL;
 	}
 	printf("The enrolment file of %s is removed.\n"
-	       "Note: if the system has already seen %s enrolled, logins keep "
-	       "asking for a\ncode and fail until an admin lifts it: ask your "
-	       "admin to run\n    mfa-enroll --user %s reset\n"
-	       "or enrol again with mfa-enroll.\n",
+	       "If %s has logged in with a code before, every login is now "
+	       "refused, with no\ncode prompt, until an admin runs\n"
+	       "    mfa-enroll --user %s reset\n"
+	       "or until you enrol again with mfa-enroll from this shell.\n",
 	    c->user, c->user, c->user);
 	return MFA_EXIT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "hostname.h"
 #include "mem.h"
 #include "timefmt.h"
 
@@ -150,11 +151,8 @@ mfa_cli_want_help(int argc, char **argv)
 void
 mfa_cli_hostname(char *out, size_t outsz)
 {
-	if (outsz == 0)
-		return;
-	if (gethostname(out, outsz) != 0 || out[0] == '\0')
-		snprintf(out, outsz, "localhost");
-	out[outsz - 1] = '\0';
+	/* The same name as the mails and the enrolment at login use. */
+	mfa_host_name(out, outsz);
 }
 
 void

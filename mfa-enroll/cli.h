@@ -100,7 +100,8 @@ int mfa_cli_confirm(const struct mfa_cli *c, const char *question, int yes);
 int mfa_cli_want_help(int argc, char **argv);
 
 /*
- * mfa_cli_hostname - the host name (or "localhost") into out.
+ * mfa_cli_hostname - the machine's name users see (mfa_host_name,
+ * hostname.h: the same as in the emails and the enrolment at login).
  */
 void mfa_cli_hostname(char *out, size_t outsz);
 

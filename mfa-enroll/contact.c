@@ -179,7 +179,7 @@ prove_address(
 	}
 	sent = elapsed_clock(); /* valid from now, however long sending takes */
 	/* The same delivery as the module's (common/deliver.c). */
-	rc = mfa_deliver_code(&c->cfg, ch->method, addr, c->user, code,
+	rc = mfa_deliver_confirm_code(&c->cfg, ch->method, addr, c->user, code,
 	    c->cfg.code_ttl, mfa_cli_now(), why, sizeof(why));
 	if (rc != MFA_OK) {
 		mfa_cli_err(c, "could not send the code: %s", why);

@@ -25,8 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,14 +46,16 @@ static const char doctor_usage[] =
     "       --root is given)\n"
     "\n"
     "Check the system's set-up for pam_mfa and print one line per check,\n"
-    "starting with ok:, warn: or FAIL:, each saying what to change:\n"
+    "starting with ok:, info:, warn: or FAIL:, each saying what to change:\n"
     "  - sshd: UsePAM, KbdInteractiveAuthentication, PasswordAuthentication,\n"
     "    AuthenticationMethods, PermitRootLogin (from sshd -T when it runs,\n"
     "    else /etc/ssh/sshd_config and the files it includes);\n"
     "  - /etc/pam.d/sshd and login (and what they include): pam_mfa\n"
-    "    present, after the password module, required, valid arguments;\n"
+    "    present once, after a password module, required, not skipped,\n"
+    "    valid arguments; which stack (password oracle or not) each uses;\n"
     "  - pam_mfa.conf parses and is root's; the state directory's owner and\n"
-    "    mode; the mail_command and sms_command programs exist;\n"
+    "    mode; the mail_command and sms_command programs exist; the syslog\n"
+    "    socket /dev/log exists;\n"
     "  - users the module's state knows: enrolled, locked out, failures.\n"
     "Nothing is changed.\n"
     "\n"
@@ -70,6 +74,7 @@ static const char doctor_usage[] =
 #define DOC_SSHD_DIR "/etc/ssh/"
 #define DOC_PAM_DIR "/etc/pam.d/"
 #define DOC_CONF MFA_SYSCONFDIR "/security/pam_mfa.conf"
+#define DOC_SYSLOG "/dev/log"
 #define DOC_TEXT_MAX (1024 * 1024) /* largest config file read */
 #define DOC_SSHD_T_MAX (256 * 1024)
 #define DOC_SSHD_T_MS 5000
@@ -83,13 +88,15 @@ static const char doctor_usage[] =
 #define DOC_SHOWN_MAX 256 /* a path as shown, without DIR */
 #define DOC_VALUE_MAX 256
 
-enum doc_level { DOC_OK, DOC_WARN, DOC_FAIL };
+/* info: a fact worth knowing that needs no change (counts nowhere). */
+enum doc_level { DOC_OK, DOC_INFO, DOC_WARN, DOC_FAIL };
 
 /* The run: where to look, and what was found so far. */
 struct doctor {
 	char root[PATH_MAX]; /* "" for "/": prefixed to every path */
 	uid_t owner;         /* expected owner of root's files */
 	int verbose;
+	int ssh_key_first; /* every AuthenticationMethods list has publickey */
 	unsigned int fails, warns;
 	int64_t now;
 	char *conf_buf; /* the site's pam_mfa.conf, NULL when absent */
@@ -110,7 +117,7 @@ struct doc_targets {
 static void __attribute__((format(printf, 3, 4)))
 say(struct doctor *d, enum doc_level lv, const char *fmt, ...)
 {
-	static const char *const prefix[] = {"ok", "warn", "FAIL"};
+	static const char *const prefix[] = {"ok", "info", "warn", "FAIL"};
 	char line[1024];
 	va_list ap;
 	size_t i;
@@ -595,6 +602,7 @@ sshd_check_methods(struct doctor *d, const struct sshd_conf *sc)
 		return 0;
 	}
 	ki = methods_include(s->value, "keyboard-interactive");
+	d->ssh_key_first = methods_include(s->value, "publickey") == 2;
 	if (ki == 2)
 		say(d, DOC_OK, "sshd: AuthenticationMethods %s%s", s->value,
 		    sshd_where(s, w, sizeof(w)));
@@ -915,8 +923,11 @@ pam_conf_arg(struct doctor *d, const struct pam_entry *e, const char *conf,
 	return rc;
 }
 
-/* The arguments of a pam_mfa line, on top of its configuration file. */
-static void
+/*
+ * The arguments of a pam_mfa line, on top of its configuration file.
+ * Returns 1 when the line FAILs, else 0.
+ */
+static int
 pam_check_args(
     struct doctor *d, const struct pam_entry *e, struct doc_targets *t)
 {
@@ -946,16 +957,19 @@ pam_check_args(
 	else if (rc == MFA_OK)
 		targets_from(t, &cfg);
 	mfa_config_free(&cfg);
+	return rc != MFA_OK;
 }
 
+/* The control of a pam_mfa line; no "ok" for a stack that FAILs. */
 static void
-pam_check_control(struct doctor *d, const struct pam_entry *e)
+pam_check_control(struct doctor *d, const struct pam_entry *e, int stack_bad)
 {
 	const char *c = e->control;
 
-	if (strcmp(c, "required") == 0 || strcmp(c, "requisite") == 0)
-		say(d, DOC_OK, "%s: pam_mfa is %s", e->where, c);
-	else if (strcmp(c, "sufficient") == 0)
+	if (strcmp(c, "required") == 0 || strcmp(c, "requisite") == 0) {
+		if (!stack_bad)
+			say(d, DOC_OK, "%s: pam_mfa is %s", e->where, c);
+	} else if (strcmp(c, "sufficient") == 0)
 		say(d, DOC_FAIL,
 		    "%s: pam_mfa is sufficient: a right code would replace the "
 		    "password; use required",
@@ -973,15 +987,14 @@ pam_check_control(struct doctor *d, const struct pam_entry *e)
 }
 
 /*
- * Could a success of entry i end the stack, or jump over entry mfa?
- * sufficient and success=done end it; success=N skips N modules.
+ * What a success of entry e does: 0 goes on to the next line, 1 ends the
+ * stack (sufficient, success=done), 2 jumps over *jump modules.
  */
 static int
-skips_mfa(const struct pam_entry *e, size_t i, size_t mfa)
+success_jump(const struct pam_entry *e, unsigned long *jump)
 {
 	const char *s;
 	char *end;
-	unsigned long jump;
 
 	if (strcmp(e->control, "sufficient") == 0)
 		return 1;
@@ -994,14 +1007,118 @@ skips_mfa(const struct pam_entry *e, size_t i, size_t mfa)
 	if (strncmp(s, "done", 4) == 0)
 		return 1;
 	errno = 0;
-	jump = strtoul(s, &end, 10);
-	return end != s && errno == 0 && mfa - i <= jump;
+	*jump = strtoul(s, &end, 10);
+	return end != s && errno == 0 ? 2 : 0;
 }
 
-/* Order: the password module first, nothing able to skip pam_mfa. */
+/* Could a success of entry i end the stack, or jump over entry mfa? */
+static int
+skips_mfa(const struct pam_entry *e, size_t i, size_t mfa)
+{
+	unsigned long jump = 0;
+	int kind = success_jump(e, &jump);
+
+	return kind == 1 || (kind == 2 && mfa - i <= jump);
+}
+
+/*
+ * FAIL for entry i whose success skips pam_mfa at mfa, with a fix the
+ * doctor then accepts: pam_mfa moved to just below the line the jump
+ * lands on is where the jump (one line shorter without pam_mfa) lands
+ * then, and it stays after the password module.
+ */
 static void
+say_skip(struct doctor *d, const struct pam_stack *ps, size_t i, size_t mfa)
+{
+	const struct pam_entry *e = &ps->e[i], *land = NULL;
+	unsigned long jump = 0;
+	char fix[DOC_SHOWN_MAX + 128];
+
+	if (success_jump(e, &jump) == 2 && jump < ps->n - i - 1)
+		land = &ps->e[i + jump + 1];
+	if (land != NULL)
+		snprintf(fix, sizeof(fix),
+		    "move the pam_mfa line to just below %s (%s), where the "
+		    "jump lands",
+		    land->where, land->module);
+	else if (is_password_module(e))
+		snprintf(fix, sizeof(fix), "make %s required", e->module);
+	else
+		snprintf(
+		    fix, sizeof(fix), "change the control of %s", e->module);
+	say(d, DOC_FAIL, "%s: a success of %s (%s) skips pam_mfa at %s: %s; %s",
+	    e->where, e->module, e->control, ps->e[mfa].where,
+	    land != NULL && strcmp(land->module, "pam_deny.so") == 0
+		? "every login with the right password fails"
+		: "the code is never asked",
+	    fix);
+}
+
+/*
+ * Which of the two stacks (see pam_mfa(8)) the service
+ * uses: something between the password module and pam_mfa that ends a
+ * failed login (requisite, as Debian's common-auth has with pam_deny.so)
+ * gives a password oracle; without it strangers' wrong codes count.
+ */
+static void
+say_stack_kind(struct doctor *d, const struct pam_stack *ps,
+    const char *service, size_t pw, size_t mfa)
+{
+	const struct pam_entry *stop = NULL;
+	size_t i;
+
+	if (strcmp(ps->e[pw].control, "requisite") == 0 ||
+	    strstr(ps->e[pw].control, "=die") != NULL)
+		stop = &ps->e[pw];
+	for (i = pw + 1; i < mfa && stop == NULL; i++)
+		if (strcmp(ps->e[i].control, "requisite") == 0)
+			stop = &ps->e[i];
+	if (stop != NULL)
+		say(d, DOC_INFO,
+		    "pam.d/%s: a wrong password ends the login at %s (%s %s) "
+		    "before the code prompt: the prompt tells the password "
+		    "was right, and strangers cannot add failures to a "
+		    "user's lock-out",
+		    service, stop->where, stop->control, stop->module);
+	else
+		say(d, DOC_INFO,
+		    "pam.d/%s: the password and the code are both required: "
+		    "a wrong password still gets the code prompt (no password "
+		    "oracle), and wrong codes typed after it count toward the "
+		    "user's lock-out",
+		    service);
+}
+
+/* No password module: a code alone logs in, unless sshd asks for a key. */
+static void
+say_no_password(struct doctor *d, const char *service)
+{
+	if (strcmp(service, "sshd") == 0 && d->ssh_key_first)
+		say(d, DOC_INFO,
+		    "pam.d/%s: no password module in the auth stack: SSH "
+		    "logins need a key (AuthenticationMethods) and a code",
+		    service);
+	else
+		say(d, DOC_FAIL,
+		    "pam.d/%s: no password module (pam_unix, pam_sss...) in "
+		    "the auth stack: a code alone logs in%s; add the password "
+		    "module before pam_mfa (@include common-auth)",
+		    service,
+		    strcmp(service, "sshd") == 0
+			? " (AuthenticationMethods does not ask for a key "
+			  "first)"
+			: "");
+}
+
+/*
+ * Order: the password module first, nothing able to skip pam_mfa.
+ * bad says the stack already FAILed (then no "ok" line for it).  Returns
+ * 1 when the stack has a failure (reported here, or already for another
+ * service that includes the same line), else 0.
+ */
+static int
 pam_check_order(struct doctor *d, const struct pam_stack *ps,
-    const char *service, size_t mfa)
+    const char *service, size_t mfa, int bad)
 {
 	char key[sizeof(d->seen[0])];
 	size_t i, pw = ps->n;
@@ -1010,29 +1127,54 @@ pam_check_order(struct doctor *d, const struct pam_stack *ps,
 		if (is_password_module(&ps->e[i]))
 			pw = i;
 	for (i = 0; i < mfa; i++) {
+		if (!skips_mfa(&ps->e[i], i, mfa))
+			continue;
+		bad = 1;
 		snprintf(key, sizeof(key), "skip %s", ps->e[i].where);
-		if (skips_mfa(&ps->e[i], i, mfa) && first_time(d, key))
-			say(d, DOC_FAIL,
-			    "%s: a success of %s (%s) skips pam_mfa at %s: "
-			    "the code is never asked; put pam_mfa before it "
-			    "or change the control",
-			    ps->e[i].where, ps->e[i].module, ps->e[i].control,
-			    ps->e[mfa].where);
+		if (first_time(d, key))
+			say_skip(d, ps, i, mfa);
 	}
-	if (pw == ps->n)
-		say(d, DOC_WARN,
-		    "pam.d/%s: no password module (pam_unix, pam_sss...) in "
-		    "the auth stack: make sure something checks the password",
-		    service);
-	else if (pw > mfa)
+	if (pw == ps->n) {
+		say_no_password(d, service);
+		return bad || strcmp(service, "sshd") != 0 || !d->ssh_key_first;
+	}
+	if (pw > mfa) {
 		say(d, DOC_FAIL,
 		    "%s: pam_mfa comes before the password module (%s at %s): "
 		    "put it after the password module (after @include "
 		    "common-auth)",
 		    ps->e[mfa].where, ps->e[pw].module, ps->e[pw].where);
-	else
-		say(d, DOC_OK, "pam.d/%s: pam_mfa comes after %s", service,
-		    ps->e[pw].module);
+		return 1;
+	}
+	if (bad)
+		return 1;
+	say(d, DOC_OK, "pam.d/%s: pam_mfa comes after %s", service,
+	    ps->e[pw].module);
+	say_stack_kind(d, ps, service, pw, mfa);
+	return 0;
+}
+
+/*
+ * pam_mfa twice in one auth stack (the pam-auth-update profile in
+ * common-auth and a line in the service's file): one login asks twice.
+ * Returns 1 when it is.
+ */
+static int
+pam_check_twice(struct doctor *d, const struct pam_stack *ps,
+    const char *service, size_t mfa)
+{
+	size_t i;
+
+	for (i = mfa + 1; i < ps->n; i++)
+		if (is_mfa(&ps->e[i]))
+			break;
+	if (i == ps->n)
+		return 0;
+	say(d, DOC_FAIL,
+	    "pam.d/%s: pam_mfa is twice in the auth stack (%s and %s): one "
+	    "login runs it twice; keep one of the two lines",
+	    service, ps->e[mfa].where, ps->e[i].where);
+	return 1;
 }
 
 static void
@@ -1041,6 +1183,7 @@ check_pam_service(struct doctor *d, const char *service, struct doc_targets *t)
 	char shown[DOC_SHOWN_MAX], path[PATH_MAX];
 	struct pam_stack *ps = calloc(1, sizeof(*ps));
 	size_t i, mfa;
+	int bad, args_bad;
 
 	snprintf(shown, sizeof(shown), DOC_PAM_DIR "%s", service);
 	if (ps == NULL || rooted(d, shown, path, sizeof(path)) != MFA_OK) {
@@ -1057,19 +1200,22 @@ check_pam_service(struct doctor *d, const char *service, struct doc_targets *t)
 	pam_parse_file(d, ps, shown, 0);
 	for (mfa = 0; mfa < ps->n && !is_mfa(&ps->e[mfa]); mfa++)
 		;
-	if (mfa == ps->n)
+	if (mfa == ps->n) {
 		say(d, DOC_WARN,
 		    "%s: pam_mfa is not in the auth stack: logins through it "
 		    "ask for no code; add 'auth required pam_mfa.so' after "
 		    "the password module",
 		    shown);
-	else
-		pam_check_order(d, ps, service, mfa);
+		free(ps);
+		return;
+	}
+	bad = pam_check_twice(d, ps, service, mfa);
+	bad = pam_check_order(d, ps, service, mfa, bad);
 	for (i = mfa; i < ps->n; i++) {
 		if (!is_mfa(&ps->e[i]) || !first_time(d, ps->e[i].where))
 			continue;
-		pam_check_control(d, &ps->e[i]);
-		pam_check_args(d, &ps->e[i], t);
+		args_bad = pam_check_args(d, &ps->e[i], t);
+		pam_check_control(d, &ps->e[i], bad || args_bad);
 	}
 	free(ps);
 }
@@ -1083,7 +1229,7 @@ check_conf(struct doctor *d, const char *shown, struct doc_targets *t)
 	char path[PATH_MAX], err[512] = "", who[32];
 	struct mfa_config cfg;
 	struct stat st;
-	int rc;
+	int rc, refused = 0;
 
 	rc = rooted(d, shown, path, sizeof(path));
 	if (rc == MFA_OK)
@@ -1095,6 +1241,7 @@ check_conf(struct doctor *d, const char *shown, struct doc_targets *t)
 		    mfa_strerror(rc));
 		return;
 	} else if (st.st_uid != d->owner || (st.st_mode & 022) != 0) {
+		refused = 1; /* so no "ok" line for this file below */
 		say(d, DOC_FAIL,
 		    "%s: owner %s, mode %04o: it must be %s's and not "
 		    "writable by group or others, or the module refuses it",
@@ -1112,7 +1259,7 @@ check_conf(struct doctor *d, const char *shown, struct doc_targets *t)
 		    "%s does not parse: %s (every login through pam_mfa fails "
 		    "until it is fixed)",
 		    shown, err[0] != '\0' ? err : mfa_strerror(rc));
-	else if (d->conf_buf != NULL)
+	else if (d->conf_buf != NULL && !refused)
 		say(d, DOC_OK, "%s parses", shown);
 	if (rc == MFA_OK)
 		targets_from(t, &cfg);
@@ -1139,7 +1286,12 @@ check_state_dir(struct doctor *d, const char *dir)
 		return;
 	}
 	mode = (unsigned int)(st.st_mode & 07777);
-	if (!S_ISDIR(st.st_mode))
+	/* On the live system, also the directories above it (first, so
+	 * that a refused directory never gets an "ok" line too). */
+	if (d->root[0] == '\0' && S_ISDIR(st.st_mode) &&
+	    mfa_dir_open_private(dir, 0, &fd, &fe) != MFA_OK)
+		say(d, DOC_FAIL, "state directory %s refused: %s", dir, fe.why);
+	else if (!S_ISDIR(st.st_mode))
 		say(d, DOC_FAIL,
 		    "state directory %s is not a directory (or is a symbolic "
 		    "link): the module refuses it",
@@ -1162,10 +1314,6 @@ check_state_dir(struct doctor *d, const char *dir)
 	else
 		say(d, DOC_OK, "state directory %s: owner %s, mode %04o", dir,
 		    owner_name(st.st_uid, who, sizeof(who)), mode);
-	/* On the live system, also the directories above it. */
-	if (d->root[0] == '\0' && S_ISDIR(st.st_mode) &&
-	    mfa_dir_open_private(dir, 0, &fd, &fe) != MFA_OK)
-		say(d, DOC_FAIL, "state directory %s refused: %s", dir, fe.why);
 	if (fd >= 0)
 		close(fd);
 }
@@ -1185,6 +1333,55 @@ check_program(struct doctor *d, const char *option, const char *prog,
 	else
 		say(d, DOC_WARN, "%s %s is missing or not executable: %s",
 		    option, prog, consequence);
+}
+
+/* Whether something receives datagrams on the socket at path. */
+static int
+syslog_listens(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd, ok;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 1; /* cannot tell: do not cry wolf */
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 1; /* cannot tell: do not cry wolf */
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The syslog socket: without one, every line pam_mfa logs (failures,
+ * lock-outs, why a file was refused) is lost.  Under --root only its
+ * presence is checked (a fixture's socket has no listener).
+ */
+static void
+check_syslog(struct doctor *d)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (rooted(d, DOC_SYSLOG, path, sizeof(path)) != MFA_OK)
+		return;
+	if (stat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
+		say(d, DOC_WARN,
+		    "no syslog socket at " DOC_SYSLOG ": every line pam_mfa "
+		    "logs (failures, lock-outs, refused files) is lost; start "
+		    "a syslog daemon (rsyslog) or systemd-journald");
+	else if (d->root[0] == '\0' && !syslog_listens(path))
+		say(d, DOC_WARN,
+		    "nothing listens on the syslog socket " DOC_SYSLOG ": "
+		    "every line pam_mfa logs is lost; start the syslog daemon "
+		    "(rsyslog) or systemd-journald");
+	else
+		say(d, DOC_OK,
+		    "syslog socket " DOC_SYSLOG " is there: "
+		    "pam_mfa's log lines go to authpriv");
 }
 
 /* ---- users --------------------------------------------------------- */
@@ -1425,6 +1622,7 @@ mfa_doctor_run(struct mfa_cli *c, int argc, char **argv)
 		    d, "sms_command", t->sms[i], "SMS codes will fail");
 	for (i = 0; i < t->nstate; i++)
 		check_users(d, t->state_dir[i]);
+	check_syslog(d);
 	printf("%u failure%s, %u warning%s\n", d->fails,
 	    d->fails == 1 ? "" : "s", d->warns, d->warns == 1 ? "" : "s");
 	ex = d->fails > 0 ? MFA_EXIT_FAIL : MFA_EXIT_OK;

@@ -23,7 +23,7 @@
 #include "log.h"
 
 #ifndef MFA_VERSION
-#define MFA_VERSION "0.1"
+#error "MFA_VERSION comes from debian/changelog through the Makefile"
 #endif
 
 #define PW_BUF 16384

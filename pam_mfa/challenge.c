@@ -161,6 +161,9 @@ mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
 	memcpy(st->enrolled_id, lg->secret->id, sizeof(st->enrolled_id));
 }
 
+/* The log's reason for a spent code; ask_loop tells the user so. */
+static const char reason_replay[] = "code already used";
+
 /* Apply the verifier's verdict to the record; the attempt's outcome. */
 static enum attempt
 judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
@@ -175,7 +178,7 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 		    lg->user_clean, mfa_strerror(vrc));
 		return ATTEMPT_ERROR;
 	}
-	lg->reason = vrc == MFA_ERR_REPLAY ? "code already used" : "wrong code";
+	lg->reason = vrc == MFA_ERR_REPLAY ? reason_replay : "wrong code";
 	mfa_state_record_failure(
 	    st, lg->now, lg->cfg.deny, lg->cfg.unlock_time);
 	return mfa_state_is_locked(st, lg->now) ? ATTEMPT_LOCKED
@@ -394,6 +397,22 @@ outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
 	}
 }
 
+/*
+ * What a wrong answer tells the user.  A code already used says so: it
+ * reveals nothing (the code is spent, whoever typed it), and a user who
+ * typed the same app code twice learns to wait for the next one.
+ */
+static const char *
+wrong_answer_text(const struct mfa_login *lg, const struct mfa_reply *r)
+{
+	if (lg->reason != reason_replay)
+		return "Invalid code.";
+	if (r->kind == MFA_REPLY_BACKUP)
+		return "This backup code was already used.";
+	return "This code was already used. Wait for the next code from "
+	       "your app.";
+}
+
 /* Up to `tries` prompts; the outcome of the last answer. */
 static enum attempt
 ask_loop(struct mfa_login *lg, struct mfa_state *snap)
@@ -410,10 +429,12 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 			return ATTEMPT_CONV;
 		}
 		out = check_reply(lg, &r, snap);
-		mfa_reply_wipe(&r);
 		if (out == ATTEMPT_WRONG)
-			mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
-		else if (out != ATTEMPT_EMPTY && out != ATTEMPT_DENIED)
+			mfa_prompt_error(lg->pamh, lg->silent, "%s",
+			    wrong_answer_text(lg, &r));
+		mfa_reply_wipe(&r);
+		if (out != ATTEMPT_WRONG && out != ATTEMPT_EMPTY &&
+		    out != ATTEMPT_DENIED)
 			break;
 	}
 	if (out == ATTEMPT_EMPTY)

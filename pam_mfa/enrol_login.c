@@ -29,6 +29,7 @@
 #include "enrolment.h"
 #include "error.h"
 #include "fileio.h"
+#include "hostname.h"
 #include "mem.h"
 #include "otp.h"
 #include "prompt.h"
@@ -45,7 +46,6 @@
 #define PROMPT_CODE "Code from your app: "
 #define PROMPT_SAVED "Press Enter when you have saved them: "
 #define BACKUP_LOW 3
-#define HOST_MAX 64 /* HOST_NAME_MAX on Linux */
 
 typedef QRcode *(*qr_encode_fn)(
     const char *, int, QRecLevel, QRencodeMode, int);
@@ -605,11 +605,10 @@ static void
 names(const struct mfa_login *lg, char *issuer, size_t issz, char *account,
     size_t acsz)
 {
-	char host[HOST_MAX + 1];
+	char host[MFA_HOST_NAME_MAX + 1];
 
-	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0')
-		snprintf(host, sizeof(host), "localhost");
-	host[HOST_MAX] = '\0';
+	/* The same name as the mails and mfa-enroll use (hostname.h). */
+	mfa_host_name(host, sizeof(host));
 	snprintf(
 	    issuer, issz, "%s", lg->cfg.issuer != NULL ? lg->cfg.issuer : host);
 	snprintf(account, acsz, "%s@%s", lg->user->pw.pw_name, host);

@@ -60,8 +60,8 @@ check "decision logged: method=totp result=success" $? \
 log_mark
 e2e_ssh $KI "" "$good"
 if [[ $RC == 255 ]] && ! ran && shown "Permission denied" &&
-	shown "Invalid code."; then
-	pass "keyboard-interactive: the same code again (replay) is denied"
+	shown "This code was already used. Wait for the next code"; then
+	pass "keyboard-interactive: the same code again (replay) is denied, saying it was used"
 else
 	fail "replayed code: $(why)"
 fi

@@ -290,7 +290,35 @@ START_TEST(nothing_listening_fails_cleanly)
 	ck_shown("E: The code could not be sent by email. Use your "
 		 "authenticator app or a backup code.");
 	ck_logged("sending a code to alice by email failed: mail_command "
-		  "(/usr/bin/msmtp) exited with status 75");
+		  "(/usr/bin/msmtp) exited with status 75: msmtp: cannot "
+		  "connect to 127.0.0.1, port ");
+}
+END_TEST
+
+/*
+ * The log names what the mailer said: the first line of its standard
+ * error, control bytes made harmless, cut at 120 characters.
+ */
+START_TEST(mailer_complaint_logged)
+{
+	char script[PATH_MAX], cmd[PATH_MAX + 16], long_line[200];
+	const char *text;
+
+	snprintf(script, sizeof(script), "%s/mailer.sh", mfa_pamh_dir());
+	text = "cat >/dev/null\n"
+	       "printf 'sendmail: bad \\033[31mnews\\t %s\\nsecond line\\n' "
+	       "\"$(printf '%0150d' 0)\" >&2\nexit 69\n";
+	mfa_test_write_file(script, text, strlen(text), 0700);
+	snprintf(cmd, sizeof(cmd), "/bin/sh %s", script);
+	write_conf(cmd, 0);
+	ck_assert_int_eq(login("mfa", "", NULL, NULL), PAM_CONV_ERR);
+	snprintf(long_line, sizeof(long_line),
+	    "mail_command (/bin/sh) exited with status 69: sendmail: bad "
+	    "?[31mnews? %0*d...",
+	    120 - (int)strlen("sendmail: bad ?[31mnews? "), 0);
+	ck_logged(long_line);
+	MFA_CK_NOT_IN(mfa_pamh_log(), "second line");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "\033");
 }
 END_TEST
 
@@ -405,6 +433,7 @@ email_suite(void)
 	tcase_add_test(tc, resend_is_throttled_and_newest_counts);
 	tcase_add_test(tc, right_app_code_spares_the_emailed_code);
 	tcase_add_test(tc, nothing_listening_fails_cleanly);
+	tcase_add_test(tc, mailer_complaint_logged);
 	tcase_add_test(tc, missing_and_hanging_mailers);
 	tcase_add_test(tc, failmode_safe_lets_in_on_failure);
 	tcase_add_test(tc, hostile_address_refused_before_anything_runs);

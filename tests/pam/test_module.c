@@ -159,7 +159,10 @@ START_TEST(same_code_twice_fails)
 	    login("mfa-one", "alice", CODE_T0, NULL, NULL, NULL), PAM_SUCCESS);
 	ck_assert_int_eq(
 	    login("mfa-one", "alice", CODE_T0, NULL, NULL, NULL), PAM_AUTH_ERR);
-	ck_shown("E: Invalid code.");
+	/* The code is spent: saying so reveals nothing. */
+	ck_shown("E: This code was already used. Wait for the next code from "
+		 "your app.");
+	ck_not_shown("E: Invalid code.");
 	ck_logged("reason=code already used");
 }
 END_TEST

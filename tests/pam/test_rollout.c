@@ -727,6 +727,34 @@ START_TEST(notice_when_few_backup_codes_left)
 }
 END_TEST
 
+/* A backup code typed a second time is said to be used, not "invalid". */
+START_TEST(backup_code_used_twice)
+{
+	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
+	struct mfa_secret *s = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(mfa_secret_new(&s), 0);
+	ck_assert_int_eq(mfa_secret_generate(s, 20, T0 - 100), 0);
+	ck_assert_int_eq(mfa_backup_new_set(s, display, T0 - 100), 0);
+	ck_assert_int_eq(mfa_secret_serialize(s, &text, &len), 0);
+	mfa_pamh_write_secret("alice", text);
+	mfa_strfree(text);
+	mfa_secret_free(s);
+	ck_assert_int_eq(
+	    LOGIN("plain", "alice", "secret", display[0]), PAM_SUCCESS);
+	ck_assert_int_eq(
+	    LOGIN("plain", "alice", "secret", display[0], display[0], "000000"),
+	    PAM_AUTH_ERR);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript,
+			     "E: This backup code was already used."),
+	    2);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, "E: Invalid code."), 1);
+	MFA_WIPE_ARRAY(display);
+}
+END_TEST
+
 static Suite *
 rollout_suite(void)
 {
@@ -752,6 +780,7 @@ rollout_suite(void)
 	tcase_add_test(tc, without_libqrencode_the_key_is_text);
 	tcase_add_test(tc, module_does_not_link_libqrencode);
 	tcase_add_test(tc, notice_when_few_backup_codes_left);
+	tcase_add_test(tc, backup_code_used_twice);
 	suite_add_tcase(s, tc);
 	return s;
 }

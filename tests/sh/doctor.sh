@@ -49,6 +49,13 @@ doctor() {
 		NSS_WRAPPER_GROUP=$T/group timeout 20 "$ENROLL" doctor "$@"
 }
 
+# mksock DIR NAME: a Unix socket DIR/NAME, as /dev/log is (git keeps no
+# sockets).  Bound from inside DIR: a long path would not fit sun_path.
+mksock() {
+	(cd "$1" && /usr/bin/python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(sys.argv[1])' "$2")
+}
+
 # tree NAME: a private copy of good/ with NAME laid over it, in $T/NAME.
 tree() {
 	local d=$T/$1
@@ -58,6 +65,26 @@ tree() {
 	chmod -R u+rwX,go-w,go+rX "$d"
 	chmod 0700 "$d/var/lib/pam_mfa"
 	chmod 0600 "$d"/var/lib/pam_mfa/* "$d"/var/lib/pam_mfa/.[!.]* 2>/dev/null || true
+	mkdir -p "$d/dev" && mksock "$d/dev" log
+}
+
+# ok_and_fail FILE: the "ok:" lines about something a "FAIL:" line of FILE
+# is about (its subject: the text before the first ": ", or "sshd: KEY").
+# The doctor must never say both.
+ok_and_fail() {
+	awk '
+		function subject(t) {
+			if (t ~ /^sshd: /) { split(t, w, " "); return w[1] " " w[2] }
+			return index(t, ": ") ? substr(t, 1, index(t, ": ") - 1) : t
+		}
+		/^FAIL: / { fails[subject(substr($0, 7))] = 1 }
+		/^ok: / { oks[NR] = substr($0, 5) }
+		END {
+			for (n in oks) for (s in fails)
+				if (oks[n] == s || index(oks[n], s " ") == 1 ||
+				    index(oks[n], s ":") == 1)
+					print "ok: " oks[n]
+		}' "$1"
 }
 
 # check NAME STATUS LINE [ARGS...]: doctor on tree NAME exits STATUS and
@@ -71,18 +98,49 @@ check() {
 	fi
 	doctor --root "$T/$name" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-	if [[ $rc == "$want" ]] && grep -qxF -- "$line" "$T/out"; then
+	if [[ $rc == "$want" ]] && grep -qxF -- "$line" "$T/out" &&
+		[[ -z $(ok_and_fail "$T/out") ]]; then
 		pass "$name: exit $want, '$line'"
 	else
+		ok_and_fail "$T/out" | sed 's/^/    said ok and FAIL for: /'
 		fail "$name: exit $rc (want $want), line '$line' $(grep -cxF -- "$line" "$T/out") times"
 		sed 's/^/    /' "$T/out" "$T/err"
 	fi
 }
 
-# 1. The working set-up: exit 0, nothing but ok lines.
+# follow_advice NAME: do what the FAIL line of the last run (in $T/out)
+# says about a jump over pam_mfa (move the pam_mfa line to just below the
+# line named), in tree NAME, then run the doctor again: it must pass.
+follow_advice() {
+	local name=$1 d=$T/$1 advice from from_n to to_n text
+	advice=$(grep -m 1 'skips pam_mfa at .*move the pam_mfa line to just below' "$T/out")
+	if [[ ! $advice =~ skips\ pam_mfa\ at\ ([^ ]+)\ line\ ([0-9]+):.*just\ below\ ([^ ]+)\ line\ ([0-9]+)\ \( ]]; then
+		fail "$name: no advice to follow: $advice"
+		return
+	fi
+	from=${BASH_REMATCH[1]} from_n=${BASH_REMATCH[2]}
+	to=${BASH_REMATCH[3]} to_n=${BASH_REMATCH[4]}
+	text=$(sed -n "${from_n}p" "$d$from")
+	# Insert first, then delete: a later line number stays right.
+	if [[ $from == "$to" && $to_n -lt $from_n ]]; then
+		sed -i "${from_n}d" "$d$from" && sed -i "${to_n}a\\$text" "$d$to"
+	else
+		sed -i "${to_n}a\\$text" "$d$to" && sed -i "${from_n}d" "$d$from"
+	fi
+	doctor --root "$d" >"$T/out" 2>"$T/err"
+	if [[ $? == 0 ]] && ! grep -q '^FAIL: ' "$T/out" &&
+		grep -qx 'ok: pam.d/sshd: pam_mfa comes after pam_unix.so' "$T/out"; then
+		pass "$name: after the doctor's own advice, it passes"
+	else
+		fail "$name: its own advice leads to a layout it fails"
+		sed 's/^/    /' "$d$to" "$T/out"
+	fi
+}
+
+# 1. The working set-up: exit 0, nothing but ok and info lines.
 tree good && doctor --root "$T/good" >"$T/out" 2>"$T/err"
 rc=$?
-if [[ $rc == 0 ]] && ! grep -qvE '^(ok: |0 failures, 0 warnings$)' "$T/out" &&
+if [[ $rc == 0 ]] && ! grep -qvE '^(ok: |info: |0 failures, 0 warnings$)' "$T/out" &&
 	grep -qx 'ok: sshd: UsePAM yes (/etc/ssh/sshd_config line 4)' "$T/out" &&
 	grep -qx 'ok: /etc/pam.d/sshd line 3: pam_mfa is required' "$T/out" &&
 	grep -qx 'ok: pam.d/login: pam_mfa comes after pam_unix.so' "$T/out" &&
@@ -90,6 +148,8 @@ if [[ $rc == 0 ]] && ! grep -qvE '^(ok: |0 failures, 0 warnings$)' "$T/out" &&
 	grep -qx 'ok: mail_command /usr/sbin/sendmail is executable' "$T/out" &&
 	grep -qE '^ok: state directory /var/lib/pam_mfa: owner [^,]+, mode 0700$' "$T/out" &&
 	grep -q '^ok: users in /var/lib/pam_mfa: 1 enrolled, 0 with failed' "$T/out" &&
+	grep -qx 'ok: syslog socket /dev/log is there: pam_mfa'"'"'s log lines go to authpriv' "$T/out" &&
+	grep -qx "info: pam.d/sshd: a wrong password ends the login at /etc/pam.d/common-auth line 3 (requisite pam_deny.so) before the code prompt: the prompt tells the password was right, and strangers cannot add failures to a user's lock-out" "$T/out" &&
 	[[ ! -s $T/err ]]; then
 	pass "good: exit 0, every check ok"
 else
@@ -108,12 +168,21 @@ check include-dropin 1 'FAIL: sshd: KbdInteractiveAuthentication no (/etc/ssh/ss
 check include-dropin 1 'ok: sshd: UsePAM yes (/etc/ssh/sshd_config line 4)'
 check pam-mfa-sufficient 1 'FAIL: /etc/pam.d/sshd line 3: pam_mfa is sufficient: a right code would replace the password; use required'
 check pam-mfa-before-password 1 'FAIL: /etc/pam.d/sshd line 2: pam_mfa comes before the password module (pam_unix.so at /etc/pam.d/common-auth line 2): put it after the password module (after @include common-auth)'
-check pam-unix-skips-mfa 1 'FAIL: /etc/pam.d/common-auth line 2: a success of pam_unix.so ([success=2 default=ignore]) skips pam_mfa at /etc/pam.d/common-auth line 3: the code is never asked; put pam_mfa before it or change the control'
+check pam-unix-skips-mfa 1 'FAIL: /etc/pam.d/common-auth line 2: a success of pam_unix.so ([success=2 default=ignore]) skips pam_mfa at /etc/pam.d/common-auth line 3: the code is never asked; move the pam_mfa line to just below /etc/pam.d/common-auth line 5 (pam_permit.so), where the jump lands'
 if [[ $(grep -c '^FAIL: ' "$T/out") == 1 ]]; then
 	pass "pam-unix-skips-mfa: a line included by sshd and login is reported once"
 else
 	fail "pam-unix-skips-mfa: $(grep -c '^FAIL: ' "$T/out") FAIL lines"
 fi
+follow_advice pam-unix-skips-mfa
+check pam-unix-jump-1 1 'FAIL: /etc/pam.d/common-auth line 3: a success of pam_unix.so ([success=1 default=ignore]) skips pam_mfa at /etc/pam.d/common-auth line 4: every login with the right password fails; move the pam_mfa line to just below /etc/pam.d/common-auth line 5 (pam_deny.so), where the jump lands'
+follow_advice pam-unix-jump-1
+check code-only 1 'FAIL: pam.d/sshd: no password module (pam_unix, pam_sss...) in the auth stack: a code alone logs in (AuthenticationMethods does not ask for a key first); add the password module before pam_mfa (@include common-auth)'
+check key-and-code 0 'info: pam.d/sshd: no password module in the auth stack: SSH logins need a key (AuthenticationMethods) and a code'
+check no-oracle 0 'info: pam.d/sshd: the password and the code are both required: a wrong password still gets the code prompt (no password oracle), and wrong codes typed after it count toward the user'"'"'s lock-out'
+check no-oracle 0 "info: pam.d/login: a wrong password ends the login at /etc/pam.d/common-auth line 3 (requisite pam_deny.so) before the code prompt: the prompt tells the password was right, and strangers cannot add failures to a user's lock-out"
+check pam-mfa-twice 1 'FAIL: pam.d/sshd: pam_mfa is twice in the auth stack (/etc/pam.d/common-auth line 6 and /etc/pam.d/sshd line 3): one login runs it twice; keep one of the two lines'
+check pam-mfa-twice 1 'FAIL: pam.d/login: pam_mfa is twice in the auth stack (/etc/pam.d/common-auth line 6 and /etc/pam.d/login line 4): one login runs it twice; keep one of the two lines'
 check bad-module-option 1 "FAIL: /etc/pam.d/sshd line 3: pam_mfa module argument 2: unknown option 'fooo': every login through this line fails until it is fixed"
 check conf-syntax-error 1 "FAIL: /etc/security/pam_mfa.conf does not parse: pam_mfa.conf line 3: unlock_time: expected 'key = value' or a bare flag (every login through pam_mfa fails until it is fixed)"
 check mail-missing 0 'warn: mail_command /usr/bin/msmtp is missing or not executable: emailed codes will fail'
@@ -135,10 +204,23 @@ fi
 tree good && chmod 0666 "$T/good/etc/security/pam_mfa.conf"
 doctor --root "$T/good" >"$T/out" 2>&1
 rc=$?
-if [[ $rc == 1 ]] && grep -qE '^FAIL: /etc/security/pam_mfa.conf: owner [^,]+, mode 0666: it must be .* not writable by group or others, or the module refuses it$' "$T/out"; then
+if [[ $rc == 1 ]] && grep -qE '^FAIL: /etc/security/pam_mfa.conf: owner [^,]+, mode 0666: it must be .* not writable by group or others, or the module refuses it$' "$T/out" &&
+	[[ -z $(ok_and_fail "$T/out") ]]; then
 	pass "pam_mfa.conf writable by others: FAIL"
 else
+	ok_and_fail "$T/out" | sed 's/^/    said ok and FAIL for: /'
 	fail "pam_mfa.conf mode 0666: exit $rc"
+	sed 's/^/    /' "$T/out"
+fi
+
+tree good && rm -f "$T/good/dev/log"
+doctor --root "$T/good" >"$T/out" 2>&1
+rc=$?
+line='warn: no syslog socket at /dev/log: every line pam_mfa logs (failures, lock-outs, refused files) is lost; start a syslog daemon (rsyslog) or systemd-journald'
+if [[ $rc == 0 ]] && grep -qxF "$line" "$T/out"; then
+	pass "no /dev/log: exit 0, '$line'"
+else
+	fail "no /dev/log: exit $rc"
 	sed 's/^/    /' "$T/out"
 fi
 

@@ -80,7 +80,7 @@ msg_to() {
 	done
 	return 1
 }
-code_in() { sed -n 's/^Your sign-in code is: \([0-9]\{6\}\)$/\1/p' "$1"; }
+code_in() { sed -n 's/^Your confirmation code is: \([0-9]\{6\}\)$/\1/p' "$1"; }
 # other CODE: a different 6-digit code.
 other() { printf '%06d' $(((10#$1 + 1) % 1000000)); }
 
@@ -130,11 +130,14 @@ bg_start 3 "$CONF" 10 email alice@example.org
 pid=$bg_pid
 if msg=$(msg_to alice@example.org); then
 	c=$(code_in "$msg")
-	grep -qx "From: $FROM" "$msg" && grep -q '^Subject: Your sign-in code' "$msg" &&
+	grep -qx "From: $FROM" "$msg" &&
+		grep -qx "Subject: Confirm your email address for $(hostname)" "$msg" &&
 		grep -qx 'Auto-Submitted: auto-generated' "$msg" &&
 		grep -qx 'rcpt alice@example.org' "${msg%.eml}.env" &&
+		grep -qx "the sign-in codes of tester on $(hostname)." "$msg" &&
+		! grep -q 'sign-in code for\|try to sign in' "$msg" &&
 		[[ $c =~ ^[0-9]{6}$ ]] &&
-		pass "email: a 6-digit code arrives over SMTP with its headers" ||
+		pass "email: a 6-digit confirmation code arrives over SMTP with its headers, worded as a confirmation" ||
 		fail "email message: $(cat "$msg")"
 	printf '%s\n%s\n' "$(other "$c")" "$c" >&3
 else
@@ -271,7 +274,7 @@ pid=$bg_pid
 if sms_wait; then
 	args=$(grep '^arg: ' "$SMSOUT")
 	text=$(sed -n '/^--- stdin$/,$p' "$SMSOUT" | tail -n +2)
-	c=$(sed -n 's/.*sign-in code: \([0-9]\{6\}\) .*/\1/p' <<<"$text")
+	c=$(sed -n 's/.* confirmation code: \([0-9]\{6\}\) .*Type it into mfa-enroll.*/\1/p' <<<"$text")
 	[[ $args == 'arg: +441234567890' && -n $c ]] &&
 		pass "sms: the number is the gateway's last argument, the text on stdin" ||
 		fail "sms gateway saw: $(cat "$SMSOUT")"

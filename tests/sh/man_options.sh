@@ -44,7 +44,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mfa-man.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 cat >"$tmp/driver.c" <<'EOF'
-/* "names": the parser's options, one a line; "parse FILE": exit 0 when
+/* "names": the parser's options, one a line; "ranges": the range and
+ * default of each numeric option; "parse FILE": exit 0 when
  * mfa_config_parse_file accepts FILE, else print its message, exit 1. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,24 @@ parse(const char *path)
 	return 0;
 }
 
+/* "NAME MIN MAX DEFAULT" for every numeric option of the table. */
+static int
+ranges(void)
+{
+	const char *const *p;
+	unsigned int lo, hi, def;
+	int rc;
+
+	for (p = mfa_config_option_names(); *p != NULL; p++) {
+		rc = mfa_config_option_range(*p, &lo, &hi, &def);
+		if (rc == MFA_OK)
+			printf("%s %u %u %u\n", *p, lo, hi, def);
+		else if (rc != MFA_ERR_FORMAT)
+			return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -90,9 +109,11 @@ main(int argc, char **argv)
 			printf("%s\n", *p);
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "ranges") == 0)
+		return ranges();
 	if (argc == 3 && strcmp(argv[1], "parse") == 0)
 		return parse(argv[2]);
-	fprintf(stderr, "usage: driver names | parse FILE\n");
+	fprintf(stderr, "usage: driver names | ranges | parse FILE\n");
 	return 2;
 }
 EOF
@@ -235,6 +256,108 @@ if ((${#missing[@]} == 0)); then
 	pass "$ex shows every option of the file"
 else
 	fail "$ex lacks options: ${missing[*]}"
+fi
+
+# Ranges and defaults: what the example file and both pages state for each
+# numeric option must be the table's (the example once said 1..100 for a
+# limit the parser caps at 20).  The example states "(MIN..MAX" in the
+# comment lines just above "#NAME = DEFAULT"; a page's item states
+# "MIN to MAX" and "default DEFAULT".
+"$tmp/driver" ranges >"$tmp/ranges" || fail "the driver could not list the ranges"
+if [[ $(wc -l <"$tmp/ranges") -lt 8 ]] || ! grep -qx 'window 0 10 1' "$tmp/ranges"; then
+	fail "mfa_config_option_range looks wrong: $(tr '\n' ' ' <"$tmp/ranges")"
+fi
+
+# example_block FILE NAME: the comment lines just above "#NAME = ", then
+# that line; nothing when the file has no such line.
+example_block() {
+	awk -v name="$2" '
+		/^#[a-z][a-z0-9_]*( = .*)?$/ {
+			if ($0 ~ "^#" name "( = |$)") { print block; print; exit }
+			block = ""; next
+		}
+		/^#/ { block = block $0 " "; next }
+		{ block = "" }' "$1"
+}
+
+# check_example FILE: FAIL lines for ranges or defaults that differ from
+# the table; returns 1 if any.
+check_example() {
+	local name lo hi def block bad=0 stated
+	while read -r name lo hi def; do
+		block=$(example_block "$1" "$name")
+		if [[ -z $block ]]; then
+			echo "FAIL: $1: no '#$name = ' line"
+			bad=1
+			continue
+		fi
+		stated=$(head -n 1 <<<"$block" | grep -oE '[0-9]+\.\.[0-9]+' | sort -u)
+		if [[ $stated != "$lo..$hi" ]]; then
+			echo "FAIL: $1: $name's comment states range '${stated//$'\n'/ }', the parser takes $lo..$hi"
+			bad=1
+		fi
+		if [[ $(tail -n 1 <<<"$block") != "#$name = $def" ]]; then
+			echo "FAIL: $1: shows '$(tail -n 1 <<<"$block")', the default is $def"
+			bad=1
+		fi
+	done <"$tmp/ranges"
+	return "$bad"
+}
+
+# page_item PAGE NAME: the text of the ".It Cm NAME" item, on one line.
+page_item() {
+	awk -v name="$2" '
+		/^\.(It|El|Sh)( |$)/ { if (inb) exit }
+		$0 ~ "^\\.It Cm " name "( |=|$)" { inb = 1; next }
+		inb { printf "%s ", $0 }' "$1"
+}
+
+# check_page_ranges PAGE: FAIL lines for numeric items whose range or
+# default differs from the table; returns 1 if any.
+check_page_ranges() {
+	local name lo hi def item bad=0
+	while read -r name lo hi def; do
+		item=$(page_item "$1" "$name")
+		if [[ $item != *"$lo to $hi"[\ ,]* ]]; then
+			echo "FAIL: $1: the $name item does not say '$lo to $hi' (the parser's range)"
+			bad=1
+		fi
+		if [[ $item != *"default $def"[\ .\;,]* ]]; then
+			echo "FAIL: $1: the $name item does not say 'default $def'"
+			bad=1
+		fi
+	done <"$tmp/ranges"
+	return "$bad"
+}
+
+if check_example "$ex" >"$tmp/ex.out"; then
+	pass "$ex states each numeric option's range and default as the parser does"
+else
+	cat "$tmp/ex.out"
+	failed=1
+fi
+for page in "${PAGES[@]}"; do
+	if check_page_ranges "$page" >"$tmp/pr.out"; then
+		pass "$page states each numeric option's range and default as the parser does"
+	else
+		cat "$tmp/pr.out"
+		failed=1
+	fi
+done
+# Controls: the drift that shipped (1..100 for email_hourly_max), a wrong
+# default, and a page item with a wrong range.
+sed -E 's/^(#.*)\(1\.\.20\b/\1(1..100/' "$ex" >"$tmp/control3.conf"
+check_example "$tmp/control3.conf" >"$tmp/control3.out"
+sed -E 's/^#tries = 3$/#tries = 4/' "$ex" >"$tmp/control4.conf"
+check_example "$tmp/control4.conf" >>"$tmp/control3.out"
+sed -E 's/(sent to a user in any hour: 1 to) 20/\1 100/' man/pam_mfa.8 >"$tmp/control5.8"
+check_page_ranges "$tmp/control5.8" >>"$tmp/control3.out"
+if grep -q "email_hourly_max's comment states range '1..100'" "$tmp/control3.out" &&
+	grep -q "shows '#tries = 4', the default is 3" "$tmp/control3.out" &&
+	grep -q "the email_hourly_max item does not say '1 to 20'" "$tmp/control3.out"; then
+	pass "control: a wrong range or default in the example or a page is caught"
+else
+	fail "control: doctored ranges went unnoticed: $(tr '\n' ' ' <"$tmp/control3.out")"
 fi
 
 # The example in pam_mfa.conf(5): the literal block that starts with the

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "config_load.h"
 #include "error.h"
 #include "testutil.h"
 
@@ -928,6 +930,45 @@ START_TEST(find_conf)
 }
 END_TEST
 
+/*
+ * A site file readable by all is fine; one writable by group or others is
+ * refused with its path said once and the real reason (issue 15: 0664
+ * printed the path twice and "group or others have access").
+ */
+START_TEST(load_file_modes)
+{
+	static const unsigned int ok_modes[] = {0644, 0600, 0444};
+	static const unsigned int bad_modes[] = {0664, 0646, 0666};
+	char dir[4096], path[4200], arg[4300], err[512], want[4400];
+	const char *argv[1] = {arg};
+	struct mfa_config c;
+	size_t i;
+
+	ck_assert_int_eq(mfa_test_safe_tmpdir("cfgload", dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/pam_mfa.conf", dir);
+	snprintf(arg, sizeof(arg), "conf=%s", path);
+	for (i = 0; i < sizeof(ok_modes) / sizeof(ok_modes[0]); i++) {
+		unlink(path);
+		mfa_test_write_file(path, "tries = 2\n", 10, ok_modes[i]);
+		ck_assert_int_eq(
+		    mfa_config_load(&c, 1, argv, err, sizeof(err)), MFA_OK);
+		ck_assert_uint_eq(c.tries, 2);
+		mfa_config_free(&c);
+	}
+	for (i = 0; i < sizeof(bad_modes) / sizeof(bad_modes[0]); i++) {
+		unlink(path);
+		mfa_test_write_file(path, "tries = 2\n", 10, bad_modes[i]);
+		ck_assert_int_eq(mfa_config_load(&c, 1, argv, err, sizeof(err)),
+		    MFA_ERR_UNSAFE);
+		snprintf(want, sizeof(want),
+		    "%s: writable by group or others (mode %04o)", path,
+		    bad_modes[i]);
+		ck_assert_str_eq(err, want);
+	}
+	mfa_test_rm_rf(dir);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -958,6 +999,7 @@ config_suite(void)
 	tcase_add_test(tc, file_shapes);
 	tcase_add_test(tc, error_buffer_handling);
 	tcase_add_test(tc, find_conf);
+	tcase_add_test(tc, load_file_modes);
 	suite_add_tcase(s, tc);
 	return s;
 }

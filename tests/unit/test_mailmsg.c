@@ -316,6 +316,39 @@ START_TEST(sms_text_refused)
 }
 END_TEST
 
+/* A code that confirms an address says so, not "sign in". */
+START_TEST(confirm_message_exact)
+{
+	static const char body[] =
+	    "Your confirmation code is: 012345\n"
+	    "\n"
+	    "Type it into mfa-enroll to confirm that this address receives\n"
+	    "the sign-in codes of alice on host.example.com.\n"
+	    "It is valid for 5 minutes and can be used once.\n"
+	    "\n"
+	    "Nobody from your IT team will ask for this code.\n"
+	    "If you did not ask for this, do not give the code to anyone,\n"
+	    "and tell your administrator.\n";
+	struct mfa_mail m = sample;
+	char *out = NULL, want[2048];
+	size_t len = 0;
+
+	snprintf(want, sizeof(want), SAMPLE_HEADERS "%s",
+	    "Confirm your email address for", body);
+	m.purpose = MFA_MAIL_CONFIRM;
+	ck_assert_int_eq(mfa_mail_code_message(&m, &out, &len), MFA_OK);
+	ck_assert_str_eq(out, want);
+	ck_assert_uint_eq(len, strlen(want));
+	mfa_strfree(out);
+	ck_assert_int_eq(
+	    mfa_sms_confirm_text("vm", "012345", 5, &out, &len), MFA_OK);
+	ck_assert_str_eq(out,
+	    "vm confirmation code: 012345 (valid 5 min). Type it into "
+	    "mfa-enroll. Nobody will ask you for it.");
+	mfa_strfree(out);
+}
+END_TEST
+
 static Suite *
 mailmsg_suite(void)
 {
@@ -331,6 +364,7 @@ mailmsg_suite(void)
 	    (int)(sizeof(hostile) / sizeof(hostile[0])));
 	tcase_add_test(tc, notice_text_refused);
 	tcase_add_test(tc, sms_text_exact);
+	tcase_add_test(tc, confirm_message_exact);
 	tcase_add_test(tc, sms_text_refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -384,6 +384,45 @@ START_TEST(unread_input_no_sigpipe)
 }
 END_TEST
 
+/*
+ * Capture: standard error and output kept apart, bounded and terminated,
+ * a flood read to the end (the child never blocks), filled on failure too.
+ */
+START_TEST(output_captured)
+{
+	char *argv[] = {(char *)"/bin/sh", (char *)"-c",
+	    (char *)"cat >/dev/null; echo out; "
+		    "echo 'msmtp: cannot connect to 127.0.0.1' >&2; exit 75",
+	    NULL};
+	char *flood[] = {(char *)"/bin/sh", (char *)"-c",
+	    (char *)"head -c 1000000 /dev/zero | tr '\\0' x >&2; echo done",
+	    NULL};
+	char out[16], err[64], why[MFA_RUN_WHY_SIZE];
+	struct mfa_run_capture cap = {out, sizeof(out), 0, err, sizeof(err), 0};
+	struct mfa_run_result res;
+
+	ck_assert_int_eq(mfa_run_program_capture(
+			     argv, "hi", 2, 5000, &cap, &res, why, sizeof(why)),
+	    MFA_ERR_EXEC);
+	ck_assert_str_eq(why, "exited with status 75");
+	ck_assert_str_eq(out, "out\n");
+	ck_assert_uint_eq(cap.out_len, 4);
+	ck_assert_str_eq(err, "msmtp: cannot connect to 127.0.0.1\n");
+	cap.out = NULL;
+	ck_assert_int_eq(mfa_run_program_capture(flood, NULL, 0, 5000, &cap,
+			     &res, why, sizeof(why)),
+	    MFA_OK);
+	ck_assert_uint_eq(cap.err_len, sizeof(err) - 1);
+	ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
+	ck_assert(strspn(err, "x") == sizeof(err) - 1);
+	cap.err_size = 0;
+	ck_assert_int_eq(mfa_run_program_capture(flood, NULL, 0, 5000, &cap,
+			     &res, why, sizeof(why)),
+	    MFA_ERR_INVALID);
+	ck_assert(no_children());
+}
+END_TEST
+
 /* With descriptors 0-2 closed in the host, the child still gets its input. */
 START_TEST(host_without_stdio)
 {
@@ -558,6 +597,7 @@ runprog_suite(void)
 	tcase_add_test(tc, unread_input_no_sigpipe);
 	tcase_add_test(tc, host_without_stdio);
 	tcase_add_test(tc, child_sees_clean_slate);
+	tcase_add_test(tc, output_captured);
 	suite_add_tcase(s, tc);
 	return s;
 }
