@@ -36,7 +36,10 @@ struct mfa_login {
 	enum mfa_method method; /* what decided, for the log line */
 	int unconfirmed_file;   /* the secret file is an enrolment at login
 				   that setcred never confirmed */
-	const char *reason;     /* why it failed, for the log line */
+	unsigned char unconfirmed_id[16]; /* that file's id */
+	const void *instance; /* this stack line (its argv), handover.h */
+	int factor_given;     /* another line succeeded in this call */
+	const char *reason;   /* why it failed, for the log line */
 };
 
 /*
