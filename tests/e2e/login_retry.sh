@@ -50,7 +50,7 @@ if [[ $RC == 0 ]] && ran && [[ -n $KEY ]] && [[ $(field logins) == 2 ]] &&
 	[[ $(field incorrect) == 1 ]]; then
 	pass "login retry: attacker enrols with a wrong password (Login incorrect), the victim then logs in skipping enrolment"
 else
-	fail "login retry: $(why)"
+	fail "login retry: $(grep -a 'E2E:' "$OUT" | tail -n 1) $(why)"
 fi
 log_has "enrolment at login completed: user=$U service=login"
 check "the attacker's enrolment ran (pam_mfa cannot see the wrong password)" \
@@ -77,9 +77,9 @@ else
 	fail "next login: $(why)"
 fi
 if log_has "method=totp result=success" || grep -qs '^enrolled ' "$STATE"; then
-	fail "the attacker's code passed a login: $(log_new | tail -n 3)"
+	fail "the attacker's key is the victim's enrolment (a code accepted, or enrolled in the state): $(log_new | tail -n 3)"
 else
-	pass "the attacker's code passes no login"
+	pass "the attacker's key passes no login and is not the victim's enrolment"
 fi
 e2e_sanitizer_check
 exit 0
