@@ -31,10 +31,11 @@ e2e_conf "enroll_at_login" "enforce_after = 2099-01-01"
 
 # retry_login MODE [KEY]: one /bin/login process (lib/login_retry.exp).
 retry_login() {
+	local wrong="wrong-$E2E_PASSWORD"
 	TOKEN=ok$RANDOM$RANDOM
 	OUT=$DIR/out.$((++E2E_N))
 	E2E_MODE=$1 E2E_KEY=${2:-} E2E_USER=$U E2E_PASSWORD=$E2E_PASSWORD \
-		E2E_WRONG="wrong-$E2E_PASSWORD" E2E_TOKEN=$TOKEN \
+		E2E_WRONG=$wrong E2E_TOKEN=$TOKEN \
 		E2E_ENV="$(e2e_wrap_env)" \
 		timeout 120 expect -f "$E2E_LIB/login_retry.exp" >"$OUT" 2>&1
 	RC=$?
