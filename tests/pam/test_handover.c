@@ -481,9 +481,10 @@ state_field(const char *key, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-/* setcred on a new handle whose environment holds name=value. */
+/* setcred on a new handle whose environment holds name=value (and the
+ * "NAME=value" also, unless NULL). */
 static void
-forged_setcred(const char *name, const char *value)
+forged_setcred2(const char *name, const char *value, const char *also)
 {
 	char env[256];
 
@@ -491,9 +492,14 @@ forged_setcred(const char *name, const char *value)
 	sess = mfa_pamh_open("ro", "alice");
 	snprintf(env, sizeof(env), "%s=%s", name, value);
 	ck_assert_int_eq(pam_putenv(mfa_pamh_handle(sess), env), PAM_SUCCESS);
+	if (also != NULL)
+		ck_assert_int_eq(
+		    pam_putenv(mfa_pamh_handle(sess), also), PAM_SUCCESS);
 	mfa_pamh_log_clear();
 	finish_login();
 }
+
+#define forged_setcred(name, value) forged_setcred2(name, value, NULL)
 
 /*
  * What b432e86 put in the environment (the pending enrolment's id, the
@@ -531,6 +537,10 @@ START_TEST(forged_variables_confirm_nothing)
 	forged_setcred("PAM_MFA_TRUST", NONCE);
 	ck_logged("names nothing pending in the state");
 	ck_devices(0);
+	/* Both at once: one store handle serves both (valgrind: no leak). */
+	forged_setcred2("PAM_MFA_TRUST", NONCE, "PAM_MFA_ENROL=" NONCE);
+	ck_logged("no device trusted: PAM_MFA_TRUST ignored");
+	ck_logged("enrolment at login not confirmed: PAM_MFA_ENROL");
 }
 END_TEST
 
