@@ -73,4 +73,7 @@ mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
 	/* Devices trusted under an earlier enrolment are not trusted by
 	 * this one (DESIGN section 6). */
 	mfa_state_device_remove_all(st);
+	/* The file on disk is now the confirmed one: a pending enrolment at
+	 * login describes nothing any more (issue 14). */
+	mfa_state_enrol_pending_clear(st);
 }

@@ -58,7 +58,8 @@ void mfa_enrolment_text_wipe(struct mfa_enrolment_text *t);
  * from now on a missing secret file is a failure).  step is the TOTP step the
  * user proved while enrolling, which becomes the replay floor, or NULL when
  * none was proved here (the floor is then cleared, since it belonged to an
- * earlier secret).  Trusted devices of the earlier enrolment are forgotten.
+ * earlier secret).  Trusted devices of the earlier enrolment are forgotten,
+ * and so is a pending enrolment at login.
  */
 void mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
     int64_t now, const uint64_t *step);

@@ -226,20 +226,46 @@ key_enrolled(struct parser *p, char *val)
 	return MFA_OK;
 }
 
+/* The optional "[NONCE32HEX [OLDID32HEX]]" at the end of enrol-pending. */
+static int
+enrol_pending_tail(struct parser *p, char *rest)
+{
+	struct mfa_state *st = p->st;
+	char *f[1] = {NULL}, *more = NULL;
+	int rc;
+
+	if (*rest == '\0')
+		return MFA_OK; /* an older line: never confirmed */
+	if ((rc = split_fields(p, rest, f, 1, &more)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], st->enrol_pending_nonce, 16,
+		 "enrol-pending nonce")) != MFA_OK)
+		return rc;
+	st->has_enrol_nonce = 1;
+	if (*more == '\0')
+		return MFA_OK;
+	if ((rc = split_fields(p, more, f, 1, NULL)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], st->enrol_replaced_id, 16,
+		 "replaced enrolment id")) != MFA_OK)
+		return rc;
+	st->has_enrol_replaced = 1;
+	return MFA_OK;
+}
+
 static int
 key_enrol_pending(struct parser *p, char *val)
 {
 	struct mfa_state *st = p->st;
-	char *f[3];
+	char *f[3], *rest = NULL;
 	int rc;
 
-	if ((rc = split_fields(p, val, f, 3, NULL)) != MFA_OK ||
+	if ((rc = split_fields(p, val, f, 3, &rest)) != MFA_OK ||
 	    (rc = parse_hex(p, f[0], st->enrol_pending_id, 16,
 		 "enrolment id")) != MFA_OK ||
 	    (rc = parse_time(p, f[1], "enrol-pending time",
 		 &st->enrol_pending_at)) != MFA_OK ||
 	    (rc = parse_uint(p, f[2], UINT64_MAX, "enrol-pending step",
-		 &st->enrol_pending_step)) != MFA_OK)
+		 &st->enrol_pending_step)) != MFA_OK ||
+	    (rc = enrol_pending_tail(p, rest)) != MFA_OK)
 		return rc;
 	st->has_enrol_pending = 1;
 	return MFA_OK;
@@ -449,6 +475,15 @@ key_device_pending(struct parser *p, char *val)
 		    "too many device-pending lines "
 		    "(at most %d)",
 		    MFA_STATE_MAX_PENDING);
+	/* A leading nonce (32 hex digits) is told from the digest (64). */
+	if (strchr(val, ' ') == val + 2 * sizeof(d->nonce)) {
+		val[2 * sizeof(d->nonce)] = '\0';
+		if ((rc = parse_hex(p, val, d->nonce, sizeof(d->nonce),
+			 "device-pending nonce")) != MFA_OK)
+			return rc;
+		d->has_nonce = 1;
+		val += 2 * sizeof(d->nonce) + 1;
+	}
 	if ((rc = split_fields(p, val, f, 4, &label)) != MFA_OK ||
 	    (rc = parse_hex(p, f[0], d->digest, sizeof(d->digest),
 		 "device-pending digest")) != MFA_OK ||
@@ -695,6 +730,9 @@ record_ok(const struct mfa_state *st)
 	if (!times_ok(t, 5) || st->nsends > MFA_STATE_MAX_SENDS ||
 	    !times_ok(st->send_times, st->nsends))
 		return 0;
+	/* The old id is written after the nonce: no nonce, no old id. */
+	if (st->has_enrol_replaced && !st->has_enrol_nonce)
+		return 0;
 	if ((unsigned int)st->last_method > MFA_METHOD_TRUSTED_DEVICE ||
 	    (st->last_method == MFA_METHOD_NONE && st->last_success != 0))
 		return 0;
@@ -721,9 +759,14 @@ out_scalars(struct mfa_text_out *o, const struct mfa_state *st)
 	}
 	if (st->has_enrol_pending) {
 		out_hex(o, "enrol-pending ", st->enrol_pending_id, 16);
-		mfa_text_printf(o, " %lld %llu\n",
+		mfa_text_printf(o, " %lld %llu",
 		    (long long)st->enrol_pending_at,
 		    (unsigned long long)st->enrol_pending_step);
+		if (st->has_enrol_nonce)
+			out_hex(o, " ", st->enrol_pending_nonce, 16);
+		if (st->has_enrol_nonce && st->has_enrol_replaced)
+			out_hex(o, " ", st->enrol_replaced_id, 16);
+		mfa_text_printf(o, "\n");
 	}
 	if (st->has_last_step)
 		mfa_text_printf(o, "totp-last-step %llu\n",
@@ -792,7 +835,11 @@ out_devices(struct mfa_text_out *o, const struct mfa_state *st)
 	for (i = 0; i < st->npending; i++) {
 		const struct mfa_device_pending *d = &st->pending[i];
 
-		out_hex(o, "device-pending ", d->digest, sizeof(d->digest));
+		mfa_text_printf(o, "device-pending ");
+		if (d->has_nonce)
+			out_hex(o, "", d->nonce, sizeof(d->nonce));
+		out_hex(
+		    o, d->has_nonce ? " " : "", d->digest, sizeof(d->digest));
 		mfa_text_printf(o, " %lld %lld %lu", (long long)d->created,
 		    (long long)d->expires, (unsigned long)d->generation);
 		out_label(o, d->label);
@@ -1004,6 +1051,32 @@ mfa_state_device_add(struct mfa_state *st, const struct mfa_device *d)
 	}
 	st->devices[st->ndevices++] = *d;
 	return MFA_OK;
+}
+
+void
+mfa_state_enrol_pending_clear(struct mfa_state *st)
+{
+	st->has_enrol_pending = 0;
+	mfa_wipe(st->enrol_pending_id, sizeof(st->enrol_pending_id));
+	st->enrol_pending_at = 0;
+	st->enrol_pending_step = 0;
+	st->has_enrol_nonce = 0;
+	mfa_wipe(st->enrol_pending_nonce, sizeof(st->enrol_pending_nonce));
+	st->has_enrol_replaced = 0;
+	mfa_wipe(st->enrol_replaced_id, sizeof(st->enrol_replaced_id));
+}
+
+int
+mfa_state_enrol_pending_names(
+    const struct mfa_state *st, const unsigned char id[16])
+{
+	int is_new, is_old;
+
+	if (!st->has_enrol_pending)
+		return 0;
+	is_new = mfa_ct_equal(st->enrol_pending_id, id, 16);
+	is_old = mfa_ct_equal(st->enrol_replaced_id, id, 16);
+	return is_new || (st->has_enrol_replaced && is_old);
 }
 
 void

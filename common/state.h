@@ -27,8 +27,14 @@
  *   serial U64                            (durable writes so far; the
  *                                          failure tally names it, tally.h)
  *   enrolled TIME ID32HEX
- *   enrol-pending ID32HEX CREATED STEP    (an enrolment made during a login,
- *                                          awaiting pam_sm_setcred)
+ *   enrol-pending ID32HEX CREATED STEP [NONCE32HEX [OLDID32HEX]]
+ *                                         (an enrolment made during a login,
+ *                                          awaiting pam_sm_setcred; NONCE
+ *                                          names the authenticate call that
+ *                                          made it, OLDID the unconfirmed
+ *                                          file it replaced.  Lines without
+ *                                          NONCE, from older versions, are
+ *                                          never confirmed)
  *   totp-last-step U64
  *   failures UINT
  *   locked-until TIME                     (0 or absent: not locked)
@@ -41,8 +47,11 @@
  *   send-times TIME[,TIME...]             (1..MFA_STATE_MAX_SENDS values)
  *   device ID16HEX DIGEST64HEX CREATED EXPIRES LAST_USED GEN [LABEL]
  *                                         (repeatable, <= MAX_DEVICES)
- *   device-pending DIGEST64HEX CREATED EXPIRES GEN [LABEL]
- *                                         (repeatable, <= MAX_PENDING)
+ *   device-pending [NONCE32HEX] DIGEST64HEX CREATED EXPIRES GEN [LABEL]
+ *                                         (repeatable, <= MAX_PENDING;
+ *                                          told apart by length, NONCE as
+ *                                          for enrol-pending; lines without
+ *                                          it are never confirmed)
  * A LABEL runs to the end of the line: 1..MFA_STATE_MAX_LABEL bytes of
  * printable ASCII (spaces allowed inside, not first or last); when the
  * label is empty the field and its space are left out.
@@ -86,6 +95,8 @@ struct mfa_device {
 
 /* A "yes, trust this device" awaiting pam_sm_setcred's confirmation. */
 struct mfa_device_pending {
+	int has_nonce;           /* 0: an older line, never confirmed */
+	unsigned char nonce[16]; /* the hand-over of the login that said yes */
 	unsigned char digest[32];
 	int64_t created, expires;
 	uint32_t generation;
@@ -118,6 +129,12 @@ struct mfa_state {
 	unsigned char enrol_pending_id[16];
 	int64_t enrol_pending_at;
 	uint64_t enrol_pending_step; /* the step the user proved */
+	int has_enrol_nonce;         /* 0: an older line, never confirmed */
+	unsigned char enrol_pending_nonce[16]; /* the hand-over (DESIGN §12) */
+	/* The unconfirmed file this enrolment replaced: it stays unconfirmed
+	 * if the new file could not be written. */
+	int has_enrol_replaced;
+	unsigned char enrol_replaced_id[16];
 	int has_last_step;
 	uint64_t totp_last_step;
 	unsigned int failures; /* consecutive failures */
@@ -257,6 +274,21 @@ void mfa_state_prune(struct mfa_state *st, int64_t now);
  * label the file cannot hold, see the format above); st is then unchanged.
  */
 int mfa_state_device_add(struct mfa_state *st, const struct mfa_device *d);
+
+/*
+ * mfa_state_enrol_pending_clear - forget the pending enrolment at login
+ * (fields wiped): done whenever the user is marked enrolled, since the
+ * file on disk is then the confirmed one.
+ */
+void mfa_state_enrol_pending_clear(struct mfa_state *st);
+
+/*
+ * mfa_state_enrol_pending_names - 1 when the pending enrolment of st names
+ * the secret file whose id is id[16] (as the new file or the unconfirmed
+ * one it replaced), 0 otherwise.  Constant time in the ids.
+ */
+int mfa_state_enrol_pending_names(
+    const struct mfa_state *st, const unsigned char id[16]);
 
 /*
  * mfa_state_device_remove_all - forget every trusted device and every

@@ -154,6 +154,9 @@ is_wrong_answer(int rc)
 static void
 mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
 {
+	/* The file that answered is not an unconfirmed one (login.c): a
+	 * pending enrolment at login left in the record names nothing. */
+	mfa_state_enrol_pending_clear(st);
 	if (mfa_login_same_enrolment(lg, st))
 		return;
 	st->enrolled = 1;

@@ -3,6 +3,9 @@
  *
  * Nothing is written before the user has typed a code from the new app:
  * a skipped, failed or interrupted enrolment leaves no file and no state.
+ * Then the pending mark goes into the state first and the file after it,
+ * so that whichever write fails, no file the state does not name as
+ * unconfirmed is left (issue 14); setcred confirms it (handover.h).
  * The secret file is written with the user's identity, never root's
  * (DESIGN section 2), and it is never written over: if one appeared while
  * the user was typing, theirs wins.
@@ -72,6 +75,7 @@ struct enrolment {
 	int may_skip;
 	char deadline[64]; /* "" without enforce_after */
 	uint64_t step;     /* the step proved */
+	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE]; /* for setcred */
 };
 
 static void
@@ -495,15 +499,17 @@ save_file(struct enrolment *e, int *lost)
 }
 
 /*
- * Record the enrolment as pending in the root state and name it in the PAM
- * environment.  pam_sm_setcred, called only when the whole stack succeeded,
- * confirms it (mfa_enrol_login_confirm); until then the module ignores the
- * new file, so that a login with a wrong password cannot plant a secret.
+ * Record the enrolment as pending in the root state, before anything else
+ * is written: until pam_sm_setcred confirms it (mfa_enrol_login_confirm,
+ * called only when the whole stack succeeded), the module ignores the new
+ * file, so that a login with a wrong password cannot plant a secret.  An
+ * unconfirmed file this enrolment replaces stays named too, in case the
+ * new one cannot be written.
  */
 static int
 mark_pending(struct enrolment *e)
 {
-	char env[sizeof(MFA_ENROL_ENV) + 34], why[256] = "";
+	char why[256] = "";
 	struct mfa_login *lg = e->lg;
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_state st;
@@ -513,27 +519,61 @@ mark_pending(struct enrolment *e)
 	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
 	    &txn, why, sizeof(why));
 	if (rc == MFA_OK) {
-		st.has_enrol_pending = 1;
-		memcpy(
-		    st.enrol_pending_id, e->s->id, sizeof(st.enrol_pending_id));
+		mfa_state_enrol_pending_clear(&st);
+		st.has_enrol_pending = st.has_enrol_nonce = 1;
+		memcpy(st.enrol_pending_id, e->s->id, 16);
 		st.enrol_pending_at = lg->now;
 		st.enrol_pending_step = e->step;
+		memcpy(st.enrol_pending_nonce, e->nonce, sizeof(e->nonce));
+		st.has_enrol_replaced = lg->unconfirmed_file;
+		if (lg->unconfirmed_file)
+			memcpy(st.enrol_replaced_id, lg->unconfirmed_id, 16);
 		rc = mfa_store_commit(txn, &st, lg->now);
 		if (rc != MFA_OK)
 			snprintf(why, sizeof(why), "%s", mfa_strerror(rc));
 	}
 	mfa_store_end(txn);
 	mfa_state_wipe(&st);
-	snprintf(env, sizeof(env), "%s=", MFA_ENROL_ENV);
-	mfa_text_hex_encode(e->s->id, sizeof(e->s->id), env + strlen(env));
-	if (rc == MFA_OK && pam_putenv(lg->pamh, env) != PAM_SUCCESS) {
-		snprintf(why, sizeof(why), "pam_putenv failed");
-		rc = MFA_ERR_SYSTEM;
-	}
 	if (rc != MFA_OK)
-		say_log(
-		    lg, LOG_ERR, "failed: secret file written, state not", why);
+		say_log(lg, LOG_ERR, "failed: state not saved, nothing written",
+		    why);
 	return rc;
+}
+
+/*
+ * The pending mark, then the file, then the hand-over to setcred: a
+ * failure at any step leaves nothing that counts (issue 14, DESIGN §12).
+ * Returns PAM_SUCCESS, MFA_ENROL_LOGIN_FALLBACK (nothing counts; the
+ * policy applies), PAM_AUTH_ERR (privileges lost) or PAM_AUTHINFO_UNAVAIL.
+ */
+static int
+record(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	int lost = 0;
+
+	if (mfa_handover_nonce(e->nonce) != MFA_OK) {
+		say_log(lg, LOG_ERR, "failed", "no randomness");
+		return MFA_ENROL_LOGIN_FALLBACK;
+	}
+	if (mark_pending(e) != MFA_OK || save_file(e, &lost) != MFA_OK) {
+		if (lost) {
+			lg->reason = "privileges not regained";
+			return PAM_AUTH_ERR;
+		}
+		mfa_prompt_error(lg->pamh, lg->silent,
+		    "The set-up could not be saved; nothing was changed.");
+		return MFA_ENROL_LOGIN_FALLBACK;
+	}
+	if (mfa_handover_publish(lg->pamh, MFA_HANDOVER_ENROL, e->nonce) !=
+	    MFA_OK) {
+		say_log(lg, LOG_ERR,
+		    "failed: secret file written, not handed over",
+		    "pam_putenv failed");
+		lg->reason = "hand-over failed";
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	return PAM_SUCCESS;
 }
 
 /* Show the codes once, and wait until the user has them. */
@@ -558,37 +598,25 @@ show_backup(struct mfa_login *lg,
 	return rc == MFA_OK || rc == MFA_ERR_TOOBIG ? MFA_OK : rc;
 }
 
-/* After a right code: backup codes, the file, the state, the codes. */
+/* After a right code: backup codes, the state, the file, the codes. */
 static int
 finish(struct enrolment *e)
 {
 	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
 	struct mfa_login *lg = e->lg;
-	int lost = 0, rc, pam_rc = PAM_SUCCESS;
+	int rc, pam_rc;
 
 	rc = mfa_backup_new_set(e->s, display, lg->now);
 	if (rc != MFA_OK) {
 		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
 		return MFA_ENROL_LOGIN_FALLBACK;
 	}
-	rc = save_file(e, &lost);
-	if (lost) {
-		lg->reason = "privileges not regained";
-		pam_rc = PAM_AUTH_ERR;
-	} else if (rc != MFA_OK) {
-		mfa_prompt_error(lg->pamh, lg->silent,
-		    "The set-up could not be saved; nothing was changed.");
-		pam_rc = MFA_ENROL_LOGIN_FALLBACK;
-	} else if (mark_pending(e) != MFA_OK) {
-		lg->reason = "state not saved";
-		pam_rc = PAM_AUTHINFO_UNAVAIL;
-	}
-	if (rc == MFA_OK) {
+	pam_rc = record(e);
+	if (pam_rc == PAM_SUCCESS) {
 		mfa_prompt_info(lg->pamh, lg->silent,
 		    "Code accepted: multi-factor authentication is set up. "
 		    "Your next logins will ask for a code from the app.");
-		if (show_backup(lg, display) != MFA_OK &&
-		    pam_rc == PAM_SUCCESS) {
+		if (show_backup(lg, display) != MFA_OK) {
 			/* Enrolled, but the client is gone: fail closed. */
 			lg->reason = "conversation failed after enrolment";
 			say_log(lg, LOG_NOTICE, "failed", lg->reason);
@@ -714,42 +742,35 @@ mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st)
 	    left, left == 1 ? "" : "s");
 }
 
-/* The pending enrolment id named by the PAM environment, if any. */
+/* Under the lock: promote the pending enrolment handed over as nonce. */
 static int
-pending_id(struct mfa_login *lg, unsigned char id[16])
-{
-	const char *text = pam_getenv(lg->pamh, MFA_ENROL_ENV);
-
-	if (text == NULL)
-		return MFA_ERR_NOENT;
-	return strlen(text) == 32 ? mfa_text_hex_decode(text, id, 16)
-				  : MFA_ERR_FORMAT;
-}
-
-/* Under the lock: promote the pending enrolment id to "enrolled". */
-static int
-promote(struct mfa_login *lg, const char *user, const unsigned char id[16])
+promote(struct mfa_login *lg, const char *user,
+    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE])
 {
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_state st;
+	unsigned char id[16];
+	uint64_t step;
 	char why[256];
 	int rc;
 
-	rc = mfa_store_open(lg->cfg.state_dir, 0, &lg->store, why, sizeof(why));
+	rc = mfa_handover_store(lg, why, sizeof(why));
 	if (rc == MFA_OK)
 		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
 		    &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
-	if (!st.has_enrol_pending ||
-	    !mfa_ct_equal(st.enrol_pending_id, id, 16) ||
+	if (!st.has_enrol_pending || !st.has_enrol_nonce ||
+	    !mfa_ct_equal(
+		st.enrol_pending_nonce, nonce, MFA_HANDOVER_NONCE_SIZE) ||
 	    lg->now < st.enrol_pending_at ||
 	    lg->now - st.enrol_pending_at > MFA_ENROL_PENDING_TTL) {
 		rc = MFA_ERR_NOENT;
 	} else {
-		mfa_enrolment_mark(&st, id, lg->now, &st.enrol_pending_step);
+		memcpy(id, st.enrol_pending_id, sizeof(id));
+		step = st.enrol_pending_step;
+		mfa_enrolment_mark(&st, id, lg->now, &step); /* clears it */
 		mfa_state_record_success(&st, lg->now, MFA_METHOD_TOTP);
-		st.has_enrol_pending = 0;
 		rc = mfa_store_commit(txn, &st, lg->now);
 	}
 	mfa_store_end(txn);
@@ -760,11 +781,11 @@ promote(struct mfa_login *lg, const char *user, const unsigned char id[16])
 int
 mfa_enrol_login_confirm(struct mfa_login *lg)
 {
+	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
 	const void *user = NULL;
-	unsigned char id[16];
 	int rc;
 
-	rc = pending_id(lg, id);
+	rc = mfa_handover_take(lg->pamh, MFA_HANDOVER_ENROL, nonce);
 	if (rc == MFA_ERR_NOENT)
 		return PAM_SUCCESS;
 	if (pam_get_item(lg->pamh, PAM_USER, &user) != PAM_SUCCESS ||
@@ -773,12 +794,12 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	else
 		mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
 	if (rc == MFA_OK)
-		rc = promote(lg, user, id);
-	/* Removed in any case: the variable must not reach the session. */
-	pam_putenv(lg->pamh, MFA_ENROL_ENV);
+		rc = promote(lg, user, nonce);
+	mfa_wipe(nonce, sizeof(nonce));
 	mfa_log(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,
 	    "user=%s service=%s enrolment at login %s%s", lg->user_clean,
-	    lg->service, rc == MFA_OK ? "confirmed" : "not confirmed: ",
-	    rc == MFA_OK ? "" : mfa_strerror(rc));
+	    lg->service,
+	    rc == MFA_OK ? "confirmed" : "not confirmed: " MFA_ENROL_ENV " ",
+	    rc == MFA_OK ? "" : mfa_handover_why(rc));
 	return PAM_SUCCESS;
 }

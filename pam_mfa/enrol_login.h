@@ -5,14 +5,12 @@
 #ifndef MFA_ENROL_LOGIN_H
 #define MFA_ENROL_LOGIN_H
 
+#include "handover.h"
 #include "login.h"
 #include "state.h"
 
 /* mfa_enrol_login's answer "not done here: apply the ordinary policy". */
 #define MFA_ENROL_LOGIN_FALLBACK (-1)
-
-/* The PAM environment variable that hands an enrolment to setcred. */
-#define MFA_ENROL_ENV "PAM_MFA_ENROL"
 
 /* How long an enrolment at login waits for setcred to confirm it. */
 #define MFA_ENROL_PENDING_TTL 600
@@ -23,19 +21,21 @@
  * an authenticator app inside the login: an info line, the QR code (drawn
  * only when libqrencode can be loaded at run time; the module does not
  * link it), the key in groups of four, up to `tries` prompts for a code
- * checked at lg->now with window=, then the file written with the user's
- * identity (pam_modutil_drop_priv; mfa_file_open_parent and
- * mfa_file_replace, mode 0600; an existing file is never replaced), the
- * user marked enrolled in the state with the proved step as replay floor,
- * and 10 backup codes shown once.
+ * checked at lg->now with window=, then the enrolment recorded as pending
+ * in the state (with the step proved and a fresh nonce), the file written
+ * with the user's identity (pam_modutil_drop_priv; mfa_file_open_parent
+ * and mfa_file_replace, mode 0600; an existing file is never replaced,
+ * except lg->unconfirmed_file), the nonce handed over to setcred
+ * (handover.h), and 10 backup codes shown once.
  * With nullok or before enforce_after=, an empty answer skips.
- * Returns PAM_SUCCESS (enrolled: lg->method is TOTP, lg->secret stays
+ * Returns PAM_SUCCESS (pending: lg->method is TOTP, lg->secret stays
  * NULL), PAM_AUTH_ERR (privileges could not be regained: fail closed),
- * PAM_AUTHINFO_UNAVAIL (the file is written but the state is not),
- * PAM_CONV_ERR (the conversation failed after the file was written), or
- * MFA_ENROL_LOGIN_FALLBACK: PAM_SILENT, no conversation, a skip, wrong
- * codes, or a file that cannot be written; nothing was written and the
- * caller applies the policy it applies without enroll_at_login.
+ * PAM_AUTHINFO_UNAVAIL (the file is written but could not be handed
+ * over: it stays unconfirmed), PAM_CONV_ERR (the conversation failed after
+ * the file was written), or MFA_ENROL_LOGIN_FALLBACK: PAM_SILENT, no
+ * conversation, a skip, wrong codes, or a state or file that cannot be
+ * written; nothing that counts was written and the caller applies the
+ * policy it applies without enroll_at_login.
  * Every outcome is logged ("enrolment at login started / completed /
  * skipped / failed", with user and service), never the key or a code.
  */
@@ -50,11 +50,14 @@ int mfa_enrol_login(struct mfa_login *lg);
 void mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st);
 
 /*
- * mfa_enrol_login_confirm - pam_sm_setcred's part: the enrolment named by
- * MFA_ENROL_ENV (made at most MFA_ENROL_PENDING_TTL seconds ago by a login
- * whose stack has now succeeded) becomes the user's enrolment: enrolled
- * mark, replay floor, a success.  The variable is removed.  Returns
- * PAM_SUCCESS; a failure is logged, and leaves the enrolment unconfirmed
+ * mfa_enrol_login_confirm - pam_sm_setcred's part: the pending enrolment
+ * whose nonce MFA_ENROL_ENV carries (mfa_handover_take: and, in the process
+ * that authenticated, the nonce it handed over), made at most
+ * MFA_ENROL_PENDING_TTL seconds ago by a login whose stack has now
+ * succeeded, becomes the user's enrolment: enrolled mark, replay floor, a
+ * success, the pending record cleared.  The variable is removed.  Opens
+ * lg->store unless it is open.  Returns PAM_SUCCESS; a stale or forged
+ * variable or a failure is logged, and leaves the enrolment unconfirmed
  * (the next login offers enrolment again).
  */
 int mfa_enrol_login_confirm(struct mfa_login *lg);

@@ -13,6 +13,7 @@
 #include "config_load.h"
 #include "enrol_login.h"
 #include "error.h"
+#include "handover.h"
 #include "login.h"
 #include "prompt.h"
 #include "retcode.h"
@@ -143,15 +144,56 @@ not_enrolled(struct mfa_login *lg)
 
 /*
  * Was the loaded secret written by an enrolment at login whose stack was
- * never seen to succeed (a wrong password, say)?  Then it is not the
- * user's: the user counts as not enrolled and may enrol again.
+ * never seen to succeed (a wrong password, say)?  The pending record names
+ * it, as the new file or as the unconfirmed one it was to replace.
  */
 static int
 unconfirmed(const struct mfa_login *lg, const struct mfa_state *st)
 {
-	return st->has_enrol_pending && !mfa_login_same_enrolment(lg, st) &&
-	    memcmp(st->enrol_pending_id, lg->secret->id,
-		sizeof(st->enrol_pending_id)) == 0;
+	return !mfa_login_same_enrolment(lg, st) &&
+	    mfa_state_enrol_pending_names(st, lg->secret->id);
+}
+
+/* The one message for a user whose enrolment is broken: an admin must act. */
+static void
+say_unavailable(struct mfa_login *lg)
+{
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "Multi-factor authentication is not available for this account. "
+	    "Contact your administrator.");
+}
+
+/*
+ * An unconfirmed file is not the user's: a user never enrolled counts as
+ * not enrolled and may enrol again.  An enrolled user must never drop to
+ * "not enrolled" that way (DESIGN §2): refused, and the admin told how.
+ */
+static int
+ignore_unconfirmed(struct mfa_login *lg, const struct mfa_state *st)
+{
+	const char *u = lg->user_clean;
+
+	lg->unconfirmed_file = 1;
+	memcpy(lg->unconfirmed_id, lg->secret->id, sizeof(lg->unconfirmed_id));
+	mfa_secret_free(lg->secret);
+	lg->secret = NULL;
+	if (!st->enrolled) {
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "secret file of %s comes from an enrolment at login that "
+		    "was never confirmed: ignored",
+		    u);
+		return not_enrolled(lg);
+	}
+	lg->reason = "unconfirmed secret file but user is enrolled";
+	mfa_log(&lg->log, LOG_ERR,
+	    "secret file of %s comes from an enrolment at login that was "
+	    "never confirmed, but %s is enrolled with another key: refused. "
+	    "Restore the user's own secret file, or run "
+	    "\"mfa-enroll --user %s reset\" (which removes the file) to "
+	    "enrol again",
+	    u, u, u);
+	say_unavailable(lg);
+	return PAM_AUTH_ERR;
 }
 
 /* Load the secret file and decide what a missing or bad one means. */
@@ -163,16 +205,8 @@ load_secret(struct mfa_login *lg, const struct mfa_state *st)
 
 	rc = mfa_secret_load(
 	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
-	if (rc == MFA_OK && unconfirmed(lg, st)) {
-		mfa_log(&lg->log, LOG_NOTICE,
-		    "secret file of %s comes from an enrolment at login that "
-		    "was never confirmed: ignored",
-		    lg->user_clean);
-		mfa_secret_free(lg->secret);
-		lg->secret = NULL;
-		lg->unconfirmed_file = 1;
-		return not_enrolled(lg);
-	}
+	if (rc == MFA_OK && unconfirmed(lg, st))
+		return ignore_unconfirmed(lg, st);
 	if (rc == MFA_OK)
 		return PAM_SUCCESS;
 	if (rc == MFA_ERR_NOENT && !st->enrolled)
@@ -186,9 +220,7 @@ load_secret(struct mfa_login *lg, const struct mfa_state *st)
 					 : "secret file refused";
 	mfa_log(
 	    &lg->log, LOG_ERR, "secret file of %s: %s", lg->user_clean, why);
-	mfa_prompt_error(lg->pamh, lg->silent,
-	    "Multi-factor authentication is not available for this account. "
-	    "Contact your administrator.");
+	say_unavailable(lg);
 	return rc == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
 }
 
@@ -212,6 +244,8 @@ mfa_login_authenticate(struct mfa_login *lg)
 		return rc;
 	if (lg->user == NULL)
 		return mfa_challenge_unknown_user(lg);
+	if (mfa_handover_honour(lg))
+		return PAM_SUCCESS; /* pam_mfa twice in one stack */
 	if (!in_scope(lg)) {
 		lg->reason = "not in groups=";
 		return PAM_IGNORE;

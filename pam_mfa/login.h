@@ -38,7 +38,10 @@ struct mfa_login {
 				   that setcred never confirmed */
 	int unpriv;             /* a caller without root's state (unpriv.c):
 				   app codes only, nothing recorded */
-	const char *reason;     /* why it failed, for the log line */
+	unsigned char unconfirmed_id[16]; /* that file's id */
+	const void *instance; /* this stack line (its argv), handover.h */
+	int factor_given;     /* another line succeeded in this call */
+	const char *reason;   /* why it failed, for the log line */
 };
 
 /*

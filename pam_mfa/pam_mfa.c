@@ -6,6 +6,7 @@
 #include <security/pam_modules.h>
 
 #include "enrol_login.h"
+#include "handover.h"
 #include "login.h"
 #include "trust.h"
 
@@ -16,8 +17,13 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	int rc;
 
 	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
-	if (rc == PAM_SUCCESS)
+	if (rc == PAM_SUCCESS) {
+		/* Nothing an earlier call handed over survives (DESIGN §12);
+		 * argv tells this stack line from another pam_mfa line. */
+		mfa_handover_begin(lg, argv);
 		rc = mfa_login_authenticate(lg);
+	}
+	mfa_handover_end(pamh, lg, rc);
 	mfa_login_end(lg, rc);
 	return rc;
 }
@@ -26,8 +32,10 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
  * Credentials: pam_mfa has none of its own.  Applications call this only
  * after the whole stack authenticated, so it is where a "trust this device"
  * answer becomes a trusted device (trust.c) and an enrolment made during
- * the login becomes the user's enrolment (enrol_login.c).  It never resets a
- * lock-out.
+ * the login becomes the user's enrolment (enrol_login.c), each only when the
+ * nonce in the PAM environment names a pending record of the state (and
+ * the hand-over this process made, if it authenticated: handover.h).  One
+ * store handle serves both.  It never resets a lock-out.
  */
 PAM_EXTERN int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)

@@ -140,9 +140,11 @@ pending_slot(struct mfa_state *st, const struct mfa_device_id *id, int64_t now)
 	return oldest;
 }
 
-/* Record the "yes" in the root state; MFA_OK or an error. */
+/* Record the "yes" handed over as nonce in the root state; MFA_OK or an
+ * error. */
 static int
-record_pending(struct mfa_login *lg, const struct mfa_device_id *id)
+record_pending(struct mfa_login *lg, const struct mfa_device_id *id,
+    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE])
 {
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_device_pending *p;
@@ -156,6 +158,8 @@ record_pending(struct mfa_login *lg, const struct mfa_device_id *id)
 		return rc;
 	p = &st.pending[pending_slot(&st, id, lg->now)];
 	memset(p, 0, sizeof(*p));
+	p->has_nonce = 1;
+	memcpy(p->nonce, nonce, sizeof(p->nonce));
 	memcpy(p->digest, id->digest, sizeof(p->digest));
 	p->created = lg->now;
 	p->expires = lg->now + (int64_t)lg->cfg.trust_days * DAY;
@@ -167,28 +171,41 @@ record_pending(struct mfa_login *lg, const struct mfa_device_id *id)
 	return rc;
 }
 
-void
-mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
+/* "Trust this device?"; 1 for yes. */
+static int
+ask(struct mfa_login *lg)
 {
-	char question[64], env[sizeof(MFA_TRUST_ENV) + 66], *answer = NULL;
+	char question[64], *answer = NULL;
 	int yes;
 
-	if (lg->silent)
-		return;
 	snprintf(question, sizeof(question),
 	    "Trust this device for %u days? [y/N]: ", lg->cfg.trust_days);
 	if (mfa_prompt_ask(lg->pamh, 1, question, &answer) != MFA_OK)
-		return;
+		return 0;
 	yes = mfa_prompt_is_yes(answer);
 	mfa_strfree(answer);
-	if (!yes)
+	return yes;
+}
+
+void
+mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
+{
+	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
+	int rc;
+
+	if (lg->silent || !ask(lg))
 		return;
-	snprintf(env, sizeof(env), "%s=", MFA_TRUST_ENV);
-	mfa_text_hex_encode(id->digest, sizeof(id->digest), env + strlen(env));
-	if (record_pending(lg, id) != MFA_OK ||
-	    pam_putenv(lg->pamh, env) != PAM_SUCCESS) {
+	/* The pending record first, then the hand-over that names it. */
+	rc = mfa_handover_nonce(nonce);
+	if (rc == MFA_OK)
+		rc = record_pending(lg, id, nonce);
+	if (rc == MFA_OK)
+		rc = mfa_handover_publish(lg->pamh, MFA_HANDOVER_TRUST, nonce);
+	mfa_wipe(nonce, sizeof(nonce));
+	if (rc != MFA_OK) {
 		mfa_log(&lg->log, LOG_ERR,
-		    "cannot record a trusted device for %s", lg->user_clean);
+		    "cannot record a trusted device for %s: %s", lg->user_clean,
+		    mfa_strerror(rc));
 		return;
 	}
 	mfa_prompt_info(lg->pamh, lg->silent,
@@ -196,16 +213,18 @@ mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id)
 	mfa_sendcode_notify(lg, "A device was marked as trusted");
 }
 
-/* The pending "yes" matching digest, recent enough; its index or -1. */
+/* The pending "yes" handed over as nonce, recent enough; its index or -1. */
 static int
-find_pending(
-    const struct mfa_state *st, const unsigned char digest[32], int64_t now)
+find_pending(const struct mfa_state *st,
+    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE], int64_t now)
 {
 	size_t i;
 	int found = -1;
 
 	for (i = 0; i < st->npending; i++)
-		if (mfa_ct_equal(st->pending[i].digest, digest, 32) &&
+		if (st->pending[i].has_nonce &&
+		    mfa_ct_equal(
+			st->pending[i].nonce, nonce, MFA_HANDOVER_NONCE_SIZE) &&
 		    now >= st->pending[i].created &&
 		    now - st->pending[i].created <= MFA_TRUST_PENDING_TTL)
 			found = (int)i;
@@ -233,22 +252,23 @@ promote(struct mfa_state *st, size_t i, int64_t now)
 	return rc;
 }
 
-/* Confirm the pending device digest for user; MFA_OK or an error. */
+/* Confirm the pending device handed over as nonce; MFA_OK or an error. */
 static int
-confirm(struct mfa_login *lg, const char *user, const unsigned char digest[32])
+confirm(struct mfa_login *lg, const char *user,
+    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE])
 {
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_state st;
 	char why[256];
 	int rc, i;
 
-	rc = mfa_store_open(lg->cfg.state_dir, 0, &lg->store, why, sizeof(why));
+	rc = mfa_handover_store(lg, why, sizeof(why));
 	if (rc == MFA_OK)
 		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
 		    &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
-	i = find_pending(&st, digest, lg->now);
+	i = find_pending(&st, nonce, lg->now);
 	if (i >= 0) {
 		rc = promote(&st, (size_t)i, lg->now);
 		if (rc == MFA_OK)
@@ -262,27 +282,27 @@ confirm(struct mfa_login *lg, const char *user, const unsigned char digest[32])
 int
 mfa_trust_confirm(struct mfa_login *lg)
 {
-	const char *text = pam_getenv(lg->pamh, MFA_TRUST_ENV);
+	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
 	const char *user = item(lg->pamh, PAM_USER);
-	unsigned char digest[32];
 	int rc;
 
-	if (text == NULL)
+	rc = mfa_handover_take(lg->pamh, MFA_HANDOVER_TRUST, nonce);
+	if (rc == MFA_ERR_NOENT)
 		return PAM_SUCCESS;
 	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
-	/* 64 lower-case hex digits, as mfa_trust_offer wrote them. */
-	rc = mfa_text_hex_decode(text, digest, sizeof(digest));
-	if (rc == MFA_OK && *user != '\0')
-		rc = confirm(lg, user, digest);
-	/* Removed in any case: the variable must not reach the session. */
-	pam_putenv(lg->pamh, MFA_TRUST_ENV);
+	if (rc == MFA_OK && *user == '\0')
+		rc = MFA_ERR_INVALID;
+	if (rc == MFA_OK)
+		rc = confirm(lg, user, nonce);
+	mfa_wipe(nonce, sizeof(nonce));
 	if (rc == MFA_OK)
 		mfa_log(&lg->log, LOG_INFO,
 		    "user=%s service=%s trusted a device", lg->user_clean,
 		    lg->service);
 	else
 		mfa_log(&lg->log, LOG_NOTICE,
-		    "user=%s service=%s: no device trusted: %s", lg->user_clean,
-		    lg->service, mfa_strerror(rc));
+		    "user=%s service=%s: no device trusted: " MFA_TRUST_ENV
+		    " ignored: %s",
+		    lg->user_clean, lg->service, mfa_handover_why(rc));
 	return PAM_SUCCESS;
 }

@@ -9,20 +9,21 @@
  *
  * A "yes" must only count when the whole login succeeds, which
  * pam_sm_authenticate cannot see (the password module may have failed).  So
- * authenticate records the answer as pending in the root state and names
- * it in the PAM environment (PAM_MFA_TRUST=<digest>); pam_sm_setcred, which
- * applications call only after a successful authentication (sshd in
- * another process, to which it hands the PAM environment), turns it into a
- * trusted device and removes the variable.
+ * authenticate records the answer as pending in the root state with a
+ * fresh nonce and hands the nonce over (handover.h: PAM_MFA_TRUST=<nonce>,
+ * never the digest); pam_sm_setcred, which applications call only after a
+ * successful authentication (sshd in another process, to which it hands
+ * the PAM environment), turns the pending record with that nonce into a
+ * trusted device and removes the variable.  Each authenticate call starts
+ * by removing what an earlier one handed over, so a "yes" of a failed
+ * attempt is never confirmed by a later attempt on the same handle.
  */
 #ifndef MFA_TRUST_H
 #define MFA_TRUST_H
 
 #include "device.h"
+#include "handover.h"
 #include "login.h"
-
-/* The PAM environment variable that hands a "yes" to setcred. */
-#define MFA_TRUST_ENV "PAM_MFA_TRUST"
 
 /* How long a "yes" waits for setcred before it is worthless. */
 #define MFA_TRUST_PENDING_TTL 600
@@ -47,15 +48,18 @@ int mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id);
 /*
  * mfa_trust_offer - after a successful second factor: ask "Trust this
  * device for N days? [y/N]: " (echo on) unless silent; on yes/y (any case)
- * record a pending device and set MFA_TRUST_ENV.  Any failure here only
- * means no trust; the login itself has already succeeded.
+ * record a pending device with a fresh nonce, then hand the nonce over
+ * (MFA_TRUST_ENV).  Any failure here only means no trust (logged); the
+ * login itself has already succeeded.
  */
 void mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id);
 
 /*
- * mfa_trust_confirm - pam_sm_setcred's part: turn the pending device named
- * by MFA_TRUST_ENV (recorded at most MFA_TRUST_PENDING_TTL seconds ago) into
- * a trusted device, then remove the variable.  Returns a PAM code:
+ * mfa_trust_confirm - pam_sm_setcred's part: turn the pending device whose
+ * nonce MFA_TRUST_ENV carries (mfa_handover_take; recorded at most
+ * MFA_TRUST_PENDING_TTL seconds ago) into a trusted device; the variable is
+ * removed in any case.  Opens lg->store unless it is open.  Returns a PAM
+ * code:
  * PAM_SUCCESS whether or not there was anything to confirm; a failure to
  * record is logged and ends as PAM_SUCCESS too, with no device trusted
  * (credentials are not the place to fail a login that succeeded).

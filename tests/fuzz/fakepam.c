@@ -55,6 +55,11 @@ fakepam_end(pam_handle_t *h)
 
 	if (h == NULL)
 		return;
+	for (i = 0; i < h->ndata; i++) {
+		if (h->data[i].cleanup != NULL)
+			h->data[i].cleanup(h, h->data[i].data, PAM_SUCCESS);
+		free(h->data[i].name);
+	}
 	free(h->service);
 	free(h->user);
 	free(h->rhost);
@@ -220,6 +225,25 @@ pam_getenv(pam_handle_t *h, const char *name)
 	return NULL;
 }
 
+/* pam_putenv("NAME"): remove the variable (PAM_BAD_ITEM when absent). */
+static int
+unsetenv_item(pam_handle_t *h, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < h->nenv; i++) {
+		if (strncmp(h->env[i], name, len) == 0 &&
+		    h->env[i][len] == '=') {
+			free(h->env[i]);
+			memmove(&h->env[i], &h->env[i + 1],
+			    (h->nenv - i) * sizeof(char *));
+			h->nenv--;
+			return PAM_SUCCESS;
+		}
+	}
+	return PAM_BAD_ITEM;
+}
+
 int
 pam_putenv(pam_handle_t *h, const char *name_value)
 {
@@ -227,7 +251,11 @@ pam_putenv(pam_handle_t *h, const char *name_value)
 	char **grown, *copy;
 	size_t i;
 
-	if ((eq = strchr(name_value, '=')) == NULL || eq == name_value)
+	if (*name_value == '\0')
+		return PAM_BAD_ITEM;
+	if ((eq = strchr(name_value, '=')) == NULL)
+		return unsetenv_item(h, name_value);
+	if (eq == name_value)
 		return PAM_BAD_ITEM;
 	if ((copy = strdup(name_value)) == NULL)
 		return PAM_BUF_ERR;
@@ -247,6 +275,52 @@ pam_putenv(pam_handle_t *h, const char *name_value)
 	h->env = grown;
 	h->env[h->nenv++] = copy;
 	h->env[h->nenv] = NULL;
+	return PAM_SUCCESS;
+}
+
+static struct fakepam_data *
+find_data(pam_handle_t *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->ndata; i++)
+		if (strcmp(h->data[i].name, name) == 0)
+			return &h->data[i];
+	return NULL;
+}
+
+int
+pam_set_data(pam_handle_t *h, const char *name, void *data,
+    void (*cleanup)(pam_handle_t *, void *, int))
+{
+	struct fakepam_data *d = find_data(h, name);
+
+	if (d != NULL) {
+		/* Linux-PAM calls the old entry's cleanup, then replaces it. */
+		if (d->cleanup != NULL)
+			d->cleanup(h, d->data, PAM_DATA_REPLACE);
+	} else {
+		if (h->ndata == FAKEPAM_MAX_DATA)
+			return PAM_BUF_ERR;
+		d = &h->data[h->ndata];
+		if ((d->name = strdup(name)) == NULL)
+			return PAM_BUF_ERR;
+		h->ndata++;
+	}
+	d->data = data;
+	d->cleanup = cleanup;
+	return PAM_SUCCESS;
+}
+
+int
+pam_get_data(const pam_handle_t *h, const char *name, const void **data)
+{
+	const struct fakepam_data *d =
+	    find_data((pam_handle_t *)(uintptr_t)h, name);
+
+	if (d == NULL)
+		return PAM_NO_MODULE_DATA;
+	*data = d->data;
 	return PAM_SUCCESS;
 }
 

@@ -21,8 +21,19 @@
 
 #define FAKEPAM_MAX_ANSWERS 16
 
+#define FAKEPAM_MAX_DATA 8
+
+/* One pam_set_data entry. */
+struct fakepam_data {
+	char *name;
+	void *data;
+	void (*cleanup)(pam_handle_t *, void *, int);
+};
+
 struct pam_handle {
 	char *service, *user, *rhost, *ruser, *tty;
+	struct fakepam_data data[FAKEPAM_MAX_DATA];
+	size_t ndata;
 	char **env; /* "NAME=value", NULL-terminated */
 	size_t nenv;
 	const char *answers[FAKEPAM_MAX_ANSWERS];

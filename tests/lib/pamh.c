@@ -2,6 +2,7 @@
  * pamh.c - a harness for module tests through the real libpam (see pamh.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -173,6 +174,28 @@ write_users(void)
 	    path, "alice:secret:mfa\nbob:secret:mfa\ncarol:secret:mfa\n");
 }
 
+/* The pam_mfa.so line(s) for args (MFA_PAMH_SECOND_LINE splits them). */
+static size_t
+mfa_lines(char *out, size_t outsz, const char *build, const char *args)
+{
+	const char *second = strstr(args, MFA_PAMH_SECOND_LINE);
+	int first_len =
+	    second != NULL ? (int)(second - args) : (int)strlen(args);
+	int n;
+
+	n = snprintf(out, outsz,
+	    "auth required %s/testclock/pam_mfa.so state_dir=%s/state "
+	    "conf=%s/pam_mfa.conf %.*s\n",
+	    build, fixture, fixture, first_len, args);
+	if (second != NULL && n >= 0 && (size_t)n < outsz)
+		n += snprintf(out + n, outsz - (size_t)n,
+		    "auth required %s/testclock/pam_mfa.so state_dir=%s/state "
+		    "conf=%s/pam_mfa.conf %s\n",
+		    build, fixture, fixture,
+		    second + strlen(MFA_PAMH_SECOND_LINE));
+	return n < 0 ? 0 : (size_t)n;
+}
+
 static void
 write_services(const struct mfa_pamh_service *services)
 {
@@ -198,12 +221,11 @@ write_services(const struct mfa_pamh_service *services)
 			snprintf(pw + n, sizeof(pw) - n,
 			    "auth required %s/pam_matrix.so passdb=%s/passdb\n",
 			    PAMWRAP_MODULES, fixture);
-		snprintf(text, sizeof(text),
-		    "%sauth required %s/testclock/pam_mfa.so "
-		    "state_dir=%s/state "
-		    "conf=%s/pam_mfa.conf %s\n"
+		n = (size_t)snprintf(text, sizeof(text), "%s", pw);
+		n += mfa_lines(
+		    text + n, sizeof(text) - n, build, services->mfa_args);
+		snprintf(text + n, sizeof(text) - n,
 		    "account required %s/pam_matrix.so passdb=%s/passdb\n",
-		    pw, build, fixture, fixture, services->mfa_args,
 		    PAMWRAP_MODULES, fixture);
 		snprintf(
 		    path, sizeof(path), "%s/pam.d/%s", fixture, services->name);
@@ -330,6 +352,33 @@ mfa_pamh_reset(void)
 	mfa_pamh_log_clear();
 }
 
+pid_t
+mfa_pamh_stuck_locker(const char *user)
+{
+	char path[PATH_MAX + 64], c = 0;
+	int p[2];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/.%s.lock", mfa_pamh_state_dir(), user);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0 ||
+		    write(p[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
 void
 mfa_pamh_write_secret(const char *user, const char *content)
 {
@@ -378,6 +427,15 @@ struct conv_state {
 	struct mfa_pamh_result *r;
 };
 
+static const char *(*answer_hook)(const char *, const char *);
+
+void
+mfa_pamh_set_answer_hook(
+    const char *(*hook)(const char *token, const char *transcript))
+{
+	answer_hook = hook;
+}
+
 static void
 note(struct mfa_pamh_result *r, const char *tag, const char *text)
 {
@@ -390,6 +448,8 @@ note(struct mfa_pamh_result *r, const char *tag, const char *text)
 static int
 answer(struct conv_state *cs, const struct pam_message *m, char **out)
 {
+	const char *a;
+
 	switch (m->msg_style) {
 	case PAM_PROMPT_ECHO_OFF:
 	case PAM_PROMPT_ECHO_ON:
@@ -398,7 +458,10 @@ answer(struct conv_state *cs, const struct pam_message *m, char **out)
 		cs->r->nprompts++;
 		if (cs->answers == NULL || *cs->answers == NULL)
 			return PAM_CONV_ERR;
-		*out = strdup(*cs->answers++);
+		a = *cs->answers++;
+		if (a[0] == '@' && answer_hook != NULL)
+			a = answer_hook(a, cs->r->transcript);
+		*out = strdup(a);
 		return *out != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
 	case PAM_TEXT_INFO:
 		note(cs->r, "I: ", m->msg);
@@ -465,4 +528,58 @@ mfa_pamh_login_setcred(const char *service, const char *user,
 
 	run(service, user, answers, tests, 2, r);
 	*setcred_rv = tests[1].op_rv;
+}
+
+/* ---- one handle across calls ---- */
+
+struct mfa_pamh_session {
+	pam_handle_t *pamh;
+	struct conv_state cs;
+	struct mfa_pamh_result scratch; /* for a conversation outside auth */
+};
+
+struct mfa_pamh_session *
+mfa_pamh_open(const char *service, const char *user)
+{
+	struct mfa_pamh_session *s = calloc(1, sizeof(*s));
+	struct pam_conv pc = {conv, NULL};
+
+	ck_assert_ptr_nonnull(s);
+	s->cs.r = &s->scratch;
+	pc.appdata_ptr = &s->cs;
+	ck_assert_int_eq(pam_start(service, user, &pc, &s->pamh), PAM_SUCCESS);
+	return s;
+}
+
+void
+mfa_pamh_auth(struct mfa_pamh_session *s, const char *const *answers,
+    struct mfa_pamh_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	s->cs.answers = answers;
+	s->cs.r = r;
+	r->rv = pam_authenticate(s->pamh, 0);
+	s->cs.answers = NULL;
+	s->cs.r = &s->scratch;
+}
+
+int
+mfa_pamh_setcred(struct mfa_pamh_session *s)
+{
+	return pam_setcred(s->pamh, PAM_ESTABLISH_CRED);
+}
+
+pam_handle_t *
+mfa_pamh_handle(struct mfa_pamh_session *s)
+{
+	return s->pamh;
+}
+
+void
+mfa_pamh_close(struct mfa_pamh_session *s)
+{
+	if (s == NULL)
+		return;
+	pam_end(s->pamh, PAM_SUCCESS);
+	free(s);
 }

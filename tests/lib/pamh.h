@@ -19,6 +19,9 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <security/pam_appl.h>
 
 struct mfa_pamh_service {
 	const char *name;     /* service name */
@@ -29,6 +32,8 @@ struct mfa_pamh_service {
 	int set_items;        /* 1: pam_set_items.so first (PAM_RHOST etc. from
 				 the environment) */
 };
+/* In mfa_args, " | " starts a second pam_mfa.so line with the rest. */
+#define MFA_PAMH_SECOND_LINE " | "
 
 struct mfa_pamh_result {
 	int rv;                 /* what pam_authenticate returned */
@@ -68,11 +73,52 @@ void mfa_pamh_login(const char *service, const char *user,
 void mfa_pamh_login_setcred(const char *service, const char *user,
     const char *const *answers, struct mfa_pamh_result *r, int *setcred_rv);
 
+/*
+ * One PAM handle kept across calls, as util-linux login keeps it for its
+ * retries: pam_start once, then any number of pam_authenticate and
+ * pam_setcred calls, then pam_end.
+ */
+struct mfa_pamh_session;
+
+/* mfa_pamh_open - pam_start(service, user); fails the test on error. */
+struct mfa_pamh_session *mfa_pamh_open(const char *service, const char *user);
+
+/*
+ * mfa_pamh_auth - one pam_authenticate on the session's handle, answering
+ * and recording as mfa_pamh_login does; r->rv is its result.
+ */
+void mfa_pamh_auth(struct mfa_pamh_session *s, const char *const *answers,
+    struct mfa_pamh_result *r);
+
+/* mfa_pamh_setcred - pam_setcred(PAM_ESTABLISH_CRED); its result. */
+int mfa_pamh_setcred(struct mfa_pamh_session *s);
+
+/* mfa_pamh_handle - the session's handle (pam_putenv, pam_getenv). */
+pam_handle_t *mfa_pamh_handle(struct mfa_pamh_session *s);
+
+/* mfa_pamh_close - pam_end(PAM_SUCCESS) and free.  NULL is fine. */
+void mfa_pamh_close(struct mfa_pamh_session *s);
+
+/*
+ * mfa_pamh_set_answer_hook - answers that start with '@' are passed to
+ * hook with the transcript so far, which returns the text to send (for
+ * codes of a key the module has just shown).  NULL: sent as they are.
+ */
+void mfa_pamh_set_answer_hook(
+    const char *(*hook)(const char *token, const char *transcript));
+
 /* Set the test clock of the test build of the module (MFA_TEST_NOW). */
 void mfa_pamh_set_time(int64_t t);
 
 /* Remove everything in the state directory and the users' secret files. */
 void mfa_pamh_reset(void);
+
+/*
+ * mfa_pamh_stuck_locker - a child process that holds the OFD lock on
+ * user's lock file in the state directory until killed (SIGKILL, then
+ * waitpid): every state update of user times out meanwhile.  Its pid.
+ */
+pid_t mfa_pamh_stuck_locker(const char *user);
 
 /*
  * mfa_pamh_write_secret - write user's ~/.pam_mfa with mode 0600 and the

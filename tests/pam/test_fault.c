@@ -481,35 +481,6 @@ END_TEST
 
 /* ---- a lock held by a stuck process ---- */
 
-/* A child that holds the OFD lock on alice's lock file until killed. */
-static pid_t
-stuck_locker(void)
-{
-	char path[4096], c = 0;
-	int p[2];
-	pid_t pid;
-
-	snprintf(path, sizeof(path), "%s/.alice.lock", mfa_pamh_state_dir());
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0)
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	ck_assert_int_eq(read(p[0], &c, 1), 1);
-	close(p[0]);
-	return pid;
-}
-
 START_TEST(stuck_lock_fails_closed)
 {
 	static char before[MFA_STATE_MAX_SIZE + 1], after[sizeof(before)];
@@ -522,7 +493,7 @@ START_TEST(stuck_lock_fails_closed)
 	code_at(T0, code);
 	ck_assert_int_eq(login_at("fault-lock", T0, code), PAM_SUCCESS);
 	len = read_state_file("alice", before, sizeof(before));
-	pid = stuck_locker();
+	pid = mfa_pamh_stuck_locker("alice");
 	code_at(T0 + 30, code);
 	start = now_ms();
 	ck_assert_int_eq(

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "enrolment.h"
 #include "state.h"
 #include "testutil.h"
 
@@ -65,6 +66,10 @@ fill_pending(struct mfa_state *st)
 		p->expires = p->created + 300;
 		p->generation = (uint32_t)(i + 7);
 		snprintf(p->label, sizeof(p->label), "pending %zu", i);
+		/* The last one as b432e86 wrote it: without a nonce. */
+		p->has_nonce = i + 1 < MFA_STATE_MAX_PENDING;
+		for (j = 0; p->has_nonce && j < sizeof(p->nonce); j++)
+			p->nonce[j] = (unsigned char)(0xa0 + i + j);
 	}
 	st->pending[3].label[0] = '\0';
 	st->npending = MFA_STATE_MAX_PENDING;
@@ -115,6 +120,15 @@ fill_full(struct mfa_state *st)
 	st->devices[2].generation = UINT32_MAX;
 	st->devices[3].created = 0;
 	fill_pending(st);
+	st->has_enrol_pending = st->has_enrol_nonce = 1;
+	st->has_enrol_replaced = 1;
+	for (i = 0; i < 16; i++) {
+		st->enrol_pending_id[i] = (unsigned char)(0x10 + i);
+		st->enrol_pending_nonce[i] = (unsigned char)(0x30 + i);
+		st->enrol_replaced_id[i] = (unsigned char)(0x50 + i);
+	}
+	st->enrol_pending_at = 1764017613;
+	st->enrol_pending_step = UINT64_MAX;
 }
 
 static void
@@ -145,7 +159,22 @@ assert_devices_eq(const struct mfa_state *a, const struct mfa_state *b)
 		ck_assert_int_eq(x->expires, y->expires);
 		ck_assert_uint_eq(x->generation, y->generation);
 		ck_assert_str_eq(x->label, y->label);
+		ck_assert_int_eq(x->has_nonce, y->has_nonce);
+		ck_assert_mem_eq(x->nonce, y->nonce, sizeof(x->nonce));
 	}
+}
+
+static void
+assert_enrol_pending_eq(const struct mfa_state *a, const struct mfa_state *b)
+{
+	ck_assert_int_eq(a->has_enrol_pending, b->has_enrol_pending);
+	ck_assert_mem_eq(a->enrol_pending_id, b->enrol_pending_id, 16);
+	ck_assert_int_eq(a->enrol_pending_at, b->enrol_pending_at);
+	ck_assert_uint_eq(a->enrol_pending_step, b->enrol_pending_step);
+	ck_assert_int_eq(a->has_enrol_nonce, b->has_enrol_nonce);
+	ck_assert_mem_eq(a->enrol_pending_nonce, b->enrol_pending_nonce, 16);
+	ck_assert_int_eq(a->has_enrol_replaced, b->has_enrol_replaced);
+	ck_assert_mem_eq(a->enrol_replaced_id, b->enrol_replaced_id, 16);
 }
 
 static void
@@ -177,6 +206,7 @@ assert_state_eq(const struct mfa_state *a, const struct mfa_state *b)
 		ck_assert_mem_eq(a->send_times, b->send_times,
 		    a->nsends * sizeof(a->send_times[0]));
 	assert_devices_eq(a, b);
+	assert_enrol_pending_eq(a, b);
 }
 
 static void
@@ -285,6 +315,84 @@ START_TEST(enrol_pending_round_trip)
 		ck_assert_ptr_nonnull(strstr(err.msg, "enrolment id"));
 	}
 	ck_assert_uint_eq(err.line, 2);
+}
+END_TEST
+
+/*
+ * The nonces of the hand-over to setcred (DESIGN §12): optional at the end
+ * of enrol-pending (with the id of the file it replaced after it), and at
+ * the start of device-pending (32 hex digits, told from a 64-digit
+ * digest).  Lines without them, as b432e86 wrote them, still parse.
+ */
+START_TEST(handover_nonces_round_trip)
+{
+	static const char text[] = HDR
+	    "enrol-pending " ID32 " 1764017613 58800587 " SALT32 " " ID32 "\n"
+	    "device-pending " SALT32 " " HASH64
+	    " 1764017613 1764017913 0 ssh-ed25519 key\n"
+	    "device-pending " HASH64 " 1764017613 1764017913 0\n";
+	struct mfa_state st;
+	struct mfa_parse_error e;
+	char *out = NULL;
+	size_t len;
+
+	ck_assert_int_eq(parse_str(text, &st, &e), MFA_OK);
+	ck_assert_int_eq(st.has_enrol_nonce, 1);
+	ck_assert_uint_eq(st.enrol_pending_nonce[15], 0x0f);
+	ck_assert_int_eq(st.has_enrol_replaced, 1);
+	ck_assert_uint_eq(st.enrol_replaced_id[0], 0x6f);
+	ck_assert_uint_eq(st.npending, 2);
+	ck_assert_int_eq(st.pending[0].has_nonce, 1);
+	ck_assert_uint_eq(st.pending[0].nonce[1], 0x01);
+	ck_assert_str_eq(st.pending[0].label, "ssh-ed25519 key");
+	ck_assert_int_eq(st.pending[1].has_nonce, 0);
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, text + strlen(HDR)));
+	mfa_strfree(out);
+	/* Only the nonce: no old id. */
+	ck_assert_int_eq(
+	    parse_str(HDR "enrol-pending " ID32 " 1 2 " SALT32 "\n", &st, &e),
+	    MFA_OK);
+	ck_assert_int_eq(st.has_enrol_nonce, 1);
+	ck_assert_int_eq(st.has_enrol_replaced, 0);
+	/* An old id without a nonce cannot be written. */
+	st.has_enrol_nonce = 0;
+	st.has_enrol_replaced = 1;
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), MFA_ERR_INVALID);
+	mfa_state_wipe(&st);
+}
+END_TEST
+
+/* Which secret files a pending enrolment names; clearing it. */
+START_TEST(enrol_pending_names_and_clear)
+{
+	unsigned char a[16], b[16], c[16];
+	struct mfa_state st;
+
+	memset(a, 0xaa, 16);
+	memset(b, 0xbb, 16);
+	memset(c, 0xcc, 16);
+	mfa_state_init(&st);
+	memcpy(st.enrol_pending_id, a, 16);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, a), 0);
+	st.has_enrol_pending = 1;
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, a), 1);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, b), 0);
+	memcpy(st.enrol_replaced_id, b, 16);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, b), 0);
+	st.has_enrol_replaced = st.has_enrol_nonce = 1;
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, b), 1);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, c), 0);
+	/* Marking the user enrolled (mfa-enroll as root, setcred) clears
+	 * it: the file on disk is the confirmed one. */
+	mfa_enrolment_mark(&st, c, 1764017613, NULL);
+	ck_assert_int_eq(st.has_enrol_pending, 0);
+	ck_assert_int_eq(st.has_enrol_nonce, 0);
+	ck_assert_int_eq(st.has_enrol_replaced, 0);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, a), 0);
+	ck_assert_int_eq(mfa_state_enrol_pending_names(&st, b), 0);
+	ck_assert_uint_eq(st.enrol_replaced_id[0], 0);
+	ck_assert_int_eq(st.enrolled, 1);
 }
 END_TEST
 
@@ -505,6 +613,16 @@ static const struct reject_case rejects[] = {
     /* caps */
     {HDR "send-times 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21\n",
 	0, 2, MFA_ERR_TOOBIG, "too many send-times values"},
+    {HDR "enrol-pending " ID32 " 1 2 " SALT32 " " ID32 " x\n", 0, 2,
+	MFA_ERR_FORMAT, "too many fields"},
+    {HDR "enrol-pending " ID32 " 1 2 " HASH64 "\n", 0, 2, MFA_ERR_FORMAT,
+	"enrol-pending nonce"},
+    {HDR "enrol-pending " ID32 " 1 2 " SALT32 " 00\n", 0, 2, MFA_ERR_FORMAT,
+	"replaced enrolment id"},
+    {HDR "device-pending 000102030405060708090A0B0C0D0E0F " HASH64 " 1 2 3\n",
+	0, 2, MFA_ERR_FORMAT, "device-pending nonce"},
+    {HDR "device-pending " SALT32 " 1 2 3\n", 0, 2, MFA_ERR_FORMAT,
+	"too few fields"},
     {HDR "device-pending " HASH64 " 1 2 3\n"
 	 "device-pending " HASH64 " 1 2 3\n"
 	 "device-pending " HASH64 " 1 2 3\n"
@@ -1062,6 +1180,8 @@ state_suite(void)
 	tcase_add_test(tc, empty_round_trip);
 	tcase_add_test(tc, full_round_trip);
 	tcase_add_test(tc, enrol_pending_round_trip);
+	tcase_add_test(tc, handover_nonces_round_trip);
+	tcase_add_test(tc, enrol_pending_names_and_clear);
 	tcase_add_test(tc, known_answer_parse);
 	tcase_add_loop_test(
 	    tc, accepts_edges, 0, sizeof(accepted) / sizeof(accepted[0]));
