@@ -506,8 +506,9 @@ mfa_run_program_capture(char *const argv[], const void *input, size_t len,
 		close_fds(&f);
 		return MFA_ERR_SYSTEM;
 	}
+	/* now_ms() truncates: one more millisecond gives the whole time. */
 	rw = (struct run_wait){.pid = -1,
-	    .deadline = now_ms() + timeout_ms,
+	    .deadline = now_ms() + timeout_ms + 1,
 	    .in = input,
 	    .in_left = len};
 	rc = fork_and_run(argv, &f, sink, &rw, timeout_ms, res, why, whysz);
