@@ -18,6 +18,7 @@
 #include "config.h"
 #include "error.h"
 #include "log.h"
+#include "otpauth.h"
 #include "text.h"
 
 #ifndef MFA_SYSCONFDIR
@@ -657,19 +658,12 @@ set_email(struct parse_ctx *x, const struct opt *o, const char *val)
 static int
 set_issuer(struct parse_ctx *x, const struct opt *o, const char *val)
 {
-	size_t n = strlen(val), i;
-
-	if (n > ISSUER_MAX)
+	if (strlen(val) > ISSUER_MAX)
 		return fail(x, MFA_ERR_FORMAT, "%s: longer than %d bytes",
 		    o->name, ISSUER_MAX);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)val[i];
-
-		if (ch < 0x20 || ch >= 0x7f || ch == ':')
-			return fail(x, MFA_ERR_FORMAT,
-			    "%s: only printable ASCII without ':' is allowed",
-			    o->name);
-	}
+	if (mfa_otpauth_name_check(val) != MFA_OK)
+		return fail(
+		    x, MFA_ERR_FORMAT, "%s: " MFA_OTPAUTH_NAME_RULE, o->name);
 	return replace_str(x, (char **)field(x, o), val);
 }
 
