@@ -771,10 +771,10 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	if (pam_get_item(lg->pamh, PAM_USER, &user) != PAM_SUCCESS ||
 	    user == NULL)
 		rc = MFA_ERR_INVALID;
-	else
-		mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
+	else /* the account's record, whatever the spelling typed */
+		rc = mfa_login_account(lg, user);
 	if (rc == MFA_OK)
-		rc = promote(lg, user, id);
+		rc = promote(lg, lg->username, id);
 	/* Removed in any case: the variable must not reach the session. */
 	pam_putenv(lg->pamh, MFA_ENROL_ENV);
 	mfa_log(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,

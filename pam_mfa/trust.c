@@ -280,11 +280,13 @@ mfa_trust_confirm(struct mfa_login *lg)
 
 	if (text == NULL)
 		return PAM_SUCCESS;
-	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
 	/* 64 lower-case hex digits, as mfa_trust_offer wrote them. */
 	rc = mfa_text_hex_decode(text, digest, sizeof(digest));
-	if (rc == MFA_OK && *user != '\0')
-		rc = confirm(lg, user, digest);
+	/* The record is the account's, whatever the spelling typed. */
+	if (rc == MFA_OK)
+		rc = mfa_login_account(lg, user);
+	if (rc == MFA_OK)
+		rc = confirm(lg, lg->username, digest);
 	/* Removed in any case: the variable must not reach the session. */
 	pam_putenv(lg->pamh, MFA_TRUST_ENV);
 	if (rc == MFA_OK)
