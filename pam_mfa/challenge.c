@@ -25,8 +25,7 @@
 
 #define MFA_PROMPT_CODE "Verification code: "
 #define MFA_BACKUP_LOW 3
-/* Said to real users and unknown names alike (see mfa_challenge_unknown_user).
- */
+/* Said to real users and unknown names alike. */
 #define MFA_MSG_INVALID "Invalid code."
 #define MFA_MSG_NO_CODE "No code entered."
 #define MFA_MSG_NO_CHANNEL "No code can be sent that way."
