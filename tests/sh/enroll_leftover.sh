@@ -24,7 +24,7 @@ extras() { ls -A "$HOMEDIR" | grep -v '^\.pam_mfa$'; }
 killed_run() {
 	LD_PRELOAD=$PRELOAD:$KILL MFA_TEST_KILL_AT_RENAME=1 \
 		NSS_WRAPPER_PASSWD=$T/passwd NSS_WRAPPER_GROUP=$T/group \
-		timeout 10 "$ENROLL" --conf "$CONF" "$@"
+		timeout "${MFA_TEST_TIMEOUT:-10}" "$ENROLL" --conf "$CONF" "$@"
 }
 
 # 1. Killed three times before the rename: one temporary file, 0600.

@@ -15,7 +15,7 @@ rule="only printable ASCII without ':' is allowed"
 printf 'state_dir = %s\nissuer = a:b\n' "$T/state" >"$T/bad.conf"
 chmod 0644 "$T/bad.conf"
 LD_PRELOAD=$PRELOAD NSS_WRAPPER_PASSWD=$T/passwd \
-	NSS_WRAPPER_GROUP=$T/group timeout 10 "$ENROLL" --conf "$T/bad.conf" \
+	NSS_WRAPPER_GROUP=$T/group timeout "${MFA_TEST_TIMEOUT:-10}" "$ENROLL" --conf "$T/bad.conf" \
 	status >"$out" 2>"$err"
 if grep -q "issuer: $rule" "$err"; then
 	pass "issuer= with ':' is refused: $rule"
