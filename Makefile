@@ -89,6 +89,7 @@ ENROLL_SRC = $(sort $(wildcard mfa-enroll/*.c))
 UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
 PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
 TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
+PRELOAD_SRC = $(sort $(wildcard tests/preload/*.c))
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -101,6 +102,7 @@ PAMLIB_OBJ = $(UNITLIB_OBJ) $(BUILD)/obj/tests/lib/pamh.o
 UNIT_BIN   = $(UNIT_SRC:%.c=$(BUILD)/%)
 PAMTEST_BIN = $(PAMTEST_SRC:%.c=$(BUILD)/%)
 TESTMOD_SO = $(TESTMOD_SRC:%.c=$(BUILD)/%.so)
+PRELOAD_SO = $(PRELOAD_SRC:%.c=$(BUILD)/%.so)
 
 LIBCOMMON  = $(BUILD)/libmfa_common.a
 MODULE     = $(BUILD)/pam_mfa.so
@@ -164,7 +166,13 @@ $(BUILD)/tests/modules/%.so: tests/modules/%.c
 	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(PAM_LIBS)
 
-test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO)
+# Test-only LD_PRELOAD shims (tests/preload/*.c).
+$(BUILD)/tests/preload/%.so: tests/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ldl
+
+test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO) \
+	$(PRELOAD_SO)
 
 check: test-programs
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \

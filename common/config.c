@@ -18,6 +18,7 @@
 #include "config.h"
 #include "error.h"
 #include "log.h"
+#include "otpauth.h"
 #include "text.h"
 
 #ifndef MFA_SYSCONFDIR
@@ -30,6 +31,9 @@
 #define DEFAULT_SECRET "~/.pam_mfa"
 #define DEFAULT_CONF MFA_SYSCONFDIR "/security/pam_mfa.conf"
 #define DEFAULT_MAIL "/usr/sbin/sendmail -t -i"
+#define DEFAULT_TRUST_SERVICES "sshd"
+#define MFA_STR_(x) #x
+#define MFA_STR(x) MFA_STR_(x)
 
 #define FILE_NAME "pam_mfa.conf"
 #define ISSUER_MAX 64
@@ -60,6 +64,7 @@ static int set_email(struct parse_ctx *, const struct opt *, const char *);
 static int set_issuer(struct parse_ctx *, const struct opt *, const char *);
 static int set_trust_by(struct parse_ctx *, const struct opt *, const char *);
 static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
+static int set_services(struct parse_ctx *, const struct opt *, const char *);
 
 #define OFF(f) offsetof(struct mfa_config, f)
 
@@ -92,6 +97,7 @@ static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 	X(trust_by, set_trust_by, OFF(trust_by), 0, 0, 0)                      \
 	X(trust_days, set_uint, OFF(trust_days), 0, 365, 0)                    \
 	X(trust_keep_on_backup, set_flag, OFF(trust_keep_on_backup), 0, 0, 0)  \
+	X(trust_services, set_services, OFF(trust_services), 0, 0, 0)          \
 	X(unlock_time, set_uint, OFF(unlock_time), 0, 604800, 0)               \
 	X(window, set_uint, OFF(window), 0, 10, 0)
 
@@ -528,6 +534,91 @@ set_groups(struct parse_ctx *x, const struct opt *o, const char *val)
 	return MFA_OK;
 }
 
+/* ---- trust_services= ---- */
+
+/* A PAM service name is a file name in /etc/pam.d: no '/', no blank. */
+static const char *
+service_why(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return "an empty service name";
+	if (n > MFA_CONFIG_SERVICE_MAX)
+		return "a service name is too long";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '/')
+			return "only printable ASCII without spaces or '/' in "
+			       "a service name";
+	return NULL;
+}
+
+/*
+ * Split a comma-separated list of service names (blanks around each one
+ * ignored) into a new NULL-terminated *out.  *why says what was wrong.
+ */
+static int
+split_services(const char *val, char ***out, const char **why)
+{
+	const char *p = val, *end;
+	char **v;
+	size_t n = 0, len;
+
+	*out = NULL;
+	*why = "more than " MFA_STR(MFA_CONFIG_SERVICES_MAX) " names";
+	if ((v = calloc(MFA_CONFIG_SERVICES_MAX + 1, sizeof(*v))) == NULL)
+		return MFA_ERR_NOMEM;
+	for (;; p = end + 1) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (len > 0 && is_blank(*p))
+			p++, len--;
+		while (len > 0 && is_blank(p[len - 1]))
+			len--;
+		if (n == MFA_CONFIG_SERVICES_MAX ||
+		    (*why = service_why(p, len)) != NULL) {
+			free_argv(v);
+			return MFA_ERR_FORMAT;
+		}
+		if ((v[n++] = strndup(p, len)) == NULL) {
+			free_argv(v);
+			return MFA_ERR_NOMEM;
+		}
+		if (end == NULL)
+			break;
+	}
+	*out = v;
+	return MFA_OK;
+}
+
+static int
+set_services(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	char **v = NULL, ***dst = (char ***)field(x, o);
+	const char *why = "out of memory";
+	int rc = split_services(val, &v, &why);
+
+	if (rc != MFA_OK)
+		return fail(x, rc, "%s: %s", o->name, why);
+	free_argv(*dst);
+	*dst = v;
+	return MFA_OK;
+}
+
+int
+mfa_config_trust_service(const struct mfa_config *c, const char *service)
+{
+	size_t i;
+
+	if (c == NULL || c->trust_services == NULL || service == NULL)
+		return 0;
+	for (i = 0; c->trust_services[i] != NULL; i++)
+		if (strcmp(c->trust_services[i], service) == 0)
+			return 1;
+	return 0;
+}
+
 int
 mfa_config_groups_match(
     const struct mfa_config *c, const char *const *user_groups, size_t n)
@@ -657,19 +748,12 @@ set_email(struct parse_ctx *x, const struct opt *o, const char *val)
 static int
 set_issuer(struct parse_ctx *x, const struct opt *o, const char *val)
 {
-	size_t n = strlen(val), i;
-
-	if (n > ISSUER_MAX)
+	if (strlen(val) > ISSUER_MAX)
 		return fail(x, MFA_ERR_FORMAT, "%s: longer than %d bytes",
 		    o->name, ISSUER_MAX);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)val[i];
-
-		if (ch < 0x20 || ch >= 0x7f || ch == ':')
-			return fail(x, MFA_ERR_FORMAT,
-			    "%s: only printable ASCII without ':' is allowed",
-			    o->name);
-	}
+	if (mfa_otpauth_name_check(val) != MFA_OK)
+		return fail(
+		    x, MFA_ERR_FORMAT, "%s: " MFA_OTPAUTH_NAME_RULE, o->name);
 	return replace_str(x, (char **)field(x, o), val);
 }
 
@@ -964,7 +1048,9 @@ mfa_config_init(struct mfa_config *c)
 	c->state_dir = strdup(MFA_STATEDIR);
 	c->conf = strdup(DEFAULT_CONF);
 	if (c->secret == NULL || c->state_dir == NULL || c->conf == NULL ||
-	    split_command(DEFAULT_MAIL, &c->mail_argv, &why) != MFA_OK) {
+	    split_command(DEFAULT_MAIL, &c->mail_argv, &why) != MFA_OK ||
+	    split_services(DEFAULT_TRUST_SERVICES, &c->trust_services, &why) !=
+		MFA_OK) {
 		mfa_config_free(c);
 		return MFA_ERR_NOMEM;
 	}
@@ -982,6 +1068,7 @@ mfa_config_free(struct mfa_config *c)
 	free_groups(c->groups, c->ngroups);
 	free_argv(c->mail_argv);
 	free_argv(c->sms_argv);
+	free_argv(c->trust_services);
 	free(c->mail_from);
 	free(c->issuer);
 	memset(c, 0, sizeof(*c));

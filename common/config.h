@@ -32,6 +32,9 @@
 /* Bounds of groups=. */
 #define MFA_CONFIG_GROUPS_MAX 64
 #define MFA_CONFIG_GROUP_MAX 256
+/* Bounds of trust_services=. */
+#define MFA_CONFIG_SERVICES_MAX 16
+#define MFA_CONFIG_SERVICE_MAX 64
 
 enum mfa_trust_by { MFA_TRUST_SSHKEY, MFA_TRUST_RHOST };
 
@@ -68,10 +71,12 @@ struct mfa_config {
 	unsigned int trust_days;       /* 90, 0..365; 0 = no trust */
 	unsigned int lock_timeout;     /* 5000 ms, 100..60000 */
 	enum mfa_trust_by trust_by;    /* sshkey */
-	char **mail_argv; /* NULL-terminated; "/usr/sbin/sendmail -t -i" */
-	char **sms_argv;  /* NULL-terminated, or NULL: no SMS */
-	char *mail_from;  /* NULL: the caller uses "pam_mfa@<hostname>" */
-	char *issuer;     /* NULL: the caller uses the host name */
+	char **trust_services; /* NULL-terminated PAM service names where
+				  trust is offered and honoured: "sshd" */
+	char **mail_argv;      /* NULL-terminated; "/usr/sbin/sendmail -t -i" */
+	char **sms_argv;       /* NULL-terminated, or NULL: no SMS */
+	char *mail_from;       /* NULL: the caller uses "pam_mfa@<hostname>" */
+	char *issuer;          /* NULL: the caller uses the host name */
 	enum mfa_failmode failmode; /* secure */
 	int notify; /* email the user when a backup code is used or a
 		       device is trusted */
@@ -157,6 +162,12 @@ int mfa_config_option_range(
  */
 int mfa_config_groups_match(
     const struct mfa_config *c, const char *const *user_groups, size_t n);
+
+/*
+ * mfa_config_trust_service - 1 when trust_services= names service (exact,
+ * case-sensitive, as PAM service names are), else 0 (also for NULL).
+ */
+int mfa_config_trust_service(const struct mfa_config *c, const char *service);
 
 /*
  * mfa_config_expand_path - expand a secret= pattern for one user: "~/" at

@@ -129,7 +129,7 @@ run(const char *option, char *const *argv, const char *extra, const char *text,
 	size_t n = 0;
 	int rc;
 
-	while (argv[n] != NULL && n < MFA_CONFIG_CMD_WORDS) {
+	while (n < MFA_CONFIG_CMD_WORDS && argv[n] != NULL) {
 		full[n] = argv[n];
 		n++;
 	}

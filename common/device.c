@@ -472,9 +472,20 @@ mfa_device_id_rhost(const char *user, const char *service, const char *rhost,
 	return MFA_OK;
 }
 
+/* Is d valid at now, for a life of at most max_life seconds? */
+static unsigned int
+in_life(const struct mfa_device *d, int64_t now, int64_t max_life)
+{
+	if (max_life <= 0 || d->created > now || d->expires <= now)
+		return 0;
+	/* created < expires: the unsigned difference is exact. */
+	return (uint64_t)d->expires - (uint64_t)d->created <=
+	    (uint64_t)max_life;
+}
+
 int
 mfa_device_find(const struct mfa_state *st, const struct mfa_device_id *id,
-    uint32_t generation, int64_t now)
+    uint32_t generation, int64_t now, int64_t max_life)
 {
 	size_t i, n;
 	int found = -1;
@@ -495,7 +506,7 @@ mfa_device_find(const struct mfa_state *st, const struct mfa_device_id *id,
 
 		match = (unsigned int)mfa_ct_equal(
 		    d->digest, id->digest, sizeof(d->digest));
-		match &= (unsigned int)(d->expires > now);
+		match &= in_life(d, now, max_life);
 		match &= (unsigned int)(d->generation == generation);
 		take = match & (unsigned int)(found < 0);
 		found = (int)(((unsigned int)found & (take - 1u)) |

@@ -122,14 +122,18 @@ int mfa_device_id_rhost(const char *user, const char *service,
 
 /*
  * mfa_device_find - the index in st->devices of a record whose digest is
- * id->digest, of trust generation generation, and still valid at now
- * (expires > now: a record is expired at its expiry second).  Every record
- * is compared, in constant time and without an early exit, so the time
- * taken does not tell which record (or how much of a digest) matched.
+ * id->digest, of trust generation generation, and valid at now under the
+ * current setting: created <= now (a record dated in the future is not
+ * honoured), expires > now (a record is expired at its expiry second) and
+ * expires - created <= max_life seconds (trust_days as configured now, so
+ * lowering it shortens devices trusted earlier; max_life <= 0 honours
+ * none).  Every record is compared, in constant time and without an early
+ * exit, so the time taken does not tell which record (or how much of a
+ * digest) matched.
  * Returns the index of the first such record, or -1 (none, or a NULL
  * argument).
  */
 int mfa_device_find(const struct mfa_state *st, const struct mfa_device_id *id,
-    uint32_t generation, int64_t now);
+    uint32_t generation, int64_t now, int64_t max_life);
 
 #endif /* MFA_DEVICE_H */

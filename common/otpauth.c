@@ -191,6 +191,20 @@ out:
 }
 
 int
+mfa_otpauth_name_check(const char *name)
+{
+	if (name == NULL)
+		return MFA_ERR_INVALID;
+	for (; *name != '\0'; name++) {
+		unsigned char ch = (unsigned char)*name;
+
+		if (ch < 0x20 || ch >= 0x7f || ch == ':')
+			return MFA_ERR_FORMAT;
+	}
+	return MFA_OK;
+}
+
+int
 mfa_otpauth_group4(const char *b32, char *out, size_t outsz)
 {
 	size_t i, n, j = 0;

@@ -41,6 +41,23 @@ int mfa_otpauth_uri(const char *issuer, const char *account,
     unsigned period, char **out);
 
 /*
+ * The rule of mfa_otpauth_name_check, as every refusal words it (the
+ * issuer= option and mfa-enroll's --issuer and --label).
+ */
+#define MFA_OTPAUTH_NAME_RULE "only printable ASCII without ':' is allowed"
+
+/*
+ * mfa_otpauth_name_check - may name be given as an issuer or an account
+ * label?  Only printable ASCII (0x20..0x7e) without ':': the Key URI
+ * format separates issuer and account with ':' and forbids it in either,
+ * and apps that split the label even at an encoded ':' would show the
+ * wrong names.  Length is not checked here.
+ * Returns MFA_OK, MFA_ERR_FORMAT (a byte outside the rule) or
+ * MFA_ERR_INVALID (NULL).
+ */
+int mfa_otpauth_name_check(const char *name);
+
+/*
  * mfa_otpauth_group4 - the base32 secret b32 in groups of four characters
  * separated by single spaces ("GEZD GNBV GY3T ..."), for typing into an
  * app by hand.  out (outsz bytes) must hold strlen(b32) + the number of

@@ -71,6 +71,22 @@ parse_qr(const char *v, enum qr_choice *qr)
 	return MFA_ERR_FORMAT;
 }
 
+/* --issuer and --label: the rule issuer= follows, with its words. */
+static int
+check_names(const struct enrol_opts *o)
+{
+	const char *flag = NULL;
+
+	if (o->issuer != NULL && mfa_otpauth_name_check(o->issuer) != MFA_OK)
+		flag = "--issuer";
+	else if (o->label != NULL && mfa_otpauth_name_check(o->label) != MFA_OK)
+		flag = "--label";
+	if (flag == NULL)
+		return MFA_EXIT_OK;
+	fprintf(stderr, "mfa-enroll: %s: " MFA_OTPAUTH_NAME_RULE "\n", flag);
+	return MFA_EXIT_USAGE;
+}
+
 static int
 parse_opts(int argc, char **argv, struct enrol_opts *o)
 {
@@ -122,7 +138,7 @@ parse_opts(int argc, char **argv, struct enrol_opts *o)
 		    argv[optind]);
 		return MFA_EXIT_USAGE;
 	}
-	return MFA_EXIT_OK;
+	return check_names(o);
 }
 
 /* Import --secret: forgiving about spaces and case, strict about the

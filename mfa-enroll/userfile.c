@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,81 @@ open_target(const struct mfa_cli *c, char **path, int *dirfd, const char **name,
 	return rc;
 }
 
+/* ".NAME.SUFFIX": a companion of the enrolment file in its directory. */
+static int
+companion(const char *name, const char *suffix, char *out, size_t outsz)
+{
+	int n = snprintf(out, outsz, ".%s.%s", name, suffix);
+
+	return n > 0 && (size_t)n < outsz && n <= NAME_MAX ? MFA_OK
+							   : MFA_ERR_TOOBIG;
+}
+
+/* 1 when the name lock in dirfd is still the file fd holds. */
+static int
+lock_is_current(int dirfd, const char *lock, int fd)
+{
+	struct stat held, named;
+
+	return fstat(fd, &held) == 0 &&
+	    fstatat(dirfd, lock, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+/*
+ * Take the lock file lock (created 0600 when missing).  Every holder
+ * removes it when done, so a waiter may end up holding a file that no
+ * longer has the name: it then tries again on the file that does.
+ */
+static int
+lock_take(const struct mfa_cli *c, int dirfd, const char *lock, int *lockfd)
+{
+	int tries, rc;
+
+	for (tries = 0; tries < 8; tries++) {
+		rc = mfa_lock_acquire(dirfd, lock, c->cfg.lock_timeout, lockfd);
+		if (rc != MFA_OK || lock_is_current(dirfd, lock, *lockfd))
+			return rc;
+		mfa_lock_release(*lockfd);
+		*lockfd = -1;
+	}
+	return MFA_ERR_LOCK_TIMEOUT;
+}
+
+/*
+ * Under the lock ".NAME.lock", write text as the file through the fixed
+ * temporary name ".NAME.new", or with text NULL only remove that name.
+ * The lock makes this run the only writer of the file among mfa-enroll
+ * runs, so whatever is at the temporary name was left by a run killed
+ * before its rename (it holds a secret): it is removed, never piled up.
+ * A fixed name is safe here where it would not be in a shared directory:
+ * we act as the user, in a directory only the user or root can write.
+ * The lock file is removed too when done; a killed run leaves it, empty,
+ * and the next run takes it over.
+ */
+static int
+under_lock(const struct mfa_cli *c, int dirfd, const char *name,
+    const char *text, size_t len)
+{
+	char lock[NAME_MAX + 1], tmp[NAME_MAX + 1];
+	int lockfd = -1, rc;
+
+	rc = companion(name, "lock", lock, sizeof(lock));
+	if (rc == MFA_OK)
+		rc = companion(name, "new", tmp, sizeof(tmp));
+	if (rc == MFA_OK)
+		rc = lock_take(c, dirfd, lock, &lockfd);
+	if (rc != MFA_OK)
+		return rc;
+	if (text != NULL)
+		rc = mfa_file_replace_locked(dirfd, name, tmp, text, len, 0600);
+	else
+		rc = mfa_file_remove(dirfd, tmp);
+	mfa_file_remove(dirfd, lock); /* before the release: see lock_take */
+	mfa_lock_release(lockfd);
+	return rc;
+}
+
 int
 mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz)
 {
@@ -187,6 +263,11 @@ mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz)
 	if ((rc = become_user(c, why, whysz)) != MFA_OK)
 		return rc;
 	rc = open_target(c, &path, &dirfd, &name, why, whysz);
+	if (rc == MFA_OK &&
+	    (rc = under_lock(c, dirfd, name, NULL, 0)) != MFA_OK)
+		snprintf(why, whysz,
+		    "%s: cannot lock it or clear a leftover: %s", path,
+		    mfa_strerror(rc));
 	if (dirfd >= 0)
 		close(dirfd);
 	become_root(c);
@@ -213,8 +294,8 @@ mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
 		goto out;
 	rc = open_target(c, &path, &dirfd, &name, why, whysz);
 	if (rc == MFA_OK) {
-		rc = mfa_file_replace(
-		    dirfd, name, text, len, 0600, c->uid, c->gid);
+		/* Created as the user (see become_user): theirs. */
+		rc = under_lock(c, dirfd, name, text, len);
 		if (rc != MFA_OK)
 			snprintf(why, whysz, "%s: cannot write: %s", path,
 			    mfa_strerror(rc));
@@ -243,7 +324,9 @@ mfa_userfile_remove(const struct mfa_cli *c, char *why, size_t whysz)
 		rc = MFA_ERR_NOENT;
 		snprintf(why, whysz, "%s: no such file", path);
 	} else if (rc == MFA_OK) {
-		rc = mfa_file_remove(dirfd, name);
+		rc = under_lock(c, dirfd, name, NULL, 0);
+		if (rc == MFA_OK)
+			rc = mfa_file_remove(dirfd, name);
 		if (rc != MFA_OK)
 			snprintf(why, whysz, "%s: cannot remove: %s", path,
 			    mfa_strerror(rc));

@@ -8,6 +8,13 @@
  * groups, gid, uid) and back.  Run by the user, no switch is needed.
  * Every path goes through common/fileio: parents walked with openat,
  * owner and modes checked on descriptors, links refused.
+ *
+ * Writes of the enrolment file NAME take turns under the lock file
+ * ".NAME.lock" and go through the one temporary name ".NAME.new" in the
+ * same directory (a directory only the user or root may write): a run
+ * killed before its rename leaves at most that one file, holding a secret,
+ * and the next run that checks, writes or removes the file removes it.
+ * Both names are gone after a run that ends normally.
  */
 #ifndef MFA_ENROLL_USERFILE_H
 #define MFA_ENROLL_USERFILE_H
@@ -50,8 +57,10 @@ int mfa_userfile_load(
  * mfa_userfile_check - check, before anything is shown or asked, that the
  * enrolment file can be written: its directories pass the checks and the
  * file is either missing or a regular file owned by the user (a link, a
- * directory or somebody else's file is refused and left alone).
- * Returns MFA_OK, MFA_ERR_UNSAFE or another error, with a reason in why.
+ * directory or somebody else's file is refused and left alone), and
+ * remove what a killed run left at the temporary name (see above).
+ * Returns MFA_OK, MFA_ERR_UNSAFE, MFA_ERR_LOCK_TIMEOUT or another error,
+ * with a reason in why.
  */
 int mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz);
 
@@ -59,7 +68,8 @@ int mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz);
  * mfa_userfile_write - serialise s and replace the user's enrolment file
  * with it atomically: mode 0600 whatever the umask, owned by the user,
  * after the checks of mfa_userfile_check (repeated on the directory that
- * is written).  A reader sees the old or the new file, never a mix.
+ * is written), under the lock and through the fixed temporary name (see
+ * above).  A reader sees the old or the new file, never a mix.
  * Returns MFA_OK or an error with a reason in why.
  */
 int mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
@@ -67,8 +77,8 @@ int mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
 
 /*
  * mfa_userfile_remove - remove the user's enrolment file, after the checks
- * of mfa_userfile_check.  Returns MFA_OK, MFA_ERR_NOENT (there was none)
- * or an error with a reason in why.
+ * of mfa_userfile_check (a leftover temporary file goes too).  Returns MFA_OK,
+ * MFA_ERR_NOENT (there was none) or an error with a reason in why.
  */
 int mfa_userfile_remove(const struct mfa_cli *c, char *why, size_t whysz);
 

@@ -25,6 +25,12 @@
 
 #define MFA_PROMPT_CODE "Verification code: "
 #define MFA_BACKUP_LOW 3
+/* Said to real users and unknown names alike. */
+#define MFA_MSG_INVALID "Invalid code."
+#define MFA_MSG_NO_CODE "No code entered."
+#define MFA_MSG_NO_CHANNEL "No code can be sent that way."
+/* The code length an unknown name is asked for: the default. */
+#define MFA_UNKNOWN_DIGITS 6
 
 enum attempt {
 	ATTEMPT_OK,     /* accepted */
@@ -267,8 +273,8 @@ request_code(struct mfa_login *lg, enum mfa_method want)
 
 	if (channel == MFA_METHOD_NONE) {
 		mfa_prompt_error(lg->pamh, lg->silent,
-		    want == MFA_METHOD_NONE ? "No code entered."
-					    : "No code can be sent that way.");
+		    want == MFA_METHOD_NONE ? MFA_MSG_NO_CODE
+					    : MFA_MSG_NO_CHANNEL);
 		return ATTEMPT_EMPTY;
 	}
 	switch (mfa_sendcode(lg, channel)) {
@@ -360,20 +366,35 @@ check_reply(
 	return attempt(lg, r, verify_nothing, snap);
 }
 
+/*
+ * The line before the first prompt.  Backup codes are named whether or not
+ * this user has any (every enrolment issues them): the line is the same for
+ * an unknown name, and must not tell one from a user without codes.
+ */
+static void
+say_methods_line(
+    struct mfa_login *lg, unsigned int digits, const char *channels)
+{
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Enter the %u-digit code from your authenticator app, or a "
+	    "backup code.%s",
+	    digits, channels);
+}
+
 static void
 say_methods(struct mfa_login *lg)
 {
 	const struct mfa_secret *s = lg->secret;
 	char channels[256] = "";
 
-	if (!lg->unpriv) /* the app's code only: check_unrecorded */
-		mfa_sendcode_describe(lg, channels, sizeof(channels));
-	mfa_prompt_info(lg->pamh, lg->silent,
-	    "Enter the %u-digit code from your authenticator app%s.%s",
-	    s->totp.digits,
-	    backup_codes_issued(s) > 0 && !lg->unpriv ? ", or a backup code"
-						      : "",
-	    channels);
+	if (lg->unpriv) { /* the app's code only: check_unrecorded */
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Enter the %u-digit code from your authenticator app.",
+		    s->totp.digits);
+		return;
+	}
+	mfa_sendcode_describe(lg, channels, sizeof(channels));
+	say_methods_line(lg, s->totp.digits, channels);
 }
 
 static int
@@ -409,7 +430,7 @@ static const char *
 wrong_answer_text(const struct mfa_login *lg, const struct mfa_reply *r)
 {
 	if (lg->reason != reason_replay)
-		return "Invalid code.";
+		return MFA_MSG_INVALID;
 	if (r->kind == MFA_REPLY_BACKUP)
 		return "This backup code was already used.";
 	return "This code was already used. Wait for the next code from "
@@ -482,25 +503,49 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	return rc;
 }
 
+/*
+ * One reply of an unknown name, answered as it would be for an enrolled
+ * user with an app, backup codes and no email or SMS address: nothing to
+ * send on an empty reply or "email"/"sms", every other reply wrong.  A
+ * backup code costs one Argon2id hash, as checking a real one does.
+ */
+static void
+answer_unknown(struct mfa_login *lg, const struct mfa_reply *r)
+{
+	char *phc = NULL;
+
+	switch (r->kind) {
+	case MFA_REPLY_EMPTY:
+		mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_NO_CODE);
+		return;
+	case MFA_REPLY_EMAIL:
+	case MFA_REPLY_SMS:
+		mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_NO_CHANNEL);
+		return;
+	case MFA_REPLY_BACKUP:
+		if (mfa_backup_hash(r->backup, &phc) == MFA_OK)
+			mfa_strfree(phc);
+		break;
+	default:
+		break;
+	}
+	mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_INVALID);
+}
+
 int
 mfa_challenge_unknown_user(struct mfa_login *lg)
 {
+	struct mfa_reply r;
 	unsigned int i;
-	char *text = NULL;
 
 	lg->reason = "unknown user";
-	mfa_prompt_info(lg->pamh, lg->silent,
-	    "Enter the 6-digit code from your authenticator app, or a backup "
-	    "code.");
+	say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
 	for (i = 0; i < lg->cfg.tries; i++) {
-		int rc = mfa_prompt_ask(
-		    lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, &text);
-
-		if (rc != MFA_OK && rc != MFA_ERR_TOOBIG)
+		if (mfa_prompt_ask_reply(lg->pamh, lg->cfg.echo_code,
+			MFA_PROMPT_CODE, &r) != MFA_OK)
 			return PAM_CONV_ERR;
-		mfa_strfree(text);
-		text = NULL;
-		mfa_prompt_error(lg->pamh, lg->silent, "Invalid code.");
+		answer_unknown(lg, &r);
+		mfa_reply_wipe(&r);
 	}
 	return PAM_AUTH_ERR;
 }

@@ -18,9 +18,12 @@
 int mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st);
 
 /*
- * mfa_challenge_unknown_user - the same prompts for a name that is not in
- * the password database, every answer refused, so that the conversation
- * does not tell whether the user exists.  Returns PAM_AUTH_ERR (or
+ * mfa_challenge_unknown_user - for a name that is not in the password
+ * database, the conversation of an enrolled user with a 6-digit app code,
+ * backup codes and no email or SMS address, word for word (the same line,
+ * prompts and messages for the same replies), every answer refused, so
+ * that it does not tell whether the user exists.  pam_mfa(8) lists what
+ * the conversation of other users does reveal.  Returns PAM_AUTH_ERR (or
  * PAM_CONV_ERR when the conversation fails).
  */
 int mfa_challenge_unknown_user(struct mfa_login *lg);

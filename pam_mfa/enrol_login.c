@@ -791,10 +791,12 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	if (pam_get_item(lg->pamh, PAM_USER, &user) != PAM_SUCCESS ||
 	    user == NULL)
 		rc = MFA_ERR_INVALID;
-	else
-		mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
+	/* The account's record, whatever the spelling typed; a hand-over
+	 * that did not check out stays refused. */
 	if (rc == MFA_OK)
-		rc = promote(lg, user, nonce);
+		rc = mfa_login_account(lg, user);
+	if (rc == MFA_OK)
+		rc = promote(lg, lg->username, nonce);
 	mfa_wipe(nonce, sizeof(nonce));
 	mfa_log(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,
 	    "user=%s service=%s enrolment at login %s%s", lg->user_clean,

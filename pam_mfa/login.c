@@ -61,6 +61,35 @@ mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
 	return PAM_SUCCESS;
 }
 
+int
+mfa_login_account(struct mfa_login *lg, const char *name)
+{
+	char typed[sizeof(lg->user_clean)];
+	int rc;
+
+	mfa_user_free(lg->user); /* setcred may resolve twice */
+	lg->user = NULL;
+	lg->username = name;
+	mfa_log_clean(name, lg->user_clean, sizeof(lg->user_clean));
+	rc = mfa_user_lookup(name, &lg->user);
+	if (rc != MFA_OK)
+		return rc;
+	/*
+	 * One account, one record: with a case-insensitive name service
+	 * (SSSD, winbind) "ALICE" and "alice" are the same user, and keying
+	 * state by the spelling typed would give each its own lock-out,
+	 * replay floor and enrolment mark.
+	 */
+	lg->username = lg->user->pw.pw_name;
+	if (strcmp(name, lg->username) == 0)
+		return MFA_OK;
+	memcpy(typed, lg->user_clean, sizeof(typed));
+	mfa_log_clean(lg->username, lg->user_clean, sizeof(lg->user_clean));
+	mfa_log(&lg->log, LOG_NOTICE, "user=%s service=%s: name typed as %s",
+	    lg->user_clean, lg->service, typed);
+	return MFA_OK;
+}
+
 /* Resolve the user: PAM's name, then the password database. */
 static int
 resolve_user(struct mfa_login *lg)
@@ -73,9 +102,7 @@ resolve_user(struct mfa_login *lg)
 		lg->reason = "no user name";
 		return rc != PAM_SUCCESS ? rc : PAM_AUTH_ERR;
 	}
-	lg->username = name;
-	mfa_log_clean(name, lg->user_clean, sizeof(lg->user_clean));
-	rc = mfa_user_lookup(name, &lg->user);
+	rc = mfa_login_account(lg, name);
 	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_INVALID)
 		return PAM_SUCCESS; /* unknown: challenged all the same */
 	if (rc != MFA_OK) {

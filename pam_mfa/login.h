@@ -26,7 +26,9 @@ struct mfa_login {
 	struct mfa_config cfg;
 	struct mfa_logger log;
 	int64_t now;               /* fixed once per login */
-	const char *username;      /* from pam_get_user (PAM owns it) */
+	const char *username;      /* the account's name from the password
+				      database (lg->user owns it); for an
+				      unknown user, the name PAM gave */
 	char user_clean[64];       /* for log lines */
 	char service[64];          /* PAM_SERVICE, for log lines */
 	char rhost[64];            /* PAM_RHOST, for log lines */
@@ -53,6 +55,17 @@ struct mfa_login {
  */
 int mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
     struct mfa_login **out);
+
+/*
+ * mfa_login_account - look name (as typed, e.g. PAM_USER) up in the
+ * password database and make the account's own spelling (pw_name) the
+ * name everything is keyed by: lg->user, lg->username and lg->user_clean
+ * are set; a spelling that differs from the database's is logged, both
+ * names named.  For an unknown name lg->username and lg->user_clean are
+ * the name as given and lg->user stays NULL.
+ * Returns MFA_OK or the error of mfa_user_lookup (MFA_ERR_NOENT: unknown).
+ */
+int mfa_login_account(struct mfa_login *lg, const char *name);
 
 /*
  * mfa_login_authenticate - the whole second-factor decision of DESIGN §3

@@ -69,6 +69,16 @@ mfa_trust_identify(struct mfa_login *lg, struct mfa_device_id *id)
 	memset(id, 0, sizeof(*id));
 	if (lg->cfg.trust_days == 0)
 		return 0;
+	/*
+	 * Only where the admin names the service: another module may put
+	 * SSH_AUTH_INFO_0 into the environment of a console login or sudo.
+	 */
+	if (!mfa_config_trust_service(&lg->cfg, item(lg->pamh, PAM_SERVICE))) {
+		mfa_log(&lg->log, LOG_DEBUG,
+		    "no trust on service %s: not in trust_services=",
+		    lg->service);
+		return 0;
+	}
 	if (lg->cfg.trust_by == MFA_TRUST_SSHKEY)
 		return identify_sshkey(lg, id);
 	rhost = item(lg->pamh, PAM_RHOST);
@@ -84,7 +94,8 @@ find_device(struct mfa_login *lg, const struct mfa_state *st,
 {
 	if (!mfa_login_same_enrolment(lg, st))
 		return -1;
-	return mfa_device_find(st, id, lg->secret->trust_generation, lg->now);
+	return mfa_device_find(st, id, lg->secret->trust_generation, lg->now,
+	    (int64_t)lg->cfg.trust_days * DAY);
 }
 
 int
@@ -292,8 +303,11 @@ mfa_trust_confirm(struct mfa_login *lg)
 	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
 	if (rc == MFA_OK && *user == '\0')
 		rc = MFA_ERR_INVALID;
+	/* The record is the account's, whatever the spelling typed. */
 	if (rc == MFA_OK)
-		rc = confirm(lg, user, nonce);
+		rc = mfa_login_account(lg, user);
+	if (rc == MFA_OK)
+		rc = confirm(lg, lg->username, nonce);
 	mfa_wipe(nonce, sizeof(nonce));
 	if (rc == MFA_OK)
 		mfa_log(&lg->log, LOG_INFO,

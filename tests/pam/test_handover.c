@@ -45,7 +45,7 @@ static const struct mfa_pamh_service services[] = {
     {"ro", "enroll_at_login enforce_after=2099-01-01", 0, 0, 0},
     {"ro-lock", "enroll_at_login enforce_after=2099-01-01 lock_timeout=300", 0,
 	0, 0},
-    {"tr", "", 0, 1, 0},
+    {"tr", "trust_services=tr", 0, 1, 0},
     /* pam_mfa twice: a profile line and a line of the service's own. */
     {"twice", "tries=3" MFA_PAMH_SECOND_LINE "tries=2", 0, 0, 0},
     {NULL, NULL, 0, 0, 0},

@@ -81,7 +81,8 @@ START_TEST(right_password_right_code)
 {
 	ck_assert_int_eq(
 	    login("mfa", "alice", "secret", CODE_T0, NULL, NULL), PAM_SUCCESS);
-	ck_shown("I: Enter the 6-digit code from your authenticator app.");
+	ck_shown("I: Enter the 6-digit code from your authenticator app, or a "
+		 "backup code.");
 	ck_shown(PROMPT);
 	ck_logged("user=alice service=mfa rhost=- method=totp result=success");
 	ck_assert_ptr_null(strstr(mfa_pamh_log(), CODE_T0));

@@ -37,14 +37,17 @@
 #define CODE_PROMPT "P: Verification code: "
 #define BACKUP_CODE "3-K7PM-Q2XD"
 
+/* Trust is offered only on the services trust_services= names. */
+#define TS "trust_services=ssh,ssh2,sshpw,ssh-keep,ssh-30,ssh-off,rhost "
+
 static const struct mfa_pamh_service services[] = {
-    {"ssh", "", 1, 1, 0},
-    {"ssh2", "", 1, 1, 0},
-    {"sshpw", "", 0, 1, 0},
-    {"ssh-keep", "trust_keep_on_backup", 1, 1, 0},
-    {"ssh-30", "trust_days=30", 1, 1, 0},
-    {"ssh-off", "trust_days=0", 1, 1, 0},
-    {"rhost", "trust_by=rhost", 1, 0, 1},
+    {"ssh", TS, 1, 1, 0},
+    {"ssh2", TS, 1, 1, 0},
+    {"sshpw", TS, 0, 1, 0},
+    {"ssh-keep", TS "trust_keep_on_backup", 1, 1, 0},
+    {"ssh-30", TS "trust_days=30", 1, 1, 0},
+    {"ssh-off", TS "trust_days=0", 1, 1, 0},
+    {"rhost", TS "trust_by=rhost", 1, 0, 1},
     {"console", "", 1, 0, 0},
     {NULL, NULL, 0, 0, 0},
 };

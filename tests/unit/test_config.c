@@ -117,6 +117,7 @@ static const struct {
     {"trust_by", "rhost"},
     {"trust_days", "0"},
     {"trust_keep_on_backup", NULL},
+    {"trust_services", "sshd, login\t,su-l"},
     {"unlock_time", "604800"},
     {"window", "10"},
     {"conf", "/etc/pam_mfa-alt.conf"},
@@ -130,6 +131,7 @@ assert_every(const struct mfa_config *c)
 	    "/usr/bin/msmtp", "-t", "--read-envelope-from", NULL};
 	static const char *const sms[] = {
 	    "/usr/local/bin/sms-gw", "--to", NULL};
+	static const char *const services[] = {"sshd", "login", "su-l", NULL};
 
 	ck_assert_uint_eq(c->code_ttl, 3600);
 	ck_assert_int_eq(c->debug, 1);
@@ -161,6 +163,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->trust_by, MFA_TRUST_RHOST);
 	ck_assert_uint_eq(c->trust_days, 0);
 	ck_assert_int_eq(c->trust_keep_on_backup, 1);
+	assert_argv(c->trust_services, services);
 	ck_assert_uint_eq(c->unlock_time, 604800);
 	ck_assert_uint_eq(c->window, 10);
 }
@@ -219,6 +222,39 @@ START_TEST(every_option_from_args)
 END_TEST
 
 /* The test table covers exactly the parser's options, in its order. */
+/* trust_services=: exact names, up to the limits; the default is sshd. */
+START_TEST(trust_services_match)
+{
+	static const char *const dflt[] = {"sshd", NULL};
+	static const char *argv[] = {
+	    "trust_services=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,"
+	    "s234567890123456789012345678901234567890123456789012345678901234"};
+	struct mfa_config c;
+	char err[ERRSZ];
+
+	init(&c);
+	assert_argv(c.trust_services, dflt);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "sshd"), 1);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "login"), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "SSHD"), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "sshd2"), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "ssh"), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, ""), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, NULL), 0);
+	ck_assert_int_eq(mfa_config_trust_service(NULL, "sshd"), 0);
+	ck_assert_int_eq(
+	    mfa_config_parse_args(&c, 1, argv, err, sizeof(err)), MFA_OK);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "sshd"), 0);
+	ck_assert_int_eq(mfa_config_trust_service(&c, "o"), 1);
+	ck_assert_int_eq(
+	    mfa_config_trust_service(&c,
+		"s2345678901234567890123456789012345678901234567890"
+		"12345678901234"),
+	    1);
+	mfa_config_free(&c);
+}
+END_TEST
+
 START_TEST(option_names_sorted_and_covered)
 {
 	const char *const *names = mfa_config_option_names();
@@ -305,6 +341,18 @@ static const struct {
     {"email_hourly_max", "0", MFA_ERR_RANGE},
     {"email_hourly_max", "21", MFA_ERR_RANGE},
     {"trust_days", "366", MFA_ERR_RANGE},
+    /* trust_services */
+    {"trust_services", NULL, MFA_ERR_FORMAT},
+    {"trust_services", "sshd,,login", MFA_ERR_FORMAT},
+    {"trust_services", "sshd,", MFA_ERR_FORMAT},
+    {"trust_services", ", sshd", MFA_ERR_FORMAT},
+    {"trust_services", "ss hd", MFA_ERR_FORMAT},
+    {"trust_services", "../sshd", MFA_ERR_FORMAT},
+    {"trust_services", "ssh\xc3\xa9", MFA_ERR_FORMAT},
+    {"trust_services", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", MFA_ERR_FORMAT},
+    {"trust_services",
+	"s234567890123456789012345678901234567890123456789012345678901234x",
+	MFA_ERR_FORMAT},
     {"lock_timeout", "99", MFA_ERR_RANGE},
     {"lock_timeout", "60001", MFA_ERR_RANGE},
     /* dates */
@@ -1000,6 +1048,7 @@ config_suite(void)
 	tcase_add_test(tc, error_buffer_handling);
 	tcase_add_test(tc, find_conf);
 	tcase_add_test(tc, load_file_modes);
+	tcase_add_test(tc, trust_services_match);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -712,6 +712,9 @@ fill_state(struct mfa_state *st, size_t n)
 	st->ndevices = n;
 }
 
+/* A life long enough for every record of fill_state. */
+#define LIFE 10000
+
 static struct mfa_device_id
 id_of(unsigned char b)
 {
@@ -729,37 +732,37 @@ START_TEST(find_records)
 
 	fill_state(&st, MFA_STATE_MAX_DEVICES);
 	id = id_of(1);
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), 0);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), 0);
 	/* Expired at its expiry second. */
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 1000), -1);
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 2000), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 1000, LIFE), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 2000, LIFE), -1);
 	/* Another trust generation: the user has forgotten all devices. */
-	ck_assert_int_eq(mfa_device_find(&st, &id, 6, 999), -1);
-	ck_assert_int_eq(mfa_device_find(&st, &id, 4, 999), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 6, 999, LIFE), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 4, 999, LIFE), -1);
 	/* The last of twenty. */
 	id = id_of(MFA_STATE_MAX_DEVICES);
 	ck_assert_int_eq(
-	    mfa_device_find(&st, &id, 5, 999), MFA_STATE_MAX_DEVICES - 1);
+	    mfa_device_find(&st, &id, 5, 999, LIFE), MFA_STATE_MAX_DEVICES - 1);
 	/* One byte off at the end: no match. */
 	id.digest[31] ^= 1;
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), -1);
 	/* Duplicates: the first valid one wins. */
 	memset(st.devices[3].digest, 0xee, 32);
 	memset(st.devices[7].digest, 0xee, 32);
 	memset(st.devices[12].digest, 0xee, 32);
 	id = id_of(0xee);
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), 3);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), 3);
 	st.devices[3].expires = 999;
 	st.devices[7].generation = 4;
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), 12);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), 12);
 	/* Records past ndevices do not count. */
 	st.ndevices = 12;
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), -1);
 	st.ndevices = 0;
 	id = id_of(1);
-	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999), -1);
-	ck_assert_int_eq(mfa_device_find(NULL, &id, 5, 999), -1);
-	ck_assert_int_eq(mfa_device_find(&st, NULL, 5, 999), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, LIFE), -1);
+	ck_assert_int_eq(mfa_device_find(NULL, &id, 5, 999, LIFE), -1);
+	ck_assert_int_eq(mfa_device_find(&st, NULL, 5, 999, LIFE), -1);
 	mfa_state_wipe(&st);
 }
 END_TEST
@@ -778,9 +781,38 @@ START_TEST(find_with_computed_ids)
 	memcpy(st.devices[1].digest, mine.digest, 32);
 	st.devices[0].expires = st.devices[1].expires = 50;
 	st.ndevices = 2;
-	ck_assert_int_eq(mfa_device_find(&st, &mine, 0, 49), 1);
-	ck_assert_int_eq(mfa_device_find(&st, &other, 0, 49), 0);
-	ck_assert_int_eq(mfa_device_find(&st, &mine, 0, 50), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &mine, 0, 49, LIFE), 1);
+	ck_assert_int_eq(mfa_device_find(&st, &other, 0, 49, LIFE), 0);
+	ck_assert_int_eq(mfa_device_find(&st, &mine, 0, 50, LIFE), -1);
+}
+END_TEST
+
+/*
+ * Only created <= now < expires under the current life: a record dated in
+ * the future is not honoured, and a shorter trust_days shortens records
+ * made under a longer one.
+ */
+START_TEST(find_life_rules)
+{
+	struct mfa_state st;
+	struct mfa_device_id id = id_of(1);
+
+	fill_state(&st, 1); /* created 100, expires 1000: a life of 900 */
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 100, 900), 0);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 99, 900), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 999, 900), 0);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 500, 899), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 500, 0), -1);
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 500, -1), -1);
+	/* A forged record: made "later", expiring far away. */
+	st.devices[0].created = 5000;
+	st.devices[0].expires = 5000 + 900;
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 500, 900), -1);
+	/* Extremes do not overflow into a match. */
+	st.devices[0].created = INT64_MIN;
+	st.devices[0].expires = INT64_MAX;
+	ck_assert_int_eq(mfa_device_find(&st, &id, 5, 0, INT64_MAX), -1);
+	mfa_state_wipe(&st);
 }
 END_TEST
 
@@ -948,6 +980,7 @@ device_suite(void)
 	tcase_add_test(tc, sshkey_bad_arguments);
 	tcase_add_test(tc, find_records);
 	tcase_add_test(tc, find_with_computed_ids);
+	tcase_add_test(tc, find_life_rules);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(keys, 60);
 	tcase_add_test(keys, real_keys);

@@ -212,6 +212,24 @@ END_TEST
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* The rule of issuer=, --issuer and --label: printable ASCII, no ':'. */
+START_TEST(name_rule)
+{
+	static const char *const good[] = {"", "ACME Co", "alice@host",
+	    "AZaz09-._~ !\"#$%&'()*+,/;<=>?[\\]^`{|}"};
+	static const char *const bad[] = {
+	    ":", "ACME:prod", "a\tb", "a\nb", "\x7f", "caf\xc3\xa9", "x:"};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_int_eq(mfa_otpauth_name_check(good[i]), MFA_OK);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_int_eq(
+		    mfa_otpauth_name_check(bad[i]), MFA_ERR_FORMAT);
+	ck_assert_int_eq(mfa_otpauth_name_check(NULL), MFA_ERR_INVALID);
+}
+END_TEST
+
 static Suite *
 otpauth_suite(void)
 {
@@ -223,6 +241,7 @@ otpauth_suite(void)
 	tcase_add_test(tc, uri_null_out);
 	tcase_add_loop_test(tc, group4_table, 0, N(group_cases));
 	tcase_add_test(tc, group4_rejects);
+	tcase_add_test(tc, name_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }
