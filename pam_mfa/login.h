@@ -37,6 +37,8 @@ struct mfa_login {
 	int unconfirmed_file;   /* the secret file is an enrolment at login
 				   that setcred never confirmed */
 	const char *reason;     /* why it failed, for the log line */
+	/* Where the login comes from, as deny= counts it (state.h). */
+	char source[MFA_STATE_SOURCE_MAX + 1];
 };
 
 /*

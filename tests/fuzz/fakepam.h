@@ -22,7 +22,7 @@
 #define FAKEPAM_MAX_ANSWERS 16
 
 struct pam_handle {
-	char *service, *user, *rhost, *ruser, *tty;
+	char *service, *user, *rhost, *ruser, *tty, *authtok;
 	char **env; /* "NAME=value", NULL-terminated */
 	size_t nenv;
 	const char *answers[FAKEPAM_MAX_ANSWERS];
