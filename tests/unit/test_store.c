@@ -549,9 +549,10 @@ START_TEST(version_1_tally_converts_on_write)
 				   "serial 7\n"
 				   "failures 5\n"
 				   "last-failure 100\n";
-	char rec[MFA_TALLY_LEN + 1], *text;
+	char rec[MFA_TALLY_LEN + 1], *text, *got;
 	struct mfa_state st;
 	struct mfa_store_txn *txn;
+	size_t len;
 
 	mfa_test_write_file(at(g_dir, USER), file, sizeof(file) - 1, 0600);
 	tally_text(rec, sizeof(rec), 7, 8, 200);
@@ -575,14 +576,10 @@ START_TEST(version_1_tally_converts_on_write)
 	ck_assert_uint_eq(st.failures, 10);
 	ck_assert_uint_eq(st.sources[0].failures, 2);
 	mfa_store_end(txn);
-	{
-		size_t len;
-		char *got = slurp(at(g_dir, LOCK), &len);
-
-		ck_assert_uint_eq(len, MFA_TALLY_LEN);
-		ck_assert_mem_eq(got, "pam_mfa-tally 2 ", 16);
-		free(got);
-	}
+	got = slurp(at(g_dir, LOCK), &len);
+	ck_assert_uint_eq(len, MFA_TALLY_LEN);
+	ck_assert_mem_eq(got, "pam_mfa-tally 2 ", 16);
+	free(got);
 }
 END_TEST
 
