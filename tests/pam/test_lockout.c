@@ -44,7 +44,8 @@
 
 static const struct mfa_pamh_service services[] = {
     /* The code alone, with the address from $PAM_RHOST. */
-    {"src", "deny=3 unlock_time=600 deny_total=7", 1, 0, 1},
+    {"src", "deny=3 unlock_time=600", 1, 0, 1},
+    {"total", "deny=3 unlock_time=600 deny_total=7", 1, 0, 1},
     /* A password module's PAM_AUTHTOK ($PAM_AUTHTOK), then pam_mfa. */
     {"pw", "deny=3 unlock_time=600", 1, 0, 1},
     {NULL, NULL, 0, 0, 0},
@@ -56,6 +57,7 @@ static const char *secret_text = "pam_mfa-secret 1\n"
 				 "totp-secret " SEED "\n";
 
 static struct mfa_pamh_result res;
+static const char *g_service; /* login_from's: "src" unless a test says */
 
 static void
 setup(void)
@@ -66,6 +68,7 @@ setup(void)
 	mfa_pamh_log_clear();
 	unsetenv("PAM_RHOST");
 	unsetenv("PAM_AUTHTOK");
+	g_service = "src";
 }
 
 static void
@@ -87,7 +90,7 @@ login_from(const char *rhost, int64_t t, const char *a1, const char *a2,
 	else
 		unsetenv("PAM_RHOST");
 	mfa_pamh_set_time(t);
-	mfa_pamh_login("src", "alice", answers, 0, &res);
+	mfa_pamh_login(g_service, "alice", answers, 0, &res);
 	return res.rv;
 }
 
@@ -187,6 +190,7 @@ END_TEST
  * seventh, everywhere, until an admin unlocks. */
 START_TEST(deny_total_locks_everywhere)
 {
+	g_service = "total";
 	ck_assert_int_eq(
 	    login_from(A, T0, "000000", "000000", NULL), PAM_CONV_ERR);
 	ck_assert_int_eq(
