@@ -1079,6 +1079,17 @@ lock_until(int64_t now, unsigned int unlock_time)
 	return now + (int64_t)unlock_time;
 }
 
+/* key into out (zero-filled), when it is a key the format can hold. */
+static int
+copy_key(const char *key, char out[MFA_STATE_SOURCE_MAX + 1])
+{
+	memset(out, 0, MFA_STATE_SOURCE_MAX + 1);
+	if (key == NULL || strlen(key) > MFA_STATE_SOURCE_MAX)
+		return 0;
+	memcpy(out, key, strlen(key));
+	return source_key_ok(out);
+}
+
 int
 mfa_state_record_failure(struct mfa_state *st, int64_t now, const char *key,
     const struct mfa_lockout_policy *p)
@@ -1086,12 +1097,7 @@ mfa_state_record_failure(struct mfa_state *st, int64_t now, const char *key,
 	struct mfa_source *src;
 	char probe[MFA_STATE_SOURCE_MAX + 1];
 
-	if (st == NULL || key == NULL || p == NULL ||
-	    strlen(key) > MFA_STATE_SOURCE_MAX)
-		return MFA_ERR_INVALID;
-	memset(probe, 0, sizeof(probe));
-	memcpy(probe, key, strlen(key));
-	if (!source_key_ok(probe))
+	if (st == NULL || p == NULL || !copy_key(key, probe))
 		return MFA_ERR_INVALID;
 	/* A lock-out that has run out starts a fresh count for that source
 	 * (like pam_faillock), rather than re-locking at the next typo. */
@@ -1126,15 +1132,25 @@ mfa_state_record_success(struct mfa_state *st, int64_t now, enum mfa_method m)
 	st->last_method = m;
 }
 
-void
-mfa_state_source_clear(struct mfa_state *st, const char *key)
+int
+mfa_state_source_success(struct mfa_state *st, const char *key)
 {
-	struct mfa_source *src = find_source(st, key);
+	struct mfa_source *src;
+	char probe[MFA_STATE_SOURCE_MAX + 1];
 
-	if (src == NULL)
-		return;
-	src->failures = 0;
-	src->locked_until = 0;
+	if (st == NULL || !copy_key(key, probe))
+		return MFA_ERR_INVALID;
+	src = find_source(st, probe);
+	if (src == NULL && st->nsources < MFA_STATE_MAX_SOURCES) {
+		src = &st->sources[st->nsources++];
+		memset(src, 0, sizeof(*src));
+		memcpy(src->key, probe, sizeof(src->key));
+	}
+	if (src != NULL) {
+		src->failures = 0;
+		src->locked_until = 0;
+	}
+	return MFA_OK;
 }
 
 void

@@ -287,14 +287,16 @@ void mfa_state_record_success(
     struct mfa_state *st, int64_t now, enum mfa_method m);
 
 /*
- * mfa_state_source_clear - set the failures and lock-out of source key to
- * 0 (a success from there).  The entry stays, with its last failure, so
- * that the next typo from a place the user logs in from is counted in the
- * tally (tally.h) rather than by a durable write; with no failures it is
- * the first to make room for a new source.  An unknown key changes
- * nothing.
+ * mfa_state_source_success - a login from source key succeeded: its
+ * failures and lock-out go to 0.  The entry stays (with its last failure),
+ * and a source not listed yet is added with no failures while the table
+ * has room (never pushing another out), so that the next typo from a place
+ * the user logs in from is counted in the tally (tally.h) rather than by a
+ * durable write; with no failures such an entry is the first to make room
+ * for a new source.  Returns MFA_OK or MFA_ERR_INVALID (NULL arguments, a
+ * key the format cannot hold); st is then unchanged.
  */
-void mfa_state_source_clear(struct mfa_state *st, const char *key);
+int mfa_state_source_success(struct mfa_state *st, const char *key);
 
 /*
  * mfa_state_unlock - the admin's unlock: the account's failures and

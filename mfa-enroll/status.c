@@ -103,6 +103,8 @@ print_failures(const struct mfa_state *st, int64_t now)
 	for (i = 0; i < st->nsources; i++) {
 		const struct mfa_source *src = &st->sources[i];
 
+		if (src->failures == 0 && src->locked_until <= now)
+			continue; /* a place the user logged in from */
 		mfa_cli_time(src->last_failure, when, sizeof(when));
 		printf("  from %s: %u failure%s (last %s)", src->key,
 		    src->failures, src->failures == 1 ? "" : "s", when);

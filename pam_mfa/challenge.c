@@ -190,7 +190,7 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 		/* The account's count and this source's start again; other
 		 * sources keep theirs (a stranger gets no fresh tries). */
 		mfa_state_record_success(st, lg->now, m);
-		mfa_state_source_clear(st, lg->source);
+		(void)mfa_state_source_success(st, lg->source); /* a key */
 		mark_enrolled(lg, st);
 		return ATTEMPT_OK;
 	}

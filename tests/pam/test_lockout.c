@@ -46,6 +46,7 @@ static const struct mfa_pamh_service services[] = {
     /* The code alone, with the address from $PAM_RHOST. */
     {"src", "deny=3 unlock_time=600", 1, 0, 1},
     {"total", "deny=3 unlock_time=600 deny_total=7", 1, 0, 1},
+    {"count", "deny=0 deny_total=0 tries=1", 1, 0, 1},
     /* A password module's PAM_AUTHTOK ($PAM_AUTHTOK), then pam_mfa. */
     {"pw", "deny=3 unlock_time=600", 1, 0, 1},
     {NULL, NULL, 0, 0, 0},
@@ -300,6 +301,40 @@ START_TEST(code_shaped_password_counts)
 }
 END_TEST
 
+/* The cost of a wrong code stays one tally write (tally.h): once the
+ * record names the source, the state file is not rewritten.  A success
+ * names its source, so the user's own typos never cost a durable write. */
+START_TEST(wrong_codes_from_a_known_source_are_a_tally)
+{
+	char first[65536];
+	int i;
+
+	g_service = "count";
+	ck_assert_int_eq(
+	    login_from(NULL, T0, CODE_T0, NULL, NULL), PAM_SUCCESS);
+	snprintf(first, sizeof(first), "%s", state_text());
+	MFA_CK_IN(first, "\nsource - 0 0 0\n");
+	for (i = 1; i <= 5; i++)
+		ck_assert_int_eq(login_from(NULL, T0 + i, "000000", NULL, NULL),
+		    PAM_AUTH_ERR);
+	ck_assert_str_eq(state_text(), first);
+	ck_assert_uint_eq(failures_from(NULL), 5);
+	ck_assert_uint_eq(failures_from("-"), 5);
+	/* A source never seen: its first failure names it (durable), the
+	 * next ones are the tally again. */
+	ck_assert_int_eq(
+	    login_from(A, T0 + 10, "000000", NULL, NULL), PAM_AUTH_ERR);
+	ck_assert_str_ne(state_text(), first);
+	snprintf(first, sizeof(first), "%s", state_text());
+	MFA_CK_IN(first, "\nsource " A " 1 1111111119 0\n");
+	ck_assert_int_eq(
+	    login_from(A, T0 + 11, "000000", NULL, NULL), PAM_AUTH_ERR);
+	ck_assert_str_eq(state_text(), first);
+	ck_assert_uint_eq(failures_from(A), 2);
+	ck_assert_uint_eq(failures_from(NULL), 7);
+}
+END_TEST
+
 static Suite *
 lockout_suite(void)
 {
@@ -314,6 +349,7 @@ lockout_suite(void)
 	tcase_add_test(tc, password_at_code_prompt_not_counted);
 	tcase_add_test(tc, wrong_password_at_code_prompt_not_counted);
 	tcase_add_test(tc, code_shaped_password_counts);
+	tcase_add_test(tc, wrong_codes_from_a_known_source_are_a_tally);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -808,7 +808,7 @@ START_TEST(success_clears_account_and_its_source)
 	/* The user logs in at the console: its count and the account's
 	 * start again; the stranger's address stays locked. */
 	mfa_state_record_success(&st, now + 5, MFA_METHOD_TOTP);
-	mfa_state_source_clear(&st, "-");
+	ck_assert_int_eq(mfa_state_source_success(&st, "-"), MFA_OK);
 	ck_assert_uint_eq(st.failures, 0);
 	ck_assert_int_eq(st.last_success, now + 5);
 	ck_assert_int_eq(st.last_method, MFA_METHOD_TOTP);
@@ -819,8 +819,24 @@ START_TEST(success_clears_account_and_its_source)
 	ck_assert_uint_eq(st.nsources, 2);
 	ck_assert_int_eq(
 	    mfa_state_lock_end(&st, "192.0.2.7", now + 5), now + 900);
-	mfa_state_source_clear(&st, "203.0.113.1"); /* unknown: nothing */
-	ck_assert_uint_eq(st.nsources, 2);
+	/* A source not listed yet is added with no failures, while there is
+	 * room; when the table is full nothing is pushed out for it. */
+	ck_assert_int_eq(mfa_state_source_success(&st, "203.0.113.1"), MFA_OK);
+	ck_assert_uint_eq(st.nsources, 3);
+	ck_assert_uint_eq(
+	    mfa_state_source_find(&st, "203.0.113.1")->failures, 0);
+	ck_assert_int_eq(
+	    mfa_state_source_find(&st, "203.0.113.1")->last_failure, 0);
+	st.nsources = MFA_STATE_MAX_SOURCES;
+	for (i = 3; i < MFA_STATE_MAX_SOURCES; i++)
+		snprintf(st.sources[i].key, sizeof(st.sources[i].key),
+		    "10.0.0.%u", i);
+	ck_assert_int_eq(mfa_state_source_success(&st, "198.51.100.1"), MFA_OK);
+	ck_assert_ptr_null(mfa_state_source_find(&st, "198.51.100.1"));
+	ck_assert_uint_eq(st.nsources, MFA_STATE_MAX_SOURCES);
+	ck_assert_int_eq(
+	    mfa_state_source_success(&st, "Bad Key"), MFA_ERR_INVALID);
+	ck_assert_uint_eq(st.nsources, MFA_STATE_MAX_SOURCES);
 	/* The admin's unlock forgets everything. */
 	mfa_state_unlock(&st);
 	ck_assert_uint_eq(st.nsources, 0);

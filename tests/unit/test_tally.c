@@ -715,7 +715,7 @@ ch_source_locked(struct mfa_state *st)
 static void
 ch_source_cleared(struct mfa_state *st)
 {
-	mfa_state_source_clear(st, "-");
+	mfa_state_source_success(st, "-");
 }
 
 static void
