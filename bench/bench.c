@@ -188,9 +188,9 @@ write_service(const char *name, const char *text)
 
 /*
  * Matched settings: pam_mfa window=1 is google-authenticator's
- * WINDOW_SIZE 3 (steps T-1..T+1); deny=0 matches its disabled rate limit;
- * tries=1 because google-authenticator asks once; trust_days=0 so that no
- * "trust this device?" question follows a success.
+ * WINDOW_SIZE 3 (steps T-1..T+1); deny=0 and deny_total=0 match its
+ * disabled rate limit; tries=1 because google-authenticator asks once;
+ * trust_days=0 so that no "trust this device?" question follows a success.
  */
 static void
 write_services(const char *module)
@@ -203,7 +203,7 @@ write_services(const char *module)
 	    "permit", "auth required " PAM_SECURITY_DIR "/pam_permit.so\n");
 	snprintf(text, sizeof(text),
 	    "auth required %s state_dir=%s/state conf=%s/pam_mfa.conf "
-	    "window=1 tries=1 deny=0 trust_days=0\n",
+	    "window=1 tries=1 deny=0 deny_total=0 trust_days=0\n",
 	    module, fixture, fixture);
 	write_service("mfa", text);
 	/* libpam wants a fallback service; without it, it logs each login. */
@@ -792,7 +792,7 @@ print_header(void)
 	printf("right codes: %d users round robin, each logging in once per "
 	       "step per module (codes of T, then T+1), real clock\n",
 	    BENCH_USERS);
-	printf("settings: pam_mfa window=1 tries=1 deny=0; "
+	printf("settings: pam_mfa window=1 tries=1 deny=0 deny_total=0; "
 	       "google-authenticator WINDOW_SIZE 3, DISALLOW_REUSE, no rate "
 	       "limit\n");
 	printf("(a wrong code costs pam_mfa the same with the default deny=10 "

@@ -77,6 +77,7 @@ static int set_services(struct parse_ctx *, const struct opt *, const char *);
 	X(conf, set_path, OFF(conf), 0, 0, 1)                                  \
 	X(debug, set_flag, OFF(debug), 0, 0, 0)                                \
 	X(deny, set_uint, OFF(deny), 0, 1000, 0)                               \
+	X(deny_total, set_uint, OFF(deny_total), 0, 100000, 0)                 \
 	X(echo_code, set_flag, OFF(echo_code), 0, 0, 0)                        \
 	X(email_hourly_max, set_uint, OFF(email_hourly_max), 1, 20, 0)         \
 	X(email_interval, set_uint, OFF(email_interval), 0, 3600, 0)           \
@@ -1036,6 +1037,7 @@ mfa_config_init(struct mfa_config *c)
 	c->window = 1;
 	c->tries = 3;
 	c->deny = 10;
+	c->deny_total = 100;
 	c->unlock_time = 900;
 	c->code_ttl = 300;
 	c->email_interval = 60;

@@ -63,7 +63,8 @@ struct mfa_config {
 	size_t ngroups;
 	unsigned int window;           /* 1, 0..10 steps either side */
 	unsigned int tries;            /* 3, 1..10 prompts per login */
-	unsigned int deny;             /* 10, 0..1000; 0 = never lock */
+	unsigned int deny;             /* 10, 0..1000 per source; 0 = never */
+	unsigned int deny_total;       /* 100, 0..100000 account; 0 = off */
 	unsigned int unlock_time;      /* 900 s, 0..604800; 0 = admin only */
 	unsigned int code_ttl;         /* 300 s, 60..3600 */
 	unsigned int email_interval;   /* 60 s, 0..3600 */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "error.h"
 #include "log.h"
 #include "mem.h"
@@ -319,6 +321,67 @@ key_last_failure(struct parser *p, char *val)
 	return parse_time(p, val, "last-failure", &p->st->last_failure);
 }
 
+/* A source key as the format allows it (state.h). */
+static int
+source_key_ok(const char *key)
+{
+	const char *nul = memchr(key, '\0', MFA_STATE_SOURCE_MAX + 1);
+	size_t n, i;
+
+	if (nul == NULL || nul == key)
+		return 0;
+	n = (size_t)(nul - key);
+	if (key[0] == '#') {
+		for (i = 1; i < n; i++)
+			if (!((key[i] >= '0' && key[i] <= '9') ||
+				(key[i] >= 'a' && key[i] <= 'f')))
+				return 0;
+		return n == 33;
+	}
+	for (i = 0; i < n; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') ||
+			(key[i] >= '0' && key[i] <= '9') ||
+			strchr(".:_%-", key[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+static int
+key_source(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	struct mfa_source *src = &st->sources[st->nsources];
+	char *f[4];
+	int rc;
+
+	if (st->nsources == MFA_STATE_MAX_SOURCES)
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "too many source lines (at most %d)",
+		    MFA_STATE_MAX_SOURCES);
+	if ((rc = split_fields(p, val, f, 4, NULL)) != MFA_OK)
+		return rc;
+	if (strlen(f[0]) > MFA_STATE_SOURCE_MAX)
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "source longer than %d bytes", MFA_STATE_SOURCE_MAX);
+	memcpy(src->key, f[0], strlen(f[0]));
+	if (!source_key_ok(src->key))
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "bad source (want -, a-z 0-9 . : _ %% -, or # and 32 "
+		    "hex digits)");
+	if ((rc = parse_u32(p, f[1], UINT_MAX, "source failures",
+		 &src->failures)) != MFA_OK ||
+	    (rc = parse_time(p, f[2], "source last failure",
+		 &src->last_failure)) != MFA_OK ||
+	    (rc = parse_time(
+		 p, f[3], "source locked-until", &src->locked_until)) != MFA_OK)
+		return rc;
+	if (mfa_state_source_find(st, src->key) != NULL)
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_DUPLICATE, "duplicate source");
+	st->nsources++;
+	return MFA_OK;
+}
+
 /*
  * parse_slots - "0,3,7": single digits, strictly ascending, so a slot is
  * never listed twice and the spelling of a set of slots is unique.
@@ -512,6 +575,7 @@ static const struct state_key {
     {"locked-until", key_locked_until, 0},
     {"last-success", key_last_success, 0},
     {"last-failure", key_last_failure, 0},
+    {"source", key_source, 1},
     {"backup-used", key_backup_used, 0},
     {"otp-pending", key_otp_pending, 0},
     {"send-times", key_send_times, 0},
@@ -719,6 +783,26 @@ devices_ok(const struct mfa_state *st)
 	return 1;
 }
 
+static int
+sources_ok(const struct mfa_state *st)
+{
+	size_t i, j;
+
+	if (st->nsources > MFA_STATE_MAX_SOURCES)
+		return 0;
+	for (i = 0; i < st->nsources; i++) {
+		const struct mfa_source *src = &st->sources[i];
+		int64_t t[2] = {src->last_failure, src->locked_until};
+
+		if (!times_ok(t, 2) || !source_key_ok(src->key))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (strcmp(st->sources[j].key, src->key) == 0)
+				return 0;
+	}
+	return 1;
+}
+
 /* record_ok - whether the file format can hold st exactly. */
 static int
 record_ok(const struct mfa_state *st)
@@ -743,7 +827,7 @@ record_ok(const struct mfa_state *st)
 		 st->otp.channel != MFA_METHOD_SMS) ||
 		!times_ok(ot, 2)))
 		return 0;
-	return devices_ok(st);
+	return devices_ok(st) && sources_ok(st);
 }
 
 static void
@@ -782,6 +866,20 @@ out_scalars(struct mfa_text_out *o, const struct mfa_state *st)
 	if (st->last_failure != 0)
 		mfa_text_printf(
 		    o, "last-failure %lld\n", (long long)st->last_failure);
+}
+
+static void
+out_sources(struct mfa_text_out *o, const struct mfa_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nsources; i++) {
+		const struct mfa_source *src = &st->sources[i];
+
+		mfa_text_printf(o, "source %s %u %lld %lld\n", src->key,
+		    src->failures, (long long)src->last_failure,
+		    (long long)src->locked_until);
+	}
 }
 
 static void
@@ -866,6 +964,7 @@ mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
 	    "# pam_mfa state, written by pam_mfa.so; "
 	    "format in pam_mfa(8)\n" VERSION_KEY " " VERSION_VALUE "\n");
 	out_scalars(&o, st);
+	out_sources(&o, st);
 	out_lists(&o, st);
 	out_devices(&o, st);
 	if (o.rc != MFA_OK) {
@@ -885,25 +984,190 @@ mfa_state_is_locked(const struct mfa_state *st, int64_t now)
 	return st->locked_until > now;
 }
 
-void
-mfa_state_record_failure(struct mfa_state *st, int64_t now, unsigned int deny,
-    unsigned int unlock_time)
+/* A PAM_RHOST short and plain enough to be its own key. */
+static int
+plain_rhost(const char *rhost, size_t n)
 {
-	/* A lock-out that has run out starts a fresh count (like
-	 * pam_faillock), rather than re-locking at the next typo. */
-	if (st->locked_until != 0 && st->locked_until <= now) {
-		st->failures = 0;
-		st->locked_until = 0;
+	size_t i;
+
+	if (n == 0 || n > MFA_STATE_SOURCE_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)rhost[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || strchr(".:_%-", c) != NULL))
+			return 0;
 	}
+	return 1;
+}
+
+int
+mfa_state_source_key(const char *rhost, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t i, n;
+
+	if (out == NULL)
+		return MFA_ERR_INVALID;
+	memset(out, 0, MFA_STATE_SOURCE_MAX + 1);
+	n = rhost != NULL ? strlen(rhost) : 0;
+	if (n == 0) {
+		out[0] = '-';
+		return MFA_OK;
+	}
+	if (plain_rhost(rhost, n)) {
+		/* Host names are case-insensitive: one name, one source. */
+		for (i = 0; i < n; i++)
+			out[i] = (char)((rhost[i] >= 'A' && rhost[i] <= 'Z')
+				? rhost[i] - 'A' + 'a'
+				: rhost[i]);
+		return MFA_OK;
+	}
+	/* Too long or too odd to show: a digest, not the name. */
+	if (EVP_Digest(rhost, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen < 16)
+		return MFA_ERR_SYSTEM;
+	out[0] = '#';
+	mfa_text_hex_encode(md, 16, out + 1);
+	MFA_WIPE_ARRAY(md);
+	return MFA_OK;
+}
+
+static struct mfa_source *
+find_source(struct mfa_state *st, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < st->nsources && i < MFA_STATE_MAX_SOURCES; i++)
+		if (strcmp(st->sources[i].key, key) == 0)
+			return &st->sources[i];
+	return NULL;
+}
+
+const struct mfa_source *
+mfa_state_source_find(const struct mfa_state *st, const char *key)
+{
+	return find_source((struct mfa_state *)st, key);
+}
+
+int64_t
+mfa_state_lock_end(const struct mfa_state *st, const char *key, int64_t now)
+{
+	const struct mfa_source *src = mfa_state_source_find(st, key);
+	int64_t end = st->locked_until > now ? st->locked_until : 0;
+
+	if (src != NULL && src->locked_until > now && src->locked_until > end)
+		end = src->locked_until;
+	return end;
+}
+
+/* Remove entry i of the source table, keeping the order of the rest. */
+static void
+remove_source(struct mfa_state *st, size_t i)
+{
+	memmove(&st->sources[i], &st->sources[i + 1],
+	    (st->nsources - i - 1) * sizeof(st->sources[0]));
+	st->nsources--;
+	MFA_WIPE_OBJ(&st->sources[st->nsources]);
+}
+
+/*
+ * Whether entry a matters less than entry b at time now: one not locked
+ * before one locked (a running lock-out is never pushed out while another
+ * entry could go), then the fewer failures (a lock-out that has run out
+ * counts as none), then the older last failure.
+ */
+static int
+matters_less(
+    const struct mfa_source *a, const struct mfa_source *b, int64_t now)
+{
+	int la = a->locked_until > now, lb = b->locked_until > now;
+	unsigned int fa = a->locked_until != 0 && !la ? 0 : a->failures;
+	unsigned int fb = b->locked_until != 0 && !lb ? 0 : b->failures;
+
+	if (la != lb)
+		return la < lb;
+	if (fa != fb)
+		return fa < fb;
+	return a->last_failure < b->last_failure;
+}
+
+/* The entry of key, made (pushing out the least one) when missing. */
+static struct mfa_source *
+source_entry(struct mfa_state *st, const char *key, int64_t now)
+{
+	struct mfa_source *src = find_source(st, key);
+	size_t i, least = 0;
+
+	if (src != NULL)
+		return src;
+	if (st->nsources >= MFA_STATE_MAX_SOURCES) {
+		for (i = 1; i < MFA_STATE_MAX_SOURCES; i++)
+			if (matters_less(
+				&st->sources[i], &st->sources[least], now))
+				least = i;
+		st->nsources = MFA_STATE_MAX_SOURCES;
+		remove_source(st, least);
+	}
+	src = &st->sources[st->nsources++];
+	memset(src, 0, sizeof(*src));
+	memcpy(src->key, key, strlen(key));
+	return src;
+}
+
+/* The end of a lock-out of unlock_time seconds that starts at now. */
+static int64_t
+lock_until(int64_t now, unsigned int unlock_time)
+{
+	if (unlock_time == 0 || now > INT64_MAX - (int64_t)unlock_time)
+		return INT64_MAX;
+	return now + (int64_t)unlock_time;
+}
+
+/* key into out (zero-filled), when it is a key the format can hold. */
+static int
+copy_key(const char *key, char out[MFA_STATE_SOURCE_MAX + 1])
+{
+	memset(out, 0, MFA_STATE_SOURCE_MAX + 1);
+	if (key == NULL || strlen(key) > MFA_STATE_SOURCE_MAX)
+		return 0;
+	memcpy(out, key, strlen(key));
+	return source_key_ok(out);
+}
+
+int
+mfa_state_record_failure(struct mfa_state *st, int64_t now, const char *key,
+    const struct mfa_lockout_policy *p)
+{
+	struct mfa_source *src;
+	char probe[MFA_STATE_SOURCE_MAX + 1];
+
+	if (st == NULL || p == NULL || !copy_key(key, probe))
+		return MFA_ERR_INVALID;
+	/* A lock-out that has run out starts a fresh count for that source
+	 * (like pam_faillock), rather than re-locking at the next typo. */
+	src = source_entry(st, probe, now);
+	if (src->locked_until != 0 && src->locked_until <= now) {
+		src->failures = 0;
+		src->locked_until = 0;
+	}
+	if (src->failures < UINT_MAX)
+		src->failures++;
+	src->last_failure = now;
+	if (p->deny != 0 && src->failures >= p->deny)
+		src->locked_until = lock_until(now, p->unlock_time);
+	/* An account lock-out from before per-source counting ends as it
+	 * always did; the count it ended with goes on. */
+	if (st->locked_until != 0 && st->locked_until <= now)
+		st->locked_until = 0;
 	if (st->failures < UINT_MAX)
 		st->failures++;
 	st->last_failure = now;
-	if (deny == 0 || st->failures < deny)
-		return;
-	if (unlock_time == 0 || now > INT64_MAX - (int64_t)unlock_time)
+	if (p->deny_total != 0 && st->failures >= p->deny_total)
 		st->locked_until = INT64_MAX;
-	else
-		st->locked_until = now + (int64_t)unlock_time;
+	return MFA_OK;
 }
 
 void
@@ -915,11 +1179,34 @@ mfa_state_record_success(struct mfa_state *st, int64_t now, enum mfa_method m)
 	st->last_method = m;
 }
 
+int
+mfa_state_source_success(struct mfa_state *st, const char *key)
+{
+	struct mfa_source *src;
+	char probe[MFA_STATE_SOURCE_MAX + 1];
+
+	if (st == NULL || !copy_key(key, probe))
+		return MFA_ERR_INVALID;
+	src = find_source(st, probe);
+	if (src == NULL && st->nsources < MFA_STATE_MAX_SOURCES) {
+		src = &st->sources[st->nsources++];
+		memset(src, 0, sizeof(*src));
+		memcpy(src->key, probe, sizeof(src->key));
+	}
+	if (src != NULL) {
+		src->failures = 0;
+		src->locked_until = 0;
+	}
+	return MFA_OK;
+}
+
 void
 mfa_state_unlock(struct mfa_state *st)
 {
 	st->failures = 0;
 	st->locked_until = 0;
+	MFA_WIPE_ARRAY(st->sources);
+	st->nsources = 0;
 }
 
 static int
@@ -1001,12 +1288,31 @@ prune_pending(struct mfa_state *st, int64_t now)
 	st->npending = j;
 }
 
+/* Sources whose lock-out has run out would start again from zero. */
+static void
+prune_sources(struct mfa_state *st, int64_t now)
+{
+	size_t i = 0;
+
+	if (st->nsources > MFA_STATE_MAX_SOURCES)
+		st->nsources = MFA_STATE_MAX_SOURCES;
+	while (i < st->nsources) {
+		const struct mfa_source *src = &st->sources[i];
+
+		if (src->locked_until != 0 && src->locked_until <= now)
+			remove_source(st, i);
+		else
+			i++;
+	}
+}
+
 void
 mfa_state_prune(struct mfa_state *st, int64_t now)
 {
 	size_t i, j, n;
 
 	prune_devices(st, now);
+	prune_sources(st, now);
 	prune_pending(st, now);
 	if (st->otp.active && st->otp.expires <= now) {
 		MFA_WIPE_OBJ(&st->otp);

@@ -36,11 +36,17 @@
  *                                          NONCE, from older versions, are
  *                                          never confirmed)
  *   totp-last-step U64
- *   failures UINT
- *   locked-until TIME                     (0 or absent: not locked)
+ *   failures UINT                         (account-wide: every wrong
+ *                                          answer from any source since
+ *                                          the last success or unlock)
+ *   locked-until TIME                     (the account-wide lock-out;
+ *                                          0 or absent: not locked)
  *   last-success TIME METHOD              (totp|backup|email|sms|
  *                                          trusted-device)
  *   last-failure TIME
+ *   source KEY FAILURES LAST_FAILURE LOCKED_UNTIL
+ *                                         (repeatable, <= MAX_SOURCES,
+ *                                          KEY unique, see below)
  *   backup-used SET16HEX SLOTS            (slots 0..9, ascending, ',')
  *   otp-pending CHANNEL EXPIRES TRIES SENT SALT32HEX SHA256HEX64
  *                                         (channel email|sms)
@@ -55,6 +61,14 @@
  * A LABEL runs to the end of the line: 1..MFA_STATE_MAX_LABEL bytes of
  * printable ASCII (spaces allowed inside, not first or last); when the
  * label is empty the field and its space are left out.
+ * A source KEY names where wrong answers came from (mfa_state_source_key):
+ * "-" (the console, or no PAM_RHOST), PAM_RHOST itself in lower case when
+ * it is 1..MFA_STATE_SOURCE_MAX bytes of a-z 0-9 . : _ % - , otherwise '#'
+ * and 32 lower-case hex digits of its SHA-256 (a name too long or too odd
+ * to show; '#' cannot start a plain key, so the two never collide).
+ * Files written before per-source counting have no source line and read
+ * as they always did: failures and locked-until become the account-wide
+ * count and lock-out.
  */
 #ifndef MFA_STATE_H
 #define MFA_STATE_H
@@ -71,6 +85,10 @@
 #define MFA_STATE_MAX_SENDS 20
 #define MFA_STATE_MAX_LABEL 128
 #define MFA_STATE_BACKUP_SLOTS 10
+/* Sources whose failures are counted apart (deny=); the tally holds one
+ * counter pair for each, so raising this lengthens the tally record. */
+#define MFA_STATE_MAX_SOURCES 8
+#define MFA_STATE_SOURCE_MAX 64 /* bytes of a source key */
 /* send_times older than this are dropped by mfa_state_prune. */
 #define MFA_STATE_SEND_WINDOW 3600
 
@@ -101,6 +119,25 @@ struct mfa_device_pending {
 	int64_t created, expires;
 	uint32_t generation;
 	char label[MFA_STATE_MAX_LABEL + 1];
+};
+
+/*
+ * The wrong answers from one source (deny=): a count, the last one, and
+ * the lock-out of that source alone.  key is NUL-terminated and zero-filled
+ * after the NUL, so records compare byte for byte.
+ */
+struct mfa_source {
+	char key[MFA_STATE_SOURCE_MAX + 1];
+	unsigned int failures; /* since its last lock-out ran out */
+	int64_t last_failure;
+	int64_t locked_until; /* 0: not locked; INT64_MAX: until unlock */
+};
+
+/* What the site's options say about lock-outs (pam_mfa.conf(5)). */
+struct mfa_lockout_policy {
+	unsigned int deny;        /* per source; 0: never lock a source */
+	unsigned int deny_total;  /* account-wide; 0: no account limit */
+	unsigned int unlock_time; /* a source's lock, s; 0: admin only */
 };
 
 /* The newest emailed or SMS code, stored only as a salted hash. */
@@ -137,11 +174,13 @@ struct mfa_state {
 	unsigned char enrol_replaced_id[16];
 	int has_last_step;
 	uint64_t totp_last_step;
-	unsigned int failures; /* consecutive failures */
-	int64_t locked_until;  /* INT64_MAX: until an admin unlocks */
+	unsigned int failures; /* account-wide, since success or unlock */
+	int64_t locked_until;  /* account-wide; INT64_MAX: until unlock */
 	int64_t last_success;
 	enum mfa_method last_method; /* NONE iff last_success is 0 */
 	int64_t last_failure;
+	struct mfa_source sources[MFA_STATE_MAX_SOURCES];
+	size_t nsources;
 	int has_backup_used;
 	unsigned char backup_set[8];
 	uint16_t backup_used_mask; /* bit n set: slot n used */
@@ -202,35 +241,83 @@ int mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen);
 void mfa_state_wipe(struct mfa_state *st);
 
 /*
- * mfa_state_is_locked - 1 when the user is locked out at time now
- * (locked_until > now), 0 otherwise.
+ * mfa_state_is_locked - 1 when the whole account is locked out at time now
+ * (locked_until > now: deny_total was reached, or a lock-out recorded
+ * before per-source counting), 0 otherwise.  A locked source does not
+ * count here: see mfa_state_lock_end.
  */
 int mfa_state_is_locked(const struct mfa_state *st, int64_t now);
 
 /*
- * mfa_state_record_failure - count one wrong answer at time now: failures
- * goes up by one (saturating), last_failure becomes now, and when deny > 0
- * and failures has reached deny, the user is locked until now + unlock_time,
- * or until an admin unlocks (INT64_MAX) when unlock_time is 0.  now must
- * be >= 0 (a negative time makes the record unstorable).  A sum past
- * INT64_MAX also means INT64_MAX.  When an earlier lock-out has run out
- * (locked_until <= now), the count starts again from zero, so a user whose
- * lock-out expired gets deny fresh tries.
+ * mfa_state_source_key - the source key (format above) of a login whose
+ * PAM_RHOST is rhost (NULL or "" for the console) into out, at least
+ * MFA_STATE_SOURCE_MAX + 1 bytes, zero-filled after the NUL.
+ * Returns MFA_OK, MFA_ERR_INVALID (NULL out) or MFA_ERR_SYSTEM (the digest
+ * failed: the caller fails closed).
  */
-void mfa_state_record_failure(struct mfa_state *st, int64_t now,
-    unsigned int deny, unsigned int unlock_time);
+int mfa_state_source_key(const char *rhost, char *out);
+
+/*
+ * mfa_state_source_find - the entry of source key in st, or NULL.
+ */
+const struct mfa_source *mfa_state_source_find(
+    const struct mfa_state *st, const char *key);
+
+/*
+ * mfa_state_lock_end - when the lock-out that stops a login from source
+ * key at time now ends: the later of the account's and the source's
+ * lock-out that are still running (INT64_MAX: until an admin unlocks), or
+ * 0 when neither is.
+ */
+int64_t mfa_state_lock_end(
+    const struct mfa_state *st, const char *key, int64_t now);
+
+/*
+ * mfa_state_record_failure - count one wrong answer from source key at
+ * time now (now >= 0).  The account's count and the source's go up by one
+ * (saturating) and both last-failure times become now.  When the source's
+ * count reaches p->deny (> 0), the source is locked until now +
+ * unlock_time (INT64_MAX when unlock_time is 0 or the sum overflows); when
+ * the account's count reaches p->deny_total (> 0), the account is locked
+ * until an admin unlocks (INT64_MAX).  A source lock-out that has run out
+ * starts that source's count again from zero (deny fresh tries); the
+ * account's count goes on.  A source not in the table takes a free entry,
+ * or the place of the entry that matters least: not locked before locked,
+ * then the fewest failures, then the oldest last failure; so a stranger
+ * must first give as many failures from other sources as a source has
+ * before its count can be pushed out.  Returns MFA_OK or MFA_ERR_INVALID
+ * (NULL arguments, a key the format cannot hold); st is then unchanged.
+ */
+int mfa_state_record_failure(struct mfa_state *st, int64_t now, const char *key,
+    const struct mfa_lockout_policy *p);
 
 /*
  * mfa_state_record_success - a login succeeded at time now with method m:
- * failures and locked_until go back to 0, last_success and last_method are
- * set.  m must be a real method (not MFA_METHOD_NONE) and now >= 0, or
+ * the account's failures and locked_until go back to 0, last_success and
+ * last_method are set.  The per-source counts are left: a success from
+ * one place does not give a stranger elsewhere fresh tries (the caller
+ * clears the succeeding source with mfa_state_source_clear).  m must be
+ * a real method (not MFA_METHOD_NONE) and now >= 0, or
  * mfa_state_serialize will refuse the record (fail closed).
  */
 void mfa_state_record_success(
     struct mfa_state *st, int64_t now, enum mfa_method m);
 
 /*
- * mfa_state_unlock - the admin's unlock: failures and locked_until to 0.
+ * mfa_state_source_success - a login from source key succeeded: its
+ * failures and lock-out go to 0.  The entry stays (with its last failure),
+ * and a source not listed yet is added with no failures while the table
+ * has room (never pushing another out), so that the next typo from a place
+ * the user logs in from is counted in the tally (tally.h) rather than by a
+ * durable write; with no failures such an entry is the first to make room
+ * for a new source.  Returns MFA_OK or MFA_ERR_INVALID (NULL arguments, a
+ * key the format cannot hold); st is then unchanged.
+ */
+int mfa_state_source_success(struct mfa_state *st, const char *key);
+
+/*
+ * mfa_state_unlock - the admin's unlock: the account's failures and
+ * locked_until to 0, and every source forgotten.
  */
 void mfa_state_unlock(struct mfa_state *st);
 
@@ -260,9 +347,11 @@ unsigned int mfa_state_backup_used_count(
 /*
  * mfa_state_prune - drop what can no longer matter at time now: devices and
  * pending devices with expires <= now, a pending code with expires <= now,
- * and send times at or before now - MFA_STATE_SEND_WINDOW.  Dropped entries
- * are wiped and the order of the rest is kept.  Called before serialising,
- * so the file stays small.
+ * send times at or before now - MFA_STATE_SEND_WINDOW, and sources whose
+ * lock-out has run out (their count would start again from zero: the
+ * account's count keeps their failures).  Dropped entries are wiped and the
+ * order of the rest is kept.  Called before serialising, so the file stays
+ * small.
  */
 void mfa_state_prune(struct mfa_state *st, int64_t now);
 

@@ -46,11 +46,12 @@ void mfa_store_close(struct mfa_store *s);
 /*
  * mfa_store_begin - lock user's record (waiting at most timeout_ms, then
  * MFA_ERR_LOCK_TIMEOUT) and load it into *st (an empty record when the user
- * has none yet), with the failures and last_failure of the tally in the
- * lock file when it holds one.  A record or a tally that does not parse is
- * an error (MFA_ERR_FORMAT, MFA_ERR_VERSION, MFA_ERR_RANGE... with the file,
- * line and reason in why): the module fails closed and the admin can
- * inspect or reset it.  On success *txn holds the lock until mfa_store_end.
+ * has none yet), with the counters of the tally in the lock file when it
+ * holds one (tally.h: never fewer failures than the record says).  A record or
+ * a tally that does not parse is an error (MFA_ERR_FORMAT, MFA_ERR_VERSION,
+ * MFA_ERR_RANGE... with the file, line and reason in why): the module fails
+ * closed and the admin can inspect or reset it.  On success *txn holds the lock
+ * until mfa_store_end.
  */
 int mfa_store_begin(struct mfa_store *s, const char *user,
     unsigned int timeout_ms, struct mfa_state *st, struct mfa_store_txn **txn,
@@ -59,18 +60,18 @@ int mfa_store_begin(struct mfa_store *s, const char *user,
 /*
  * mfa_store_commit - save *st as the record of an open transaction.
  * When it differs from the record as loaded (or as last committed in this
- * transaction) only in failures and last_failure, the two values are
- * written as the tally in the lock file: one pwrite, no fsync (tally.h
- * says what a power cut may cost).  Otherwise expired entries are pruned at
- * time now, its serial goes up by one (a new record gets a random one) so
- * that the tally on disk becomes stale, and the record replaces the file
- * atomically and durably (fsync of the file and the directory), after which the
- * tally is emptied. Whenever the writer dies, the next mfa_store_begin reads
- * the old version or the new one, never a mix. Returns MFA_OK, or
- * MFA_ERR_INVALID (a record the format cannot hold), MFA_ERR_NOSPACE,
- * MFA_ERR_READONLY, MFA_ERR_SYSTEM...: what a reader sees is then the old
- * version (*st, pruned and with its serial bumped, is for the caller to
- * discard).
+ * transaction) only in failure counters that went up (mfa_tally_only_change),
+ * the counters are written as the tally in the lock file: one pwrite, no fsync
+ * (tally.h says what a power cut may cost).  Otherwise expired entries are
+ * pruned at time now, its serial goes up by one (a new record gets a random
+ * one) so that the tally on disk becomes stale, and the record replaces the
+ * file atomically and durably (fsync of the file and the directory), after
+ * which the tally is emptied. Whenever the writer dies, the next
+ * mfa_store_begin reads the old version or the new one, never a mix. Returns
+ * MFA_OK, or MFA_ERR_INVALID (a record the format cannot hold),
+ * MFA_ERR_NOSPACE, MFA_ERR_READONLY, MFA_ERR_SYSTEM...: what a reader sees is
+ * then the old version (*st, pruned and with its serial bumped, is for the
+ * caller to discard).
  */
 int mfa_store_commit(
     struct mfa_store_txn *txn, struct mfa_state *st, int64_t now);

@@ -37,8 +37,9 @@ static const char reset_usage[] =
 static const char unlock_usage[] =
     "usage: mfa-enroll --user NAME unlock   (root only)\n"
     "\n"
-    "Clear NAME's failure count and lock-out; a failure tally that does\n"
-    "not parse (it blocks NAME's logins) is emptied too.\n"
+    "Clear NAME's failure counts and lock-outs, the account's and every\n"
+    "source's; a failure tally that does not parse (it blocks NAME's\n"
+    "logins) is emptied too.\n"
     "\n"
     "Exit status: 0 done, 1 failed, 2 usage or not root.\n";
 

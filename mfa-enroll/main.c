@@ -76,7 +76,7 @@ static const char usage[] =
     "Root only:\n"
     "  --user NAME       act for NAME with any command (files stay NAME's)\n"
     "  reset [--yes]     remove NAME's enrolment and module state\n"
-    "  unlock            clear NAME's failures and lock-out\n"
+    "  unlock            clear NAME's failures and lock-outs\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
     "  doctor [--root DIR] [--verbose]\n"

@@ -18,8 +18,9 @@ static const char status_usage[] =
     "\n"
     "Show what is enrolled and when: the authenticator app and its TOTP\n"
     "parameters, the backup codes, the email address and phone number\n"
-    "(masked).  Run by root with --user, also the module's state: failures,\n"
-    "lock-out, last success, backup codes used and left.\n"
+    "(masked).  Run by root with --user, also the module's state: failures\n"
+    "and lock-outs, of the account and of each source (remote host), last\n"
+    "success, backup codes used and left.\n"
     "\n"
     "Exit status: 0 enrolled, 1 failed, 2 usage, 3 not enrolled.\n";
 
@@ -86,6 +87,36 @@ print_backup_state(const struct mfa_secret *s, const struct mfa_state *st)
 	printf("  backup codes:   %u used, %u left\n", used, left);
 }
 
+/* The account's failures and lock-out, then each source's (deny=). */
+static void
+print_failures(const struct mfa_state *st, int64_t now)
+{
+	char when[64];
+	size_t i;
+
+	mfa_cli_time(st->last_failure, when, sizeof(when));
+	printf("  failures:       %u in all (last %s)\n", st->failures, when);
+	mfa_cli_time(st->locked_until, when, sizeof(when));
+	printf("  locked:         %s%s\n",
+	    mfa_state_is_locked(st, now) ? "yes, everywhere, " : "no",
+	    mfa_state_is_locked(st, now) ? when : "");
+	for (i = 0; i < st->nsources; i++) {
+		const struct mfa_source *src = &st->sources[i];
+
+		if (src->failures == 0 && src->locked_until <= now)
+			continue; /* a place the user logged in from */
+		mfa_cli_time(src->last_failure, when, sizeof(when));
+		printf("  from %s: %u failure%s (last %s)", src->key,
+		    src->failures, src->failures == 1 ? "" : "s", when);
+		mfa_cli_time(src->locked_until, when, sizeof(when));
+		if (src->locked_until > now)
+			printf(", locked %s%s",
+			    src->locked_until == INT64_MAX ? "" : "until ",
+			    when);
+		printf("\n");
+	}
+}
+
 static void
 print_state(const struct mfa_secret *s, const struct mfa_state *st)
 {
@@ -103,12 +134,7 @@ print_state(const struct mfa_secret *s, const struct mfa_state *st)
 			: " (another enrolment id than the file)");
 	else
 		printf("  enrolled mark:  no\n");
-	mfa_cli_time(st->last_failure, when, sizeof(when));
-	printf("  failures:       %u (last %s)\n", st->failures, when);
-	mfa_cli_time(st->locked_until, when, sizeof(when));
-	printf("  locked:         %s%s\n",
-	    mfa_state_is_locked(st, now) ? "yes, " : "no",
-	    mfa_state_is_locked(st, now) ? when : "");
+	print_failures(st, now);
 	mfa_cli_time(st->last_success, when, sizeof(when));
 	if (st->last_success > 0)
 		printf("  last success:   %s (%s)\n", when,

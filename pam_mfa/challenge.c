@@ -41,6 +41,8 @@ enum attempt {
 	ATTEMPT_CONV,   /* the conversation failed */
 	ATTEMPT_BYPASS, /* delivery failed and failmode=safe */
 	ATTEMPT_DENIED, /* refused with its own message: a try */
+	/* The password, not a code: not a failure, but a try. */
+	ATTEMPT_PASSWORD,
 };
 
 /*
@@ -173,12 +175,35 @@ mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
 /* The log's reason for a spent code; ask_loop tells the user so. */
 static const char reason_replay[] = "code already used";
 
+/*
+ * Count a wrong answer against this login's source (deny=) and the
+ * account (deny_total=); the attempt's outcome.
+ */
+static enum attempt
+record_wrong(struct mfa_login *lg, struct mfa_state *st)
+{
+	const struct mfa_lockout_policy policy = {
+	    lg->cfg.deny, lg->cfg.deny_total, lg->cfg.unlock_time};
+
+	if (mfa_state_record_failure(st, lg->now, lg->source, &policy) !=
+	    MFA_OK) {
+		mfa_log(&lg->log, LOG_ERR, "cannot count a failure of %s",
+		    lg->user_clean);
+		return ATTEMPT_ERROR;
+	}
+	return mfa_state_lock_end(st, lg->source, lg->now) != 0 ? ATTEMPT_LOCKED
+								: ATTEMPT_WRONG;
+}
+
 /* Apply the verifier's verdict to the record; the attempt's outcome. */
 static enum attempt
 judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 {
 	if (vrc == MFA_OK) {
+		/* The account's count and this source's start again; other
+		 * sources keep theirs (a stranger gets no fresh tries). */
 		mfa_state_record_success(st, lg->now, m);
+		(void)mfa_state_source_success(st, lg->source); /* a key */
 		mark_enrolled(lg, st);
 		return ATTEMPT_OK;
 	}
@@ -188,10 +213,7 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 		return ATTEMPT_ERROR;
 	}
 	lg->reason = vrc == MFA_ERR_REPLAY ? reason_replay : "wrong code";
-	mfa_state_record_failure(
-	    st, lg->now, lg->cfg.deny, lg->cfg.unlock_time);
-	return mfa_state_is_locked(st, lg->now) ? ATTEMPT_LOCKED
-						: ATTEMPT_WRONG;
+	return record_wrong(lg, st);
 }
 
 /* One read-verify-write transaction; *snap receives the record after it. */
@@ -212,7 +234,7 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 		lg->reason = "state unavailable";
 		return ATTEMPT_ERROR;
 	}
-	if (mfa_state_is_locked(snap, lg->now)) {
+	if (mfa_state_lock_end(snap, lg->source, lg->now) != 0) {
 		mfa_store_end(txn);
 		return ATTEMPT_LOCKED;
 	}
@@ -233,13 +255,15 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 	return out;
 }
 
+/* One generic message, whichever lock-out it is (DESIGN §3). */
 static void
 say_locked(struct mfa_login *lg, const struct mfa_state *st)
 {
-	int64_t left = st->locked_until - lg->now;
+	int64_t end = mfa_state_lock_end(st, lg->source, lg->now);
+	int64_t left = end - lg->now;
 
 	lg->reason = "locked out";
-	if (lg->cfg.unlock_time == 0) {
+	if (end == INT64_MAX || left <= 0) {
 		mfa_prompt_error(lg->pamh, lg->silent,
 		    "Too many failed attempts. Contact your administrator.");
 		return;
@@ -437,6 +461,29 @@ wrong_answer_text(const struct mfa_login *lg, const struct mfa_reply *r)
 	       "your app.";
 }
 
+/* What the password typed at the code prompt tells anybody, user or not. */
+static void
+say_password_typed(struct mfa_login *lg, unsigned int digits)
+{
+	mfa_prompt_error(lg->pamh, lg->silent,
+	    "That looks like your password. Enter the %u-digit code from "
+	    "your authenticator app.",
+	    digits);
+}
+
+/* The password at the code prompt: say so, log it, count nothing. */
+static enum attempt
+password_typed(struct mfa_login *lg)
+{
+	lg->reason = "password typed at the code prompt";
+	mfa_log(&lg->log, LOG_NOTICE,
+	    "%s answered the code prompt with the password given to this "
+	    "login: not counted as a failure",
+	    lg->user_clean);
+	say_password_typed(lg, lg->secret->totp.digits);
+	return ATTEMPT_PASSWORD;
+}
+
 /* Up to `tries` prompts; the outcome of the last answer. */
 static enum attempt
 ask_loop(struct mfa_login *lg, struct mfa_state *snap)
@@ -444,21 +491,22 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 	struct mfa_reply r;
 	enum attempt out = ATTEMPT_WRONG;
 	unsigned int i;
+	int password;
 
 	say_methods(lg);
 	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_reply(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r) != MFA_OK) {
+		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
+			MFA_PROMPT_CODE, &r, &password) != MFA_OK) {
 			lg->reason = "conversation failed";
 			return ATTEMPT_CONV;
 		}
-		out = check_reply(lg, &r, snap);
+		out = password ? password_typed(lg) : check_reply(lg, &r, snap);
 		if (out == ATTEMPT_WRONG)
 			mfa_prompt_error(lg->pamh, lg->silent, "%s",
 			    wrong_answer_text(lg, &r));
 		mfa_reply_wipe(&r);
 		if (out != ATTEMPT_WRONG && out != ATTEMPT_EMPTY &&
-		    out != ATTEMPT_DENIED)
+		    out != ATTEMPT_DENIED && out != ATTEMPT_PASSWORD)
 			break;
 	}
 	if (out == ATTEMPT_EMPTY)
@@ -473,6 +521,21 @@ may_offer_trust(const struct mfa_login *lg)
 	return lg->method != MFA_METHOD_BACKUP || lg->cfg.trust_keep_on_backup;
 }
 
+/* Where this login comes from, for deny= (state.h: source keys). */
+static int
+source_of(struct mfa_login *lg)
+{
+	const void *rhost = NULL;
+
+	if (pam_get_item(lg->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+		rhost = NULL;
+	if (mfa_state_source_key(rhost, lg->source) == MFA_OK)
+		return MFA_OK;
+	mfa_log(&lg->log, LOG_ERR, "cannot name the source of a login of %s",
+	    lg->user_clean);
+	return MFA_ERR_SYSTEM;
+}
+
 int
 mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 {
@@ -481,7 +544,9 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	enum attempt out;
 	int have_id, skip, rc;
 
-	if (mfa_state_is_locked(st, lg->now))
+	if (source_of(lg) != MFA_OK)
+		return outcome_code(lg, ATTEMPT_ERROR, st);
+	if (mfa_state_lock_end(st, lg->source, lg->now) != 0)
 		return outcome_code(lg, ATTEMPT_LOCKED, st);
 	/* No trusted devices without a record to keep them in. */
 	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
@@ -493,7 +558,7 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	if (out == ATTEMPT_CONV)
 		rc = PAM_CONV_ERR;
 	else if (out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY ||
-	    out == ATTEMPT_DENIED)
+	    out == ATTEMPT_DENIED || out == ATTEMPT_PASSWORD)
 		rc = PAM_AUTH_ERR;
 	else
 		rc = outcome_code(lg, out, &snap);
@@ -537,14 +602,18 @@ mfa_challenge_unknown_user(struct mfa_login *lg)
 {
 	struct mfa_reply r;
 	unsigned int i;
+	int password;
 
 	lg->reason = "unknown user";
 	say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
 	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_reply(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r) != MFA_OK)
+		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
+			MFA_PROMPT_CODE, &r, &password) != MFA_OK)
 			return PAM_CONV_ERR;
-		answer_unknown(lg, &r);
+		if (password) /* as a real user's password_typed */
+			say_password_typed(lg, MFA_UNKNOWN_DIGITS);
+		else
+			answer_unknown(lg, &r);
 		mfa_reply_wipe(&r);
 	}
 	return PAM_AUTH_ERR;

@@ -44,6 +44,8 @@ struct mfa_login {
 	const void *instance; /* this stack line (its argv), handover.h */
 	int factor_given;     /* another line succeeded in this call */
 	const char *reason;   /* why it failed, for the log line */
+	/* Where the login comes from, as deny= counts it (state.h). */
+	char source[MFA_STATE_SOURCE_MAX + 1];
 };
 
 /*

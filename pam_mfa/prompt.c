@@ -68,14 +68,32 @@ mfa_prompt_ask(pam_handle_t *pamh, int echo, const char *question, char **reply)
 	return MFA_OK;
 }
 
+/*
+ * Whether text is the password this stack was given (PAM_AUTHTOK), in
+ * time that depends only on the lengths.  Nothing of either is kept.
+ */
+static int
+is_the_password(pam_handle_t *pamh, const char *text)
+{
+	const void *tok = NULL;
+	size_t n = strlen(text);
+
+	if (pam_get_item(pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS ||
+	    tok == NULL || n == 0 || strlen(tok) != n)
+		return 0;
+	return mfa_ct_equal(text, tok, n);
+}
+
 int
-mfa_prompt_ask_reply(
-    pam_handle_t *pamh, int echo, const char *question, struct mfa_reply *r)
+mfa_prompt_ask_code(pam_handle_t *pamh, int echo, const char *question,
+    struct mfa_reply *r, int *password)
 {
 	char *text = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	if (password != NULL)
+		*password = 0;
 	rc = mfa_prompt_ask(pamh, echo, question, &text);
 	if (rc == MFA_ERR_TOOBIG) {
 		r->kind = MFA_REPLY_INVALID;
@@ -84,8 +102,18 @@ mfa_prompt_ask_reply(
 	if (rc != MFA_OK)
 		return rc;
 	mfa_reply_classify(text, r);
+	if (password != NULL)
+		*password =
+		    r->kind == MFA_REPLY_INVALID && is_the_password(pamh, text);
 	mfa_strfree(text);
 	return MFA_OK;
+}
+
+int
+mfa_prompt_ask_reply(
+    pam_handle_t *pamh, int echo, const char *question, struct mfa_reply *r)
+{
+	return mfa_prompt_ask_code(pamh, echo, question, r, NULL);
 }
 
 int

@@ -51,4 +51,17 @@ int mfa_prompt_is_yes(const char *answer);
 int mfa_prompt_ask_reply(
     pam_handle_t *pamh, int echo, const char *question, struct mfa_reply *r);
 
+/*
+ * mfa_prompt_ask_code - mfa_prompt_ask_reply, and *password (may be NULL)
+ * set to 1 when the reply is exactly the password the stack was given
+ * (PAM_AUTHTOK, compared in constant time) and has no code's shape (an
+ * INVALID reply), 0 otherwise.  sshd with PasswordAuthentication answers
+ * every prompt with the password, and people type it twice: that is no
+ * guess at the code.  A reply that could be a code (digits, a backup code)
+ * is never flagged, even when it equals the password: otherwise whoever
+ * picks the "password" would pick an uncounted guess.
+ */
+int mfa_prompt_ask_code(pam_handle_t *pamh, int echo, const char *question,
+    struct mfa_reply *r, int *password);
+
 #endif /* MFA_PROMPT_H */

@@ -63,6 +63,7 @@ fakepam_end(pam_handle_t *h)
 	free(h->service);
 	free(h->user);
 	free(h->rhost);
+	free(h->authtok);
 	free(h->ruser);
 	free(h->tty);
 	for (i = 0; i < h->nenv; i++)
@@ -95,6 +96,8 @@ item_slot(pam_handle_t *h, int item)
 		return &h->ruser;
 	case PAM_TTY:
 		return &h->tty;
+	case PAM_AUTHTOK:
+		return &h->authtok;
 	default:
 		return NULL;
 	}

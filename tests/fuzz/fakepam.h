@@ -31,7 +31,7 @@ struct fakepam_data {
 };
 
 struct pam_handle {
-	char *service, *user, *rhost, *ruser, *tty;
+	char *service, *user, *rhost, *ruser, *tty, *authtok;
 	struct fakepam_data data[FAKEPAM_MAX_DATA];
 	size_t ndata;
 	char **env; /* "NAME=value", NULL-terminated */

@@ -11,7 +11,8 @@
  *      login never leaves the private directory or runs a program other
  *      than /bin/true), "user NAME" (default alice, the one user that
  *      exists), "time SECONDS" (default 1111111109), "rhost HOST",
- *      "service NAME" (default sshd), "silent", "setcred";
+ *      "authtok PASSWORD" (PAM_AUTHTOK, the password a module before
+ *      gave), "service NAME" (default sshd), "silent", "setcred";
  *   2. the conversation's answers, one per line (it fails once they run
  *      out);
  *   3. the secret file ~/.pam_mfa;
@@ -61,7 +62,7 @@ struct input {
 	size_t len[SECTIONS];
 	const char *args[MAX_ARGS];
 	int argc;
-	const char *user, *time, *rhost, *service;
+	const char *user, *time, *rhost, *service, *authtok;
 	int silent, setcred;
 };
 
@@ -259,6 +260,8 @@ parse_options(char *s, struct input *in)
 			in->time = line + 5;
 		} else if (strncmp(line, "rhost ", 6) == 0) {
 			in->rhost = line + 6;
+		} else if (strncmp(line, "authtok ", 8) == 0) {
+			in->authtok = line + 8;
 		} else if (strncmp(line, "service ", 8) == 0) {
 			in->service = line + 8;
 		} else {
@@ -394,6 +397,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (in.rhost != NULL)
 		pam_set_item(h, PAM_RHOST, in.rhost);
+	if (in.authtok != NULL)
+		pam_set_item(h, PAM_AUTHTOK, in.authtok);
 	if (in.sec[4] != NULL) {
 		snprintf(env, sizeof(env), "SSH_AUTH_INFO_0=%s", in.sec[4]);
 		pam_putenv(h, env);

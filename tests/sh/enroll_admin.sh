@@ -107,6 +107,37 @@ run --user bob status >"$out" 2>&1
 grep -q 'locked: *no' "$out" && grep -q 'failures: *0' "$out" &&
 	pass "status after unlock: not locked" || fail "status after unlock"
 
+# 5b. Failures per source (deny=) and the account's (deny_total=): status
+# shows each, unlock clears them all.
+cat >"$STATE" <<EOF
+pam_mfa-state 1
+enrolled $now $id
+failures 7
+last-failure $now
+source - 2 $((now - 30)) 0
+source 192.0.2.7 5 $now $((now + 900))
+backup-used $set_id 0,3
+EOF
+chmod 0600 "$STATE"
+run --user bob status >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && grep -q '^  failures: *7 in all' "$out" &&
+	grep -q '^  locked: *no$' "$out" &&
+	grep -q '^  from -: 2 failures (last [^)]*)$' "$out" &&
+	grep -q '^  from 192.0.2.7: 5 failures (last [^)]*), locked until ' "$out"; then
+	pass "root status: the account's failures, and each source's with its lock-out"
+else
+	fail "root status with sources: rc=$rc $(cat "$out" "$err")"
+fi
+run --user bob unlock >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && ! grep -qE '^(failures|locked-until|source) ' "$STATE" &&
+	grep -q '7 failures cleared' "$out"; then
+	pass "unlock clears every source's failures and lock-out"
+else
+	fail "unlock with sources: rc=$rc $(cat "$STATE" "$err")"
+fi
+
 # 6. A state file that does not parse is reported, not overwritten.
 cp "$STATE" "$T/state-good"
 echo 'failures -1' >>"$STATE"

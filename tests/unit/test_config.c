@@ -66,6 +66,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.window, 1);
 	ck_assert_uint_eq(c.tries, 3);
 	ck_assert_uint_eq(c.deny, 10);
+	ck_assert_uint_eq(c.deny_total, 100);
 	ck_assert_uint_eq(c.unlock_time, 900);
 	ck_assert_uint_eq(c.code_ttl, 300);
 	ck_assert_uint_eq(c.email_interval, 60);
@@ -97,6 +98,7 @@ static const struct {
     {"code_ttl", "3600"},
     {"debug", NULL},
     {"deny", "0"},
+    {"deny_total", "0"},
     {"echo_code", NULL},
     {"email_hourly_max", "20"},
     {"email_interval", "0"},
@@ -334,6 +336,8 @@ static const struct {
     {"tries", "18446744073709551619", MFA_ERR_RANGE}, /* 2^64 + 3 */
     {"deny", "1001", MFA_ERR_RANGE},
     {"deny", "4294967296", MFA_ERR_RANGE},
+    {"deny_total", "100001", MFA_ERR_RANGE},
+    {"deny_total", "-1", MFA_ERR_FORMAT},
     {"unlock_time", "604801", MFA_ERR_RANGE},
     {"code_ttl", "59", MFA_ERR_RANGE},
     {"code_ttl", "3601", MFA_ERR_RANGE},
@@ -522,11 +526,11 @@ END_TEST
 START_TEST(valid_edges)
 {
 	static const char *argv[] = {"mail_command=/usr/bin/msmtp -t",
-	    "window=0", "tries=1", "deny=1000", "unlock_time=0", "code_ttl=60",
-	    "email_interval=3600", "email_hourly_max=1", "trust_days=365",
-	    "lock_timeout=60000", "failmode=secure", "trust_by=sshkey",
-	    "mail_from=root@h.example", "groups=!guests",
-	    "secret=${HOME}/.config/pam_mfa", "issuer=a",
+	    "window=0", "tries=1", "deny=1000", "deny_total=100000",
+	    "unlock_time=0", "code_ttl=60", "email_interval=3600",
+	    "email_hourly_max=1", "trust_days=365", "lock_timeout=60000",
+	    "failmode=secure", "trust_by=sshkey", "mail_from=root@h.example",
+	    "groups=!guests", "secret=${HOME}/.config/pam_mfa", "issuer=a",
 	    "enforce_after=9999-12-31", "state_dir=/"};
 	static const char *const msmtp[] = {"/usr/bin/msmtp", "-t", NULL};
 	struct mfa_config c;
@@ -542,6 +546,7 @@ START_TEST(valid_edges)
 	ck_assert_uint_eq(c.window, 0);
 	ck_assert_uint_eq(c.tries, 1);
 	ck_assert_uint_eq(c.deny, 1000);
+	ck_assert_uint_eq(c.deny_total, 100000);
 	ck_assert_uint_eq(c.unlock_time, 0);
 	ck_assert_uint_eq(c.code_ttl, 60);
 	ck_assert_uint_eq(c.email_interval, 3600);

@@ -75,6 +75,28 @@ fill_pending(struct mfa_state *st)
 	st->npending = MFA_STATE_MAX_PENDING;
 }
 
+/* Every kind of source key, the table full, counters at their limits. */
+static void
+fill_sources(struct mfa_state *st)
+{
+	static const char *const keys[MFA_STATE_MAX_SOURCES] = {"-",
+	    "192.0.2.7", "2001:db8::1", "host.example.org",
+	    "#0123456789abcdef0123456789abcdef", "fe80::1%eth0", "a_b", "x.y"};
+	size_t i;
+
+	for (i = 0; i < MFA_STATE_MAX_SOURCES; i++) {
+		struct mfa_source *src = &st->sources[i];
+
+		memcpy(src->key, keys[i], strlen(keys[i]));
+		src->failures = (unsigned int)i;
+		src->last_failure = 1764017000 + (int64_t)i;
+		src->locked_until = i == 1 ? INT64_MAX : (int64_t)i * 1000;
+	}
+	st->sources[7].failures = UINT_MAX;
+	memset(st->sources[6].key, 'k', MFA_STATE_SOURCE_MAX);
+	st->nsources = MFA_STATE_MAX_SOURCES;
+}
+
 /* fill_full - a record with every field set, at every cap, at limits. */
 static void
 fill_full(struct mfa_state *st)
@@ -129,6 +151,7 @@ fill_full(struct mfa_state *st)
 	}
 	st->enrol_pending_at = 1764017613;
 	st->enrol_pending_step = UINT64_MAX;
+	fill_sources(st);
 }
 
 static void
@@ -191,6 +214,8 @@ assert_state_eq(const struct mfa_state *a, const struct mfa_state *b)
 	ck_assert_int_eq(a->last_success, b->last_success);
 	ck_assert_int_eq(a->last_method, b->last_method);
 	ck_assert_int_eq(a->last_failure, b->last_failure);
+	ck_assert_uint_eq(a->nsources, b->nsources);
+	ck_assert_mem_eq(a->sources, b->sources, sizeof(a->sources));
 	ck_assert_int_eq(a->has_backup_used, b->has_backup_used);
 	ck_assert_mem_eq(a->backup_set, b->backup_set, sizeof(a->backup_set));
 	ck_assert_uint_eq(a->backup_used_mask, b->backup_used_mask);
@@ -835,76 +860,318 @@ END_TEST
 
 /* ---- helpers ---- */
 
+static const struct mfa_lockout_policy deny10 = {10, 100, 900};
+
 START_TEST(lockout_reaches_deny_exactly)
+{
+	struct mfa_state st;
+	const int64_t now = 1764017613;
+	const struct mfa_source *src;
+	unsigned int i;
+
+	mfa_state_init(&st);
+	for (i = 1; i < 10; i++) {
+		ck_assert_int_eq(mfa_state_record_failure(
+				     &st, now + i, "192.0.2.7", &deny10),
+		    MFA_OK);
+		ck_assert_uint_eq(st.failures, i);
+		ck_assert_int_eq(st.last_failure, now + i);
+		ck_assert_int_eq(
+		    mfa_state_lock_end(&st, "192.0.2.7", now + i), 0);
+	}
+	mfa_state_record_failure(&st, now + 10, "192.0.2.7", &deny10);
+	src = mfa_state_source_find(&st, "192.0.2.7");
+	ck_assert_ptr_nonnull(src);
+	ck_assert_uint_eq(src->failures, 10);
+	ck_assert_int_eq(src->last_failure, now + 10);
+	ck_assert_int_eq(src->locked_until, now + 910);
+	ck_assert_int_eq(
+	    mfa_state_lock_end(&st, "192.0.2.7", now + 909), now + 910);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "192.0.2.7", now + 910), 0);
+	/* The source is locked, not the account, nor another source. */
+	ck_assert_int_eq(mfa_state_is_locked(&st, now + 10), 0);
+	ck_assert_int_eq(st.locked_until, 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "198.51.100.9", now + 10), 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", now + 10), 0);
+	/* The lock-out ran out: a fresh count for the source, not an instant
+	 * re-lock; the account's count goes on. */
+	mfa_state_record_failure(&st, now + 2000, "192.0.2.7", &deny10);
+	ck_assert_uint_eq(src->failures, 1);
+	ck_assert_int_eq(src->locked_until, 0);
+	ck_assert_uint_eq(st.failures, 11);
+	for (i = 2; i <= 10; i++)
+		mfa_state_record_failure(&st, now + 2000, "192.0.2.7", &deny10);
+	ck_assert_int_eq(src->locked_until, now + 2900);
+	/* While locked, failures do not restart the count (the module asks
+	 * nothing of a locked source; a racing login may still count). */
+	mfa_state_record_failure(&st, now + 2001, "192.0.2.7", &deny10);
+	ck_assert_uint_eq(src->failures, 11);
+	ck_assert_int_eq(src->locked_until, now + 2901);
+}
+END_TEST
+
+START_TEST(success_clears_account_and_its_source)
 {
 	struct mfa_state st;
 	const int64_t now = 1764017613;
 	unsigned int i;
 
 	mfa_state_init(&st);
-	for (i = 1; i < 10; i++) {
-		mfa_state_record_failure(&st, now + i, 10, 900);
-		ck_assert_uint_eq(st.failures, i);
-		ck_assert_int_eq(st.last_failure, now + i);
-		ck_assert_int_eq(mfa_state_is_locked(&st, now + i), 0);
-	}
-	mfa_state_record_failure(&st, now + 10, 10, 900);
-	ck_assert_uint_eq(st.failures, 10);
-	ck_assert_int_eq(st.locked_until, now + 910);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 10), 1);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 909), 1);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 910), 0);
-	/* The lock-out ran out: a fresh count, not an instant re-lock. */
-	mfa_state_record_failure(&st, now + 2000, 10, 900);
-	ck_assert_uint_eq(st.failures, 1);
-	ck_assert_int_eq(st.locked_until, 0);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 2000), 0);
-	for (i = 2; i <= 10; i++)
-		mfa_state_record_failure(&st, now + 2000, 10, 900);
-	ck_assert_int_eq(st.locked_until, now + 2900);
-	/* While locked, failures do not restart the count. */
-	mfa_state_record_failure(&st, now + 2001, 10, 900);
-	ck_assert_uint_eq(st.failures, 11);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 2001), 1);
-	mfa_state_record_success(&st, now + 3000, MFA_METHOD_BACKUP);
+	for (i = 0; i < 10; i++)
+		mfa_state_record_failure(&st, now, "192.0.2.7", &deny10);
+	for (i = 0; i < 3; i++)
+		mfa_state_record_failure(&st, now, "-", &deny10);
+	ck_assert_uint_eq(st.failures, 13);
+	ck_assert_uint_eq(st.nsources, 2);
+	/* The user logs in at the console: its count and the account's
+	 * start again; the stranger's address stays locked. */
+	mfa_state_record_success(&st, now + 5, MFA_METHOD_TOTP);
+	ck_assert_int_eq(mfa_state_source_success(&st, "-"), MFA_OK);
 	ck_assert_uint_eq(st.failures, 0);
-	ck_assert_int_eq(st.locked_until, 0);
-	ck_assert_int_eq(st.last_success, now + 3000);
-	ck_assert_int_eq(st.last_method, MFA_METHOD_BACKUP);
-	ck_assert_int_eq(st.last_failure, now + 2001);
-	ck_assert_int_eq(mfa_state_is_locked(&st, now + 3000), 0);
+	ck_assert_int_eq(st.last_success, now + 5);
+	ck_assert_int_eq(st.last_method, MFA_METHOD_TOTP);
+	ck_assert_int_eq(st.last_failure, now);
+	ck_assert_uint_eq(mfa_state_source_find(&st, "-")->failures, 0);
+	ck_assert_int_eq(mfa_state_source_find(&st, "-")->last_failure, now);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", now + 5), 0);
+	ck_assert_uint_eq(st.nsources, 2);
+	ck_assert_int_eq(
+	    mfa_state_lock_end(&st, "192.0.2.7", now + 5), now + 900);
+	/* A source not listed yet is added with no failures, while there is
+	 * room; when the table is full nothing is pushed out for it. */
+	ck_assert_int_eq(mfa_state_source_success(&st, "203.0.113.1"), MFA_OK);
+	ck_assert_uint_eq(st.nsources, 3);
+	ck_assert_uint_eq(
+	    mfa_state_source_find(&st, "203.0.113.1")->failures, 0);
+	ck_assert_int_eq(
+	    mfa_state_source_find(&st, "203.0.113.1")->last_failure, 0);
+	st.nsources = MFA_STATE_MAX_SOURCES;
+	for (i = 3; i < MFA_STATE_MAX_SOURCES; i++)
+		snprintf(st.sources[i].key, sizeof(st.sources[i].key),
+		    "10.0.0.%u", i);
+	ck_assert_int_eq(mfa_state_source_success(&st, "198.51.100.1"), MFA_OK);
+	ck_assert_ptr_null(mfa_state_source_find(&st, "198.51.100.1"));
+	ck_assert_uint_eq(st.nsources, MFA_STATE_MAX_SOURCES);
+	ck_assert_int_eq(
+	    mfa_state_source_success(&st, "Bad Key"), MFA_ERR_INVALID);
+	ck_assert_uint_eq(st.nsources, MFA_STATE_MAX_SOURCES);
+	/* The admin's unlock forgets everything. */
+	mfa_state_unlock(&st);
+	ck_assert_uint_eq(st.nsources, 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "192.0.2.7", now + 5), 0);
+}
+END_TEST
+
+START_TEST(deny_total_locks_everywhere)
+{
+	const struct mfa_lockout_policy p = {10, 25, 900};
+	struct mfa_state st;
+	char key[16];
+	unsigned int i;
+
+	mfa_state_init(&st);
+	/* 24 failures spread over 6 addresses: no source reaches deny. */
+	for (i = 0; i < 24; i++) {
+		snprintf(key, sizeof(key), "192.0.2.%u", i % 6);
+		mfa_state_record_failure(&st, 100 + i, key, &p);
+	}
+	ck_assert_int_eq(mfa_state_is_locked(&st, 200), 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 200), 0);
+	mfa_state_record_failure(&st, 200, "192.0.2.99", &p);
+	ck_assert_uint_eq(st.failures, 25);
+	/* The 25th locks the account, everywhere, until an admin unlocks. */
+	ck_assert_int_eq(st.locked_until, INT64_MAX);
+	ck_assert_int_eq(mfa_state_is_locked(&st, INT64_MAX - 1), 1);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 10000000), INT64_MAX);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "192.0.2.0", 200), INT64_MAX);
+	mfa_state_unlock(&st);
+	ck_assert_uint_eq(st.failures, 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 201), 0);
 }
 END_TEST
 
 START_TEST(lockout_until_admin_and_limits)
 {
+	const struct mfa_lockout_policy admin = {1, 100, 0};
+	const struct mfa_lockout_policy never = {0, 0, 900};
+	const struct mfa_lockout_policy three = {3, 0, 900};
 	struct mfa_state st;
 	char *text;
 	size_t len;
 	unsigned int i;
 
 	mfa_state_init(&st);
-	mfa_state_record_failure(&st, 100, 1, 0);
-	ck_assert_int_eq(st.locked_until, INT64_MAX);
-	ck_assert_int_eq(mfa_state_is_locked(&st, INT64_MAX - 1), 1);
+	mfa_state_record_failure(&st, 100, "-", &admin);
+	ck_assert_int_eq(st.sources[0].locked_until, INT64_MAX);
+	ck_assert_int_eq(
+	    mfa_state_lock_end(&st, "-", INT64_MAX - 1), INT64_MAX);
 	/* It survives the file. */
 	ck_assert_int_eq(mfa_state_serialize(&st, &text, &len), MFA_OK);
+	ck_assert_ptr_nonnull(
+	    strstr(text, "\nsource - 1 100 9223372036854775807\n"));
 	ck_assert_int_eq(mfa_state_parse(text, len, &st, NULL), MFA_OK);
 	mfa_strfree(text);
-	ck_assert_int_eq(mfa_state_is_locked(&st, INT64_MAX - 1), 1);
+	ck_assert_int_eq(
+	    mfa_state_lock_end(&st, "-", INT64_MAX - 1), INT64_MAX);
 	mfa_state_unlock(&st);
 	ck_assert_uint_eq(st.failures, 0);
-	ck_assert_int_eq(mfa_state_is_locked(&st, 0), 0);
-	/* deny 0 never locks. */
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 0), 0);
+	/* deny 0 and deny_total 0 never lock. */
 	for (i = 0; i < 1000; i++)
-		mfa_state_record_failure(&st, 100, 0, 900);
+		mfa_state_record_failure(&st, 100, "-", &never);
 	ck_assert_uint_eq(st.failures, 1000);
-	ck_assert_int_eq(st.locked_until, 0);
-	/* No overflow near the end of time; the counter saturates. */
+	ck_assert_uint_eq(st.sources[0].failures, 1000);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 100), 0);
+	/* No overflow near the end of time; the counters saturate. */
 	st.failures = UINT_MAX;
-	mfa_state_record_failure(&st, INT64_MAX - 10, 3, 900);
+	st.sources[0].failures = UINT_MAX;
+	mfa_state_record_failure(&st, INT64_MAX - 10, "-", &three);
 	ck_assert_uint_eq(st.failures, UINT_MAX);
+	ck_assert_uint_eq(st.sources[0].failures, UINT_MAX);
+	ck_assert_int_eq(st.sources[0].locked_until, INT64_MAX);
+	/* A key the format cannot hold changes nothing. */
+	ck_assert_int_eq(mfa_state_record_failure(&st, 5, "Bad Key", &three),
+	    MFA_ERR_INVALID);
+	ck_assert_int_eq(
+	    mfa_state_record_failure(&st, 5, NULL, &three), MFA_ERR_INVALID);
+	ck_assert_uint_eq(st.nsources, 1);
+}
+END_TEST
+
+/* Fill the table with sources "10.0.0.N" holding counts[N] failures. */
+static void
+fill_table(struct mfa_state *st, const unsigned int *counts, int64_t t0)
+{
+	char key[16];
+	size_t i;
+	unsigned int j;
+
+	mfa_state_init(st);
+	for (i = 0; i < MFA_STATE_MAX_SOURCES; i++) {
+		snprintf(key, sizeof(key), "10.0.0.%zu", i);
+		for (j = 0; j < counts[i]; j++)
+			mfa_state_record_failure(
+			    st, t0 + (int64_t)i, key, &deny10);
+	}
+	ck_assert_uint_eq(st->nsources, MFA_STATE_MAX_SOURCES);
+}
+
+START_TEST(eviction_keeps_the_counts_that_matter)
+{
+	static const unsigned int counts[MFA_STATE_MAX_SOURCES] = {
+	    9, 10, 2, 9, 2, 9, 9, 9};
+	struct mfa_state st;
+	char key[16];
+	unsigned int i;
+
+	fill_table(&st, counts, 1000);
+	/* A new source pushes out the fewest failures, the oldest of equals
+	 * (10.0.0.2, not 10.0.0.4); nine failures and the lock stay. */
+	mfa_state_record_failure(&st, 1500, "203.0.113.5", &deny10);
+	ck_assert_ptr_null(mfa_state_source_find(&st, "10.0.0.2"));
+	ck_assert_ptr_nonnull(mfa_state_source_find(&st, "10.0.0.4"));
+	ck_assert_ptr_nonnull(mfa_state_source_find(&st, "203.0.113.5"));
+	ck_assert_uint_eq(st.nsources, MFA_STATE_MAX_SOURCES);
+	/* Rotating through many addresses never frees 10.0.0.0's nine, nor
+	 * the lock-out of 10.0.0.1: only entries with fewer go. */
+	for (i = 0; i < 50; i++) {
+		snprintf(key, sizeof(key), "198.51.100.%u", i);
+		mfa_state_record_failure(&st, 1600 + i, key, &deny10);
+	}
+	ck_assert_uint_eq(mfa_state_source_find(&st, "10.0.0.0")->failures, 9);
+	ck_assert_int_eq(
+	    mfa_state_source_find(&st, "10.0.0.1")->locked_until, 1001 + 900);
+	/* ...while the account's limit (100) bounds the rotation. */
+	ck_assert_uint_eq(st.failures, 59 + 1 + 50);
 	ck_assert_int_eq(st.locked_until, INT64_MAX);
+	ck_assert_uint_eq(mfa_state_source_find(&st, "10.0.0.4")->failures, 2);
+}
+END_TEST
+
+START_TEST(eviction_of_locked_only_when_all_are)
+{
+	static const unsigned int counts[MFA_STATE_MAX_SOURCES] = {
+	    10, 10, 10, 10, 10, 10, 10, 10};
+	struct mfa_state st;
+
+	fill_table(&st, counts, 1000);
+	/* Every entry is locked: the oldest goes (deny_total bounds the
+	 * whole, DESIGN §5). */
+	mfa_state_record_failure(&st, 1100, "203.0.113.5", &deny10);
+	ck_assert_ptr_null(mfa_state_source_find(&st, "10.0.0.0"));
+	ck_assert_ptr_nonnull(mfa_state_source_find(&st, "10.0.0.1"));
+	/* A lock-out that has run out counts as no failures. */
+	fill_table(&st, counts, 1000);
+	st.sources[7].locked_until = 1500;
+	mfa_state_record_failure(&st, 1600, "203.0.113.5", &deny10);
+	ck_assert_ptr_null(mfa_state_source_find(&st, "10.0.0.7"));
+	ck_assert_ptr_nonnull(mfa_state_source_find(&st, "10.0.0.0"));
+}
+END_TEST
+
+START_TEST(source_keys)
+{
+	static const struct {
+		const char *rhost, *key;
+	} cases[] = {
+	    {NULL, "-"},
+	    {"", "-"},
+	    {"192.0.2.7", "192.0.2.7"},
+	    {"2001:DB8::1", "2001:db8::1"},
+	    {"Host.Example.ORG", "host.example.org"},
+	    {"fe80::1%eth0", "fe80::1%eth0"},
+	    /* sha256("a b") */
+	    {"a b", "#c8687a08aa5d6ed2044328fa6a697ab8"},
+	    {"x\033[31m", NULL},
+	    {"#0123456789abcdef0123456789abcdef", NULL},
+	};
+	char key[MFA_STATE_SOURCE_MAX + 1], longer[MFA_STATE_SOURCE_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(
+		    mfa_state_source_key(cases[i].rhost, key), MFA_OK);
+		if (cases[i].key != NULL)
+			ck_assert_str_eq(key, cases[i].key);
+		else
+			ck_assert(key[0] == '#' && strlen(key) == 33);
+	}
+	/* 64 bytes is a name; 65 a digest. */
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[MFA_STATE_SOURCE_MAX] = '\0';
+	ck_assert_int_eq(mfa_state_source_key(longer, key), MFA_OK);
+	ck_assert_str_eq(key, longer);
+	longer[MFA_STATE_SOURCE_MAX] = 'a';
+	longer[MFA_STATE_SOURCE_MAX + 1] = '\0';
+	ck_assert_int_eq(mfa_state_source_key(longer, key), MFA_OK);
+	ck_assert_int_eq(key[0], '#');
+	ck_assert_int_eq(mfa_state_source_key("x", NULL), MFA_ERR_INVALID);
+}
+END_TEST
+
+/* A file from before per-source counting: the old lock-out still holds. */
+START_TEST(old_file_reads_as_account_lock)
+{
+	static const char text[] = "pam_mfa-state 1\nserial 7\n"
+				   "failures 10\nlocked-until 2000\n"
+				   "last-failure 1100\n";
+	struct mfa_state st;
+	char *out;
+	size_t len;
+
+	ck_assert_int_eq(
+	    mfa_state_parse(text, sizeof(text) - 1, &st, NULL), MFA_OK);
+	ck_assert_uint_eq(st.failures, 10);
+	ck_assert_uint_eq(st.nsources, 0);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", 1500), 2000);
+	ck_assert_int_eq(mfa_state_lock_end(&st, "192.0.2.7", 1500), 2000);
+	/* It ran out: the next failure starts a source, the count goes on. */
+	mfa_state_record_failure(&st, 2100, "192.0.2.7", &deny10);
+	ck_assert_int_eq(st.locked_until, 0);
+	ck_assert_uint_eq(st.failures, 11);
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\nsource 192.0.2.7 1 2100 0\n"));
+	mfa_strfree(out);
 }
 END_TEST
 
@@ -1196,6 +1463,12 @@ state_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(th, lockout_reaches_deny_exactly);
 	tcase_add_test(th, lockout_until_admin_and_limits);
+	tcase_add_test(th, success_clears_account_and_its_source);
+	tcase_add_test(th, deny_total_locks_everywhere);
+	tcase_add_test(th, eviction_keeps_the_counts_that_matter);
+	tcase_add_test(th, eviction_of_locked_only_when_all_are);
+	tcase_add_test(th, source_keys);
+	tcase_add_test(th, old_file_reads_as_account_lock);
 	tcase_add_test(th, backup_mask_across_sets);
 	tcase_add_test(th, prune_drops_expired);
 	tcase_add_test(th, device_cap_drops_oldest);

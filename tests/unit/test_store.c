@@ -38,6 +38,10 @@
 #define DENY 3
 #define UNLOCK 900
 
+/* Every failure here comes from the console ("-"): deny per source. */
+static const struct mfa_lockout_policy deny_policy = {DENY, 0, UNLOCK};
+static const struct mfa_lockout_policy count_only = {0, 0, UNLOCK};
+
 static char g_base[PATH_MAX];    /* this test's private directory */
 static char g_dir[PATH_MAX + 8]; /* the store: g_base/state */
 static struct mfa_store *g_s;
@@ -131,7 +135,8 @@ ino_of(const char *path)
 	return st.st_ino;
 }
 
-/* The tally record, written out here independently of tally.c. */
+/* A version 1 tally record (still read), written out here independently
+ * of tally.c. */
 static void
 tally_text(char *out, size_t outsz, uint64_t serial, unsigned int failures,
     int64_t last)
@@ -141,6 +146,26 @@ tally_text(char *out, size_t outsz, uint64_t serial, unsigned int failures,
 	    "%019lld\n",
 	    (unsigned long long)serial, failures, (long long)last);
 
+	ck_assert_int_eq(n, MFA_TALLY_V1_LEN);
+}
+
+/* The version 2 record the store writes when the record's one source
+ * (the console) has the account's counts. */
+static void
+tally2_text(char *out, size_t outsz, uint64_t serial, unsigned int failures,
+    int64_t last)
+{
+	int n = snprintf(out, outsz,
+	    "pam_mfa-tally 2 serial %020llu failures %010u last-failure "
+	    "%019lld sources %010u %019lld",
+	    (unsigned long long)serial, failures, (long long)last, failures,
+	    (long long)last);
+	int i;
+
+	for (i = 1; i < MFA_STATE_MAX_SOURCES; i++)
+		n += snprintf(out + n, outsz - (size_t)n,
+		    " 0000000000 0000000000000000000");
+	n += snprintf(out + n, outsz - (size_t)n, "\n");
 	ck_assert_int_eq(n, MFA_TALLY_LEN);
 }
 
@@ -153,7 +178,7 @@ assert_tally(
 	size_t len;
 	char *got = slurp(at(g_dir, lock), &len);
 
-	tally_text(want, sizeof(want), serial, failures, last);
+	tally2_text(want, sizeof(want), serial, failures, last);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(len, MFA_TALLY_LEN);
 	ck_assert_str_eq(got, want);
@@ -252,7 +277,7 @@ fail_once(const char *user, int64_t now)
 	struct mfa_state st;
 	struct mfa_store_txn *txn = begin(user, &st);
 
-	mfa_state_record_failure(&st, now, DENY, UNLOCK);
+	mfa_state_record_failure(&st, now, "-", &deny_policy);
 	commit(txn, &st, now);
 	mfa_store_end(txn);
 	mfa_state_wipe(&st);
@@ -289,6 +314,10 @@ seed_enrolled(const char *user)
 	mfa_state_record_success(&st, T0, MFA_METHOD_TOTP);
 	st.has_last_step = 1;
 	st.totp_last_step = STEP;
+	/* The console is a known source with no failures (a login from
+	 * there succeeded), so its next failure is a tally. */
+	st.sources[0].key[0] = '-';
+	st.nsources = 1;
 	commit(txn, &st, T0);
 	g_first = st.serial;
 	ck_assert_uint_ne(g_first, 0); /* a new record: random */
@@ -391,7 +420,7 @@ START_TEST(two_more_failures_make_three)
 	for (i = 1; i <= 3; i++) {
 		txn = begin(USER, &st);
 		ck_assert_uint_eq(st.failures, (unsigned int)(i - 1));
-		mfa_state_record_failure(&st, T0 + i, 0, UNLOCK);
+		mfa_state_record_failure(&st, T0 + i, "-", &count_only);
 		commit(txn, &st, T0 + i);
 		mfa_store_end(txn);
 		assert_tally(LOCK, g_first, (unsigned int)i, T0 + i);
@@ -429,17 +458,18 @@ START_TEST(lockout_is_durable)
 	parse_file(USER, &file, &text);
 	ck_assert_uint_eq(file.serial, g_first + 1);
 	ck_assert_uint_eq(file.failures, 3);
-	ck_assert_int_eq(file.locked_until, T0 + 3 + UNLOCK);
+	ck_assert_int_eq(file.sources[0].locked_until, T0 + 3 + UNLOCK);
+	ck_assert_int_eq(file.locked_until, 0);
 	ck_assert_int_eq(file.last_failure, T0 + 3);
 	ck_assert_ptr_nonnull(strstr(text, "\nfailures 3\n"));
-	snprintf(line, sizeof(line), "\nlocked-until %lld\n",
-	    (long long)(T0 + 3 + UNLOCK));
+	snprintf(line, sizeof(line), "\nsource - 3 %lld %lld\n",
+	    (long long)(T0 + 3), (long long)(T0 + 3 + UNLOCK));
 	ck_assert_ptr_nonnull(strstr(text, line));
 	free(text);
 	assert_no_tally(LOCK);
 	ENTRIES(USER, LOCK);
 	txn = begin(USER, &st);
-	ck_assert(mfa_state_is_locked(&st, T0 + 4));
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", T0 + 4), T0 + 3 + UNLOCK);
 	ck_assert_uint_eq(st.failures, 3);
 	mfa_store_end(txn);
 	/* A failure after the lock-out ran out starts again, durably too
@@ -449,8 +479,9 @@ START_TEST(lockout_is_durable)
 	ck_assert_uint_ne(ino_of(at(g_dir, USER)), ino);
 	parse_file(USER, &file, NULL);
 	ck_assert_uint_eq(file.serial, g_first + 2);
-	ck_assert_uint_eq(file.failures, 1);
-	ck_assert_int_eq(file.locked_until, 0);
+	ck_assert_uint_eq(file.sources[0].failures, 1);
+	ck_assert_int_eq(file.sources[0].locked_until, 0);
+	ck_assert_uint_eq(file.failures, 4); /* the account's goes on */
 	assert_no_tally(LOCK);
 }
 END_TEST
@@ -510,20 +541,77 @@ START_TEST(durable_write_keeps_the_count)
 }
 END_TEST
 
+/* A record and a tally from before per-source counting (tally version 1)
+ * read as they always did; the next write converts them. */
+START_TEST(version_1_tally_converts_on_write)
+{
+	static const char file[] = "pam_mfa-state 1\n"
+				   "serial 7\n"
+				   "failures 5\n"
+				   "last-failure 100\n";
+	char rec[MFA_TALLY_LEN + 1], *text, *got;
+	struct mfa_state st;
+	struct mfa_store_txn *txn;
+	size_t len;
+
+	mfa_test_write_file(at(g_dir, USER), file, sizeof(file) - 1, 0600);
+	tally_text(rec, sizeof(rec), 7, 8, 200);
+	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
+	txn = begin(USER, &st);
+	ck_assert_uint_eq(st.failures, 8);
+	ck_assert_int_eq(st.last_failure, 200);
+	mfa_store_end(txn);
+	/* A failure from the console: a new source, so a new record that
+	 * keeps the tally's count; the old tally is gone. */
+	fail_once(USER, T0);
+	parse_file(USER, &st, &text);
+	ck_assert_uint_eq(st.serial, 8);
+	ck_assert_uint_eq(st.failures, 9);
+	ck_assert_ptr_nonnull(strstr(text, "\nsource - 1 1764028800 0\n"));
+	free(text);
+	assert_no_tally(LOCK);
+	/* The next one is a version 2 tally. */
+	fail_once(USER, T0 + 1);
+	txn = begin(USER, &st);
+	ck_assert_uint_eq(st.failures, 10);
+	ck_assert_uint_eq(st.sources[0].failures, 2);
+	mfa_store_end(txn);
+	got = slurp(at(g_dir, LOCK), &len);
+	ck_assert_uint_eq(len, MFA_TALLY_LEN);
+	ck_assert_mem_eq(got, "pam_mfa-tally 2 ", 16);
+	free(got);
+}
+END_TEST
+
+/*
+ * The first failure from a source the record does not list yet names it
+ * in the record: durable (a new file for a user who had none); the next
+ * ones from there are the tally.
+ */
 START_TEST(failures_without_a_state_file)
 {
 	struct mfa_state st, want;
 	struct mfa_store_txn *txn;
 	char why[256] = "";
+	uint64_t first;
+	char *text;
 
 	fail_once("bob", T0);
+	parse_file("bob", &st, &text);
+	first = st.serial;
+	ck_assert_uint_ne(first, 0); /* a new record: random */
+	ck_assert_uint_eq(st.failures, 1);
+	ck_assert_ptr_nonnull(strstr(text, "\nsource - 1 1764028800 0\n"));
+	free(text);
+	assert_no_tally(".bob.lock");
 	fail_once("bob", T0 + 1);
-	ck_assert(!exists(at(g_dir, "bob")));
-	assert_tally(".bob.lock", 0, 2, T0 + 1);
-	ENTRIES(".bob.lock");
-	mfa_state_init(&want);
+	assert_tally(".bob.lock", first, 2, T0 + 1);
+	ENTRIES("bob", ".bob.lock");
+	memcpy(&want, &st, sizeof(want));
 	want.failures = 2;
 	want.last_failure = T0 + 1;
+	want.sources[0].failures = 2;
+	want.sources[0].last_failure = T0 + 1;
 	txn = begin("bob", &st);
 	ck_assert_mem_eq(&st, &want, sizeof(st));
 	mfa_store_end(txn);
@@ -531,12 +619,12 @@ START_TEST(failures_without_a_state_file)
 	ck_assert_int_eq(
 	    mfa_store_read(g_s, "bob", WAIT_MS, &st, why, sizeof(why)), MFA_OK);
 	ck_assert_mem_eq(&st, &want, sizeof(st));
-	/* The third locks: now there is a file. */
+	/* The third locks the source: durable again. */
 	fail_once("bob", T0 + 2);
 	parse_file("bob", &st, NULL);
-	ck_assert_uint_ne(st.serial, 0); /* a new record: random */
+	ck_assert_uint_eq(st.serial, first + 1);
 	ck_assert_uint_eq(st.failures, 3);
-	ck_assert(mfa_state_is_locked(&st, T0 + 2));
+	ck_assert_int_eq(mfa_state_lock_end(&st, "-", T0 + 2), T0 + 2 + UNLOCK);
 	assert_no_tally(".bob.lock");
 	ENTRIES("bob", ".bob.lock");
 }
@@ -559,30 +647,33 @@ START_TEST(read_gives_the_merged_view)
 	    mfa_store_read(g_s, USER, WAIT_MS, &st, why, sizeof(why)), MFA_OK);
 	ck_assert_uint_eq(st.failures, 5);
 	ck_assert_int_eq(st.last_failure, 100);
-	/* A tally counted on this record overrides them, smaller or not. */
+	/* A tally counted on this record adds to them (version 1 here). */
 	tally_text(rec, sizeof(rec), 7, 9, 200);
-	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_LEN, 0600);
+	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
 	ck_assert_int_eq(
 	    mfa_store_read(g_s, USER, WAIT_MS, &st, why, sizeof(why)), MFA_OK);
 	ck_assert_uint_eq(st.failures, 9);
 	ck_assert_int_eq(st.last_failure, 200);
 	ck_assert_uint_eq(st.totp_last_step, 42);
 	ck_assert_uint_eq(st.serial, 7);
+	/* One that says less never reads as fewer failures than the
+	 * record (tally.h): an old or edited tally cannot reset a count. */
 	tally_text(rec, sizeof(rec), 7, 0, 0);
-	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_LEN, 0600);
+	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
 	ck_assert_int_eq(
 	    mfa_store_read(g_s, USER, WAIT_MS, &st, why, sizeof(why)), MFA_OK);
-	ck_assert_uint_eq(st.failures, 0);
-	ck_assert_int_eq(st.last_failure, 0);
+	ck_assert_uint_eq(st.failures, 5);
+	ck_assert_int_eq(st.last_failure, 100);
 	/* begin gives the same as read. */
 	tally_text(rec, sizeof(rec), 7, 4, 300);
-	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_LEN, 0600);
+	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
 	ck_assert_int_eq(
 	    mfa_store_read(g_s, USER, WAIT_MS, &st, why, sizeof(why)), MFA_OK);
 	txn = begin(USER, &back);
 	mfa_store_end(txn);
 	ck_assert_mem_eq(&st, &back, sizeof(st));
-	ck_assert_uint_eq(st.failures, 4);
+	ck_assert_uint_eq(st.failures, 5);
+	ck_assert_int_eq(st.last_failure, 300);
 }
 END_TEST
 
@@ -604,7 +695,8 @@ START_TEST(stale_tally_is_ignored)
 	stale[3] = g_first - 1;
 	for (i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
 		tally_text(rec, sizeof(rec), stale[i], 50, T0 - 1);
-		mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_LEN, 0600);
+		mfa_test_write_file(
+		    at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
 		txn = begin(USER, &st);
 		ck_assert_uint_eq(st.failures, 0);
 		ck_assert_int_eq(st.last_failure, 0);
@@ -625,18 +717,23 @@ static const struct {
 	int rc;
 	const char *reason;
 } corrupt[] = {
-    /* Only the first 98 bytes are read, so the size in the reason is 98;
-     * the test holds to what is true whatever the file's size. */
-    {"300 bytes", X100 X100 X100, 300, MFA_ERR_FORMAT,
-	"more than 97 bytes: not a tally record"},
+    /* Only the first 354 bytes are read; the test holds to what is true
+     * whatever the file's size. */
+    {"400 bytes", X100 X100 X100 X100, 400, MFA_ERR_FORMAT,
+	"more than 353 bytes: not a tally record"},
     {"garbage", "hello, world\n", 13, MFA_ERR_FORMAT,
-	"tally record of 13 bytes, not 97"},
+	"tally record of 13 bytes, not 353 (or 97, version 1)"},
     {"98 bytes",
 	"pam_mfa-tally 1 serial 00000000000000000001 failures 0000000003 "
 	"last-failure 0000000001764028800\n\n",
-	98, MFA_ERR_FORMAT, "more than 97 bytes: not a tally record"},
-    {"version 2",
+	98, MFA_ERR_FORMAT,
+	"tally record of 98 bytes, not 353 (or 97, version 1)"},
+    {"version 2 without its sources",
 	"pam_mfa-tally 2 serial 00000000000000000001 failures 0000000003 "
+	"last-failure 0000000001764028800\n",
+	97, MFA_ERR_FORMAT, "malformed tally record"},
+    {"version 3",
+	"pam_mfa-tally 3 serial 00000000000000000001 failures 0000000003 "
 	"last-failure 0000000001764028800\n",
 	97, MFA_ERR_VERSION, "unsupported tally version"},
     {"failures out of range",
@@ -718,13 +815,13 @@ START_TEST(clear_tally_keeps_a_bad_record)
 
 	mfa_test_write_file(at(g_dir, USER), bad, sizeof(bad) - 1, 0600);
 	tally_text(rec, sizeof(rec), 0, 7, T0);
-	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_LEN, 0600);
+	mfa_test_write_file(at(g_dir, LOCK), rec, MFA_TALLY_V1_LEN, 0600);
 	ck_assert_int_eq(
 	    mfa_store_clear_tally(g_s, USER, WAIT_MS, why, sizeof(why)),
 	    MFA_ERR_FORMAT);
 	ck_assert_msg(strstr(why, "line 2") != NULL, "why: %s", why);
 	got = slurp(at(g_dir, LOCK), &len);
-	ck_assert_uint_eq(len, MFA_TALLY_LEN);
+	ck_assert_uint_eq(len, MFA_TALLY_V1_LEN);
 	ck_assert_mem_eq(got, rec, len);
 	free(got);
 }
@@ -780,7 +877,7 @@ START_TEST(failures_leave_no_temporary_files)
 		struct mfa_state st;
 		struct mfa_store_txn *txn = begin(USER, &st);
 
-		mfa_state_record_failure(&st, T0 + i, 0, 0);
+		mfa_state_record_failure(&st, T0 + i, "-", &count_only);
 		commit(txn, &st, T0 + i);
 		mfa_store_end(txn);
 		ENTRIES(USER, LOCK);
@@ -958,7 +1055,7 @@ START_TEST(failure_then_success_in_one_transaction)
 	seed_enrolled(USER);
 	ino = ino_of(at(g_dir, USER));
 	txn = begin(USER, &st);
-	mfa_state_record_failure(&st, T0 + 10, DENY, UNLOCK);
+	mfa_state_record_failure(&st, T0 + 10, "-", &deny_policy);
 	commit(txn, &st, T0 + 10);
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	assert_tally(LOCK, g_first, 1, T0 + 10);
@@ -991,12 +1088,12 @@ START_TEST(success_then_failure_in_one_transaction)
 	commit(txn, &st, T0 + 20);
 	ino = ino_of(at(g_dir, USER));
 	assert_no_tally(LOCK);
-	mfa_state_record_failure(&st, T0 + 21, DENY, UNLOCK);
+	mfa_state_record_failure(&st, T0 + 21, "-", &deny_policy);
 	commit(txn, &st, T0 + 21);
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	assert_tally(LOCK, g_first + 1, 1, T0 + 21);
 	/* And a second failure in the same transaction: still a tally. */
-	mfa_state_record_failure(&st, T0 + 22, DENY, UNLOCK);
+	mfa_state_record_failure(&st, T0 + 22, "-", &deny_policy);
 	commit(txn, &st, T0 + 22);
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	assert_tally(LOCK, g_first + 1, 2, T0 + 22);
@@ -1095,6 +1192,7 @@ store_suite(void)
 	tcase_add_test(tc, success_after_failures);
 	tcase_add_test(tc, durable_write_keeps_the_count);
 	tcase_add_test(tc, failures_without_a_state_file);
+	tcase_add_test(tc, version_1_tally_converts_on_write);
 	tcase_add_test(tc, read_gives_the_merged_view);
 	tcase_add_test(tc, stale_tally_is_ignored);
 	tcase_add_loop_test(tc, corrupt_tally_fails_closed, 0,

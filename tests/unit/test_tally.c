@@ -16,9 +16,16 @@
 
 #define T0 INT64_C(1764028800)
 
-/* A record from its three number fields (20, 10 and 19 digits). */
+/* A version 1 record from its three number fields (20, 10, 19 digits). */
 #define REC(s, f, t)                                                           \
 	"pam_mfa-tally 1 serial " s " failures " f " last-failure " t "\n"
+/* A version 2 record: the same, then one pair per source slot. */
+#define ZP " 0000000000 0000000000000000000"
+#define ZP4 ZP ZP ZP ZP
+#define REC2P(s, f, t, pairs)                                                  \
+	"pam_mfa-tally 2 serial " s " failures " f " last-failure " t          \
+	" sources" pairs "\n"
+#define REC2(s, f, t) REC2P(s, f, t, ZP4 ZP4)
 #define S42 "00000000000000000042"
 #define F3 "0000000003"
 #define TT0 "0000000001764028800"
@@ -32,19 +39,26 @@
 
 /* ---- format and round trip ---- */
 
+/* Both versions of a record with these fields. */
+#define K(sv, fv, tv, s, f, t)                                                 \
+	{                                                                      \
+		sv, fv, tv, REC(s, f, t), REC2(s, f, t)                        \
+	}
+
 static const struct {
 	uint64_t serial;
 	unsigned int failures;
 	int64_t last;
-	const char *text;
+	const char *text;  /* version 1: still read */
+	const char *text2; /* version 2: written */
 } known[] = {
-    {0, 0, 0, REC("00000000000000000000", "0000000000", "0000000000000000000")},
-    {42, 3, T0, REC(S42, F3, TT0)},
-    {1, 1, 1, REC("00000000000000000001", "0000000001", "0000000000000000001")},
-    {12345678901234567890u, 1234567890, 1234567890123456789,
-	REC("12345678901234567890", "1234567890", "1234567890123456789")},
-    {UINT64_MAX, UINT_MAX, INT64_MAX,
-	REC("18446744073709551615", "4294967295", "9223372036854775807")},
+    K(0, 0, 0, "00000000000000000000", "0000000000", "0000000000000000000"),
+    K(42, 3, T0, S42, F3, TT0),
+    K(1, 1, 1, "00000000000000000001", "0000000001", "0000000000000000001"),
+    K(12345678901234567890u, 1234567890, 1234567890123456789,
+	"12345678901234567890", "1234567890", "1234567890123456789"),
+    K(UINT64_MAX, UINT_MAX, INT64_MAX, "18446744073709551615", "4294967295",
+	"9223372036854775807"),
 };
 
 /* A record whose other fields are set, to see they are left alone. */
@@ -58,8 +72,6 @@ busy_state(struct mfa_state *st, uint64_t serial)
 	memset(st->enrolled_id, 0x6f, sizeof(st->enrolled_id));
 	st->has_last_step = 1;
 	st->totp_last_step = 58800587;
-	st->failures = 77;
-	st->last_failure = 12345;
 	st->locked_until = T0 + 900;
 	st->last_success = T0 - 5000;
 	st->last_method = MFA_METHOD_TOTP;
@@ -68,8 +80,11 @@ busy_state(struct mfa_state *st, uint64_t serial)
 START_TEST(layout)
 {
 	/* The offsets this suite uses, checked against a known record. */
-	ck_assert_uint_eq(MFA_TALLY_LEN, 97);
-	ck_assert_uint_eq(strlen(known[1].text), MFA_TALLY_LEN);
+	ck_assert_uint_eq(MFA_TALLY_V1_LEN, 97);
+	ck_assert_uint_eq(MFA_TALLY_LEN, 353);
+	ck_assert_uint_eq(strlen(known[1].text), MFA_TALLY_V1_LEN);
+	ck_assert_uint_eq(strlen(known[1].text2), MFA_TALLY_LEN);
+	ck_assert_mem_eq(known[1].text2 + SERIAL_AT, S42, 20);
 	ck_assert_mem_eq(known[1].text + SERIAL_AT, S42, 20);
 	ck_assert_mem_eq(known[1].text + FAILURES_AT, F3, 10);
 	ck_assert_mem_eq(known[1].text + TIME_AT, TT0, 19);
@@ -81,13 +96,13 @@ START_TEST(format_known)
 	struct mfa_state st;
 	char out[MFA_TALLY_LEN + 1];
 
-	ck_assert_uint_eq(strlen(known[_i].text), MFA_TALLY_LEN);
+	ck_assert_uint_eq(strlen(known[_i].text2), MFA_TALLY_LEN);
 	busy_state(&st, known[_i].serial);
 	st.failures = known[_i].failures;
 	st.last_failure = known[_i].last;
 	memset(out, 'x', sizeof(out));
 	ck_assert_int_eq(mfa_tally_format(&st, out, sizeof(out)), MFA_OK);
-	ck_assert_mem_eq(out, known[_i].text, MFA_TALLY_LEN);
+	ck_assert_mem_eq(out, known[_i].text2, MFA_TALLY_LEN);
 	ck_assert_int_eq(out[MFA_TALLY_LEN], '\0');
 	ck_assert_uint_eq(strlen(out), MFA_TALLY_LEN);
 }
@@ -104,14 +119,20 @@ START_TEST(apply_known)
 	want.last_failure = known[_i].last;
 	memset(&e, 'x', sizeof(e));
 	ck_assert_int_eq(
-	    mfa_tally_apply(known[_i].text, MFA_TALLY_LEN, &st, &e), MFA_OK);
+	    mfa_tally_apply(known[_i].text, MFA_TALLY_V1_LEN, &st, &e), MFA_OK);
 	/* Only the two values changed: nothing else of the record. */
 	ck_assert_mem_eq(&st, &want, sizeof(st));
 	ck_assert_uint_eq(e.line, 1);
 	ck_assert_str_eq(e.msg, "");
 	busy_state(&st, known[_i].serial);
 	ck_assert_int_eq(
-	    mfa_tally_apply(known[_i].text, MFA_TALLY_LEN, &st, NULL), MFA_OK);
+	    mfa_tally_apply(known[_i].text, MFA_TALLY_V1_LEN, &st, NULL),
+	    MFA_OK);
+	ck_assert_mem_eq(&st, &want, sizeof(st));
+	/* Version 2 reads the same. */
+	busy_state(&st, known[_i].serial);
+	ck_assert_int_eq(
+	    mfa_tally_apply(known[_i].text2, MFA_TALLY_LEN, &st, &e), MFA_OK);
 	ck_assert_mem_eq(&st, &want, sizeof(st));
 }
 END_TEST
@@ -129,7 +150,11 @@ START_TEST(apply_stale_serial)
 		busy_state(&st, serials[i]);
 		busy_state(&want, serials[i]);
 		ck_assert_int_eq(
-		    mfa_tally_apply(known[1].text, MFA_TALLY_LEN, &st, &e),
+		    mfa_tally_apply(known[1].text, MFA_TALLY_V1_LEN, &st, &e),
+		    MFA_OK);
+		ck_assert_mem_eq(&st, &want, sizeof(st));
+		ck_assert_int_eq(
+		    mfa_tally_apply(known[1].text2, MFA_TALLY_LEN, &st, &e),
 		    MFA_OK);
 		ck_assert_str_eq(e.msg, "");
 		ck_assert_mem_eq(&st, &want, sizeof(st));
@@ -187,12 +212,13 @@ START_TEST(format_ignores_other_fields)
 	mfa_state_init(&a);
 	busy_state(&b, 42);
 	a.serial = b.serial;
+	b.failures = 0;
 	a.failures = b.failures;
 	a.last_failure = b.last_failure;
 	ck_assert_int_eq(mfa_tally_format(&a, x, sizeof(x)), MFA_OK);
 	ck_assert_int_eq(mfa_tally_format(&b, y, sizeof(y)), MFA_OK);
 	ck_assert_str_eq(x, y);
-	ck_assert_str_eq(x, REC(S42, "0000000077", "0000000000000012345"));
+	ck_assert_str_eq(x, REC2(S42, "0000000000", "0000000000000000000"));
 }
 END_TEST
 
@@ -219,6 +245,80 @@ START_TEST(format_refusals)
 	st.last_failure = INT64_MIN;
 	ck_assert_int_eq(
 	    mfa_tally_format(&st, out, sizeof(out)), MFA_ERR_INVALID);
+}
+END_TEST
+
+/* A record with three sources, as the state file would give it. */
+static void
+three_sources(struct mfa_state *st)
+{
+	busy_state(st, 42);
+	st->failures = 6;
+	st->last_failure = T0;
+	st->sources[0].key[0] = '-';
+	st->sources[0].failures = 2;
+	st->sources[0].last_failure = T0 - 10;
+	memcpy(st->sources[1].key, "192.0.2.7", 9);
+	st->sources[1].failures = 3;
+	st->sources[1].last_failure = T0;
+	st->sources[1].locked_until = T0 + 900;
+	memcpy(st->sources[2].key, "2001:db8::1", 11);
+	st->sources[2].failures = 1;
+	st->sources[2].last_failure = T0 - 5;
+	st->nsources = 3;
+}
+
+#define P(f, t) " " f " " t
+
+START_TEST(format_sources)
+{
+	struct mfa_state st;
+	char out[MFA_TALLY_LEN + 1];
+
+	three_sources(&st);
+	ck_assert_int_eq(mfa_tally_format(&st, out, sizeof(out)), MFA_OK);
+	ck_assert_str_eq(out,
+	    REC2P(S42, "0000000006", TT0,
+		P("0000000002", "0000000001764028790")
+		    P("0000000003", "0000000001764028800")
+			P("0000000001", "0000000001764028795") ZP ZP4));
+	/* More sources than the record has room for: refused. */
+	st.nsources = MFA_STATE_MAX_SOURCES + 1;
+	ck_assert_int_eq(
+	    mfa_tally_format(&st, out, sizeof(out)), MFA_ERR_INVALID);
+	st.nsources = 1;
+	st.sources[0].last_failure = -1;
+	ck_assert_int_eq(
+	    mfa_tally_format(&st, out, sizeof(out)), MFA_ERR_INVALID);
+}
+END_TEST
+
+/* Each counter becomes the larger of the record's and the tally's: a
+ * tally only adds, so an old one never lowers a count (tally.h). */
+START_TEST(apply_sources_only_raises)
+{
+	static const char rec[] =
+	    REC2P(S42, "0000000004", "0000000001764028900",
+		P("0000000009", "0000000001764028900")
+		    P("0000000001", "0000000001764028700") ZP ZP ZP4);
+	struct mfa_state st, want;
+
+	three_sources(&st);
+	three_sources(&want);
+	want.last_failure = T0 + 100;            /* raised; 4 < 6 stays */
+	want.sources[0].failures = 9;            /* raised */
+	want.sources[0].last_failure = T0 + 100; /* raised */
+	ck_assert_uint_eq(sizeof(rec) - 1, MFA_TALLY_LEN);
+	ck_assert_int_eq(mfa_tally_apply(BYTES(rec), &st, NULL), MFA_OK);
+	ck_assert_mem_eq(&st, &want, sizeof(st));
+	/* A version 1 tally raises the account's counters only. */
+	three_sources(&st);
+	three_sources(&want);
+	want.failures = 7;
+	ck_assert_int_eq(
+	    mfa_tally_apply(BYTES(REC(S42, "0000000007", TT0)), &st, NULL),
+	    MFA_OK);
+	ck_assert_mem_eq(&st, &want, sizeof(st));
 }
 END_TEST
 
@@ -251,7 +351,7 @@ START_TEST(apply_null_arguments)
 	busy_state(&st, 42);
 	busy_state(&want, 42);
 	ck_assert_int_eq(
-	    mfa_tally_apply(rec, MFA_TALLY_LEN, NULL, &e), MFA_ERR_INVALID);
+	    mfa_tally_apply(rec, MFA_TALLY_V1_LEN, NULL, &e), MFA_ERR_INVALID);
 	ck_assert_int_eq(mfa_tally_apply(rec, 0, NULL, &e), MFA_ERR_INVALID);
 	ck_assert_int_eq(
 	    mfa_tally_apply(NULL, MFA_TALLY_LEN, &st, &e), MFA_ERR_INVALID);
@@ -268,26 +368,26 @@ static const struct {
 	const char *msg;
 } refusals[] = {
     {"96 bytes", BYTES(REC(S42, "000000003", TT0)), MFA_ERR_FORMAT,
-	"tally record of 96 bytes, not 97"},
+	"tally record of 96 bytes, not 353 (or 97, version 1)"},
     {"98 bytes", BYTES(REC(S42, "00000000003", TT0)), MFA_ERR_FORMAT,
-	"tally record of 98 bytes, not 97"},
+	"tally record of 98 bytes, not 353 (or 97, version 1)"},
     {"no final newline, 96 bytes",
 	BYTES(
 	    "pam_mfa-tally 1 serial " S42 " failures " F3 " last-failure " TT0),
-	MFA_ERR_FORMAT, "tally record of 96 bytes, not 97"},
+	MFA_ERR_FORMAT, "tally record of 96 bytes, not 353 (or 97, version 1)"},
     {"a record and a newline", BYTES(REC(S42, F3, TT0) "\n"), MFA_ERR_FORMAT,
-	"tally record of 98 bytes, not 97"},
+	"tally record of 98 bytes, not 353 (or 97, version 1)"},
     {"a record and a byte", BYTES(REC(S42, F3, TT0) "x"), MFA_ERR_FORMAT,
-	"tally record of 98 bytes, not 97"},
+	"tally record of 98 bytes, not 353 (or 97, version 1)"},
     {"NUL-padded record", BYTES(REC(S42, F3, TT0) "\0\0\0"), MFA_ERR_FORMAT,
-	"tally record of 100 bytes, not 97"},
+	"tally record of 100 bytes, not 353 (or 97, version 1)"},
     {"one byte", BYTES("\n"), MFA_ERR_FORMAT,
-	"tally record of 1 bytes, not 97"},
+	"tally record of 1 bytes, not 353 (or 97, version 1)"},
     {"two records", BYTES(REC(S42, F3, TT0) REC(S42, F3, TT0)), MFA_ERR_FORMAT,
-	"tally record of 194 bytes, not 97"},
+	"tally record of 194 bytes, not 353 (or 97, version 1)"},
     {"the old record without a serial",
 	BYTES("pam_mfa-tally 1 failures " F3 " last-failure " TT0 "\n"),
-	MFA_ERR_FORMAT, "tally record of 69 bytes, not 97"},
+	MFA_ERR_FORMAT, "tally record of 69 bytes, not 353 (or 97, version 1)"},
     {"97 NULs",
 	BYTES("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
 	      "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
@@ -308,10 +408,34 @@ static const struct {
 	    "last-failure 17640288000000000000000000000000000000000000000000000"
 	    "000\n"),
 	MFA_ERR_FORMAT, "not a pam_mfa tally record"},
-    {"version 2",
+    {"version 2 without its sources",
 	BYTES("pam_mfa-tally 2 serial " S42 " failures " F3 " last-failure " TT0
 	      "\n"),
+	MFA_ERR_FORMAT, "malformed tally record"},
+    {"version 3",
+	BYTES("pam_mfa-tally 3 serial " S42 " failures " F3 " last-failure " TT0
+	      "\n"),
 	MFA_ERR_VERSION, "unsupported tally version"},
+    {"version 1 with sources",
+	BYTES("pam_mfa-tally 1 serial " S42 " failures " F3 " last-failure " TT0
+	      " sources" ZP4 ZP4 "\n"),
+	MFA_ERR_FORMAT, "malformed tally record"},
+    {"version 2, a pair misspelt",
+	BYTES(REC2P(
+	    S42, F3, TT0, ZP4 ZP ZP ZP " 0000000000/0000000000000000000")),
+	MFA_ERR_FORMAT, "malformed tally record"},
+    {"version 2, a pair out of range",
+	BYTES(REC2P(
+	    S42, F3, TT0, ZP4 ZP ZP ZP " 4294967296 0000000000000000000")),
+	MFA_ERR_RANGE, "source failures: number out of range"},
+    {"version 2, a time not a digit",
+	BYTES(REC2P(
+	    S42, F3, TT0, ZP4 ZP ZP ZP " 0000000000 000000000000000000x")),
+	MFA_ERR_FORMAT, "source last failure: not a decimal number"},
+    {"version 2, a count for a source the record lacks",
+	BYTES(REC2P(
+	    S42, F3, TT0, ZP4 ZP ZP ZP " 0000000001 0000000000000000000")),
+	MFA_ERR_FORMAT, "tally counts a source the state record does not have"},
     {"version 0",
 	BYTES("pam_mfa-tally 0 serial " S42 " failures " F3 " last-failure " TT0
 	      "\n"),
@@ -433,14 +557,14 @@ in_field(size_t i, size_t at, size_t n)
  * the record stale (st untouched) and a changed value is read exactly. */
 START_TEST(apply_every_byte_mutation)
 {
-	char buf[MFA_TALLY_LEN];
+	char buf[MFA_TALLY_V1_LEN];
 	struct mfa_state st, want;
 	size_t i;
 	int c, rc, accepted = 0;
 
-	for (i = 0; i < MFA_TALLY_LEN; i++) {
+	for (i = 0; i < MFA_TALLY_V1_LEN; i++) {
 		for (c = 0; c < 256; c++) {
-			memcpy(buf, known[1].text, MFA_TALLY_LEN);
+			memcpy(buf, known[1].text, MFA_TALLY_V1_LEN);
 			if ((unsigned char)buf[i] == c)
 				continue;
 			buf[i] = (char)c;
@@ -488,7 +612,20 @@ base_record(struct mfa_state *st)
 	st->last_failure = T0 - 50;
 	st->last_success = T0 - 5000;
 	st->last_method = MFA_METHOD_TOTP;
+	/* Two sources: the console with one failure, an address with one. */
+	st->sources[0].key[0] = '-';
+	st->sources[0].failures = 1;
+	st->sources[0].last_failure = T0 - 60;
+	memcpy(st->sources[1].key, "192.0.2.7", 9);
+	st->sources[1].failures = 1;
+	st->sources[1].last_failure = T0 - 50;
+	st->nsources = 2;
 }
+
+static const struct mfa_lockout_policy deny5 = {5, 100, 900};
+static const struct mfa_lockout_policy deny0 = {0, 0, 900};
+static const struct mfa_lockout_policy deny2 = {2, 100, 900};
+static const struct mfa_lockout_policy total3 = {0, 3, 900};
 
 static void
 ch_none(struct mfa_state *st)
@@ -530,19 +667,64 @@ ch_both_max(struct mfa_state *st)
 static void
 ch_failure_below_deny(struct mfa_state *st)
 {
-	mfa_state_record_failure(st, T0, 5, 900);
+	mfa_state_record_failure(st, T0, "-", &deny5);
 }
 
 static void
 ch_failure_no_deny(struct mfa_state *st)
 {
-	mfa_state_record_failure(st, T0, 0, 900);
+	mfa_state_record_failure(st, T0, "192.0.2.7", &deny0);
 }
 
 static void
 ch_failure_reaches_deny(struct mfa_state *st)
 {
-	mfa_state_record_failure(st, T0, 3, 900);
+	mfa_state_record_failure(st, T0, "-", &deny2);
+}
+
+static void
+ch_failure_reaches_deny_total(struct mfa_state *st)
+{
+	mfa_state_record_failure(st, T0, "192.0.2.7", &total3);
+}
+
+static void
+ch_failure_new_source(struct mfa_state *st)
+{
+	mfa_state_record_failure(st, T0, "198.51.100.1", &deny5);
+}
+
+static void
+ch_source_up(struct mfa_state *st)
+{
+	st->sources[1].failures++;
+}
+
+static void
+ch_source_time(struct mfa_state *st)
+{
+	st->sources[0].last_failure = T0;
+}
+
+static void
+ch_source_locked(struct mfa_state *st)
+{
+	st->sources[1].locked_until = T0 + 900;
+}
+
+static void
+ch_source_cleared(struct mfa_state *st)
+{
+	mfa_state_source_success(st, "-");
+}
+
+static void
+ch_sources_swapped(struct mfa_state *st)
+{
+	struct mfa_source tmp = st->sources[0];
+
+	st->sources[0] = st->sources[1];
+	st->sources[1] = tmp;
 }
 
 static void
@@ -670,36 +852,47 @@ ch_bad_method(struct mfa_state *st)
 	st->last_method = MFA_METHOD_NONE;
 }
 
+/*
+ * only: whether before -> after may be a tally; rev: after -> before (a
+ * count that goes down never may: the tally only adds, tally.h).
+ */
 static const struct {
 	const char *name;
 	void (*change)(struct mfa_state *);
-	int only;
+	int only, rev;
 } changes[] = {
-    {"identical", ch_none, 1},
-    {"failures + 1", ch_failures_up, 1},
-    {"failures to 0", ch_failures_zero, 1},
-    {"last_failure moved", ch_last_failure, 1},
-    {"both at their maximum", ch_both_max, 1},
-    {"a failure below deny", ch_failure_below_deny, 1},
-    {"a failure without deny", ch_failure_no_deny, 1},
-    {"serial bumped", ch_serial, 0},
-    {"a failure reaching deny", ch_failure_reaches_deny, 0},
-    {"locked_until set", ch_locked_until, 0},
-    {"a device added", ch_device_added, 0},
-    {"a device pending", ch_device_pending, 0},
-    {"a backup slot used", ch_backup_used, 0},
-    {"totp_last_step moved", ch_totp_step, 0},
-    {"totp_last_step cleared", ch_no_last_step, 0},
-    {"last_success set", ch_last_success, 0},
-    {"last_method changed", ch_last_method, 0},
-    {"an otp pending", ch_otp_pending, 0},
-    {"a send time", ch_send_time, 0},
-    {"enrolment cleared", ch_unenrolled, 0},
-    {"an enrolment pending", ch_enrol_pending, 0},
-    {"negative last_success", ch_bad_success_time, 0},
-    {"negative last_failure", ch_bad_failure_time, 0},
-    {"unstorable label", ch_bad_label, 0},
-    {"method NONE with last_success", ch_bad_method, 0},
+    {"identical", ch_none, 1, 1},
+    {"failures + 1", ch_failures_up, 1, 0},
+    {"failures to 0", ch_failures_zero, 0, 1},
+    {"last_failure moved", ch_last_failure, 1, 0},
+    {"both at their maximum", ch_both_max, 1, 0},
+    {"a failure below deny", ch_failure_below_deny, 1, 0},
+    {"a failure without deny", ch_failure_no_deny, 1, 0},
+    {"a source's failures + 1", ch_source_up, 1, 0},
+    {"a source's last failure moved", ch_source_time, 1, 0},
+    {"serial bumped", ch_serial, 0, 0},
+    {"a failure reaching deny", ch_failure_reaches_deny, 0, 0},
+    {"a failure reaching deny_total", ch_failure_reaches_deny_total, 0, 0},
+    {"a failure from a new source", ch_failure_new_source, 0, 0},
+    {"a source locked", ch_source_locked, 0, 0},
+    {"a source cleared", ch_source_cleared, 0, 1},
+    {"sources in another order", ch_sources_swapped, 0, 0},
+    {"locked_until set", ch_locked_until, 0, 0},
+    {"a device added", ch_device_added, 0, 0},
+    {"a device pending", ch_device_pending, 0, 0},
+    {"a backup slot used", ch_backup_used, 0, 0},
+    {"totp_last_step moved", ch_totp_step, 0, 0},
+    {"totp_last_step cleared", ch_no_last_step, 0, 0},
+    {"last_success set", ch_last_success, 0, 0},
+    {"last_method changed", ch_last_method, 0, 0},
+    {"an otp pending", ch_otp_pending, 0, 0},
+    {"a send time", ch_send_time, 0, 0},
+    {"enrolment cleared", ch_unenrolled, 0, 0},
+    {"an enrolment pending", ch_enrol_pending, 0, 0},
+    {"negative last_success", ch_bad_success_time, 0, 0},
+    {"negative last_failure", ch_bad_failure_time, 0, 0},
+    {"unstorable label", ch_bad_label, 0, 0},
+    {"method NONE with last_success", ch_bad_method, 0, 0},
 };
 
 START_TEST(only_change_table)
@@ -714,10 +907,8 @@ START_TEST(only_change_table)
 	ck_assert_msg(
 	    mfa_tally_only_change(&before, &after) == changes[_i].only,
 	    "%s: expected %d", changes[_i].name, changes[_i].only);
-	/* The other way round: the same answer. */
-	ck_assert_msg(
-	    mfa_tally_only_change(&after, &before) == changes[_i].only,
-	    "%s reversed: expected %d", changes[_i].name, changes[_i].only);
+	ck_assert_msg(mfa_tally_only_change(&after, &before) == changes[_i].rev,
+	    "%s reversed: expected %d", changes[_i].name, changes[_i].rev);
 	/* Inputs are const in deed too. */
 	ck_assert_mem_eq(&before, &b0, sizeof(b0));
 	ck_assert_mem_eq(&after, &a0, sizeof(a0));
@@ -747,14 +938,30 @@ START_TEST(only_change_lock_transitions)
 	memcpy(&after, &before, sizeof(after));
 	mfa_state_unlock(&after);
 	ck_assert_int_eq(mfa_tally_only_change(&before, &after), 0);
-	/* A failure after an expired lock-out restarts the count: durable. */
+	/* Unlocking a record with counts but no lock-out lowers them:
+	 * durable too (the tally only adds). */
+	base_record(&before);
 	memcpy(&after, &before, sizeof(after));
-	mfa_state_record_failure(&after, T0 + 100, 5, 900);
+	mfa_state_unlock(&after);
+	ck_assert_int_eq(mfa_tally_only_change(&before, &after), 0);
+	/* A failure after an expired lock-out restarts the count: durable
+	 * (the account's, from before per-source counting, and a source's). */
+	before.locked_until = T0 + 100;
+	memcpy(&after, &before, sizeof(after));
+	mfa_state_record_failure(&after, T0 + 100, "-", &deny5);
 	ck_assert_int_eq(after.locked_until, 0);
 	ck_assert_int_eq(mfa_tally_only_change(&before, &after), 0);
-	/* A failure while locked (count only): a tally. */
+	base_record(&before);
+	before.sources[1].locked_until = T0 + 100;
 	memcpy(&after, &before, sizeof(after));
-	mfa_state_record_failure(&after, T0 + 99, 0, 900);
+	mfa_state_record_failure(&after, T0 + 100, "192.0.2.7", &deny5);
+	ck_assert_int_eq(after.sources[1].locked_until, 0);
+	ck_assert_int_eq(mfa_tally_only_change(&before, &after), 0);
+	/* A failure while the account is locked (count only): a tally. */
+	before.sources[1].locked_until = 0;
+	before.locked_until = T0 + 100;
+	memcpy(&after, &before, sizeof(after));
+	mfa_state_record_failure(&after, T0 + 99, "-", &deny0);
 	ck_assert_int_eq(after.locked_until, T0 + 100);
 	ck_assert_int_eq(mfa_tally_only_change(&before, &after), 1);
 	/* Identical locked records. */
@@ -799,6 +1006,8 @@ tally_suite(void)
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, format_ignores_other_fields);
 	tcase_add_test(tc, format_refusals);
+	tcase_add_test(tc, format_sources);
+	tcase_add_test(tc, apply_sources_only_raises);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ta, apply_empty_leaves_state);
 	tcase_add_test(ta, apply_null_arguments);
