@@ -22,6 +22,8 @@
 static const struct mfa_pamh_service services[] = {
     {"mfa", "", 1, 0, 0},
     {"mfa-echo", "echo_code tries=5", 1, 0, 0},
+    /* PAM_AUTHTOK from $PAM_AUTHTOK, as a password module leaves it. */
+    {"mfa-pw", "", 1, 0, 1},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -120,6 +122,31 @@ START_TEST(same_when_silent)
 }
 END_TEST
 
+/*
+ * The password typed at the code prompt is answered the same way for an
+ * unknown name as for a real user, or that answer would tell them apart.
+ */
+START_TEST(password_at_the_prompt_same_as_user)
+{
+	const char *answers[] = {"Tr0ub4dor&3", "000000", "Tr0ub4dor&3", NULL};
+
+	setenv("PAM_AUTHTOK", "Tr0ub4dor&3", 1);
+	mfa_pamh_login("mfa-pw", "alice", answers, 0, &real);
+	mfa_pamh_login("mfa-pw", "no-such-user", answers, 0, &unknown);
+	unsetenv("PAM_AUTHTOK");
+	ck_assert_msg(strcmp(real.transcript, unknown.transcript) == 0,
+	    "alice:\n%s\nunknown name:\n%s", real.transcript,
+	    unknown.transcript);
+	ck_assert_int_eq(
+	    mfa_pamh_count(unknown.transcript,
+		"E: That looks like your password. Enter the 6-digit code "
+		"from your authenticator app.\n"),
+	    2);
+	ck_assert_int_eq(unknown.rv, PAM_AUTH_ERR);
+	ck_assert_int_eq(real.rv, PAM_AUTH_ERR);
+}
+END_TEST
+
 /* The messages themselves, which the comparison alone would not pin. */
 START_TEST(unknown_name_messages)
 {
@@ -151,6 +178,7 @@ unknown_suite(void)
 	tcase_add_loop_test(tc, same_with_echo_and_more_tries, 0, NREPLIES);
 	tcase_add_loop_test(tc, same_when_silent, 0, NREPLIES);
 	tcase_add_test(tc, unknown_name_messages);
+	tcase_add_test(tc, password_at_the_prompt_same_as_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
