@@ -93,12 +93,14 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. Build from a copy: debian/ build products never land in the source.
-# With its tests (debian/rules runs the unit and PAM suites), as the
-# README's "Protect SSH" step 1 does.
+# With its tests (debian/rules runs the unit and PAM suites) and
+# TMPDIR=/tmp, as the README's "Protect SSH" step 1 does: the build's test
+# run finds its own private directory.
 mkdir "$tmp/src"
 tar -C "$SRC" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/src" -xf -
 (cd "$tmp/src" && find . -path ./build -prune -o -type f -print) | sort >"$tmp/files"
-if (cd "$tmp/src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+if (cd "$tmp/src" && unset MFA_TEST_BASE && export TMPDIR=/tmp &&
+	DEB_BUILD_OPTIONS="parallel=$(nproc)" \
 	timeout 900 dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
 	pass "dpkg-buildpackage -us -uc -b builds the packages"
 else
