@@ -6,6 +6,7 @@
 #   make check VALGRIND=1   the same, then the PAM suites under valgrind
 #                           (VALGRIND_SUITES="module trust" picks some)
 #   make deps         install the Debian packages needed to build and test
+#                     (apt-get as root, through sudo for anyone else)
 #   make install      install (DESTDIR, PREFIX, PAMDIR honoured)
 #
 # The caller's CFLAGS, CPPFLAGS and LDFLAGS (dpkg-buildflags) are respected;
@@ -206,9 +207,16 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/pam_mfa.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_mfa.8
 
+# apt-get runs as it is for root (containers often have no sudo), through
+# sudo for anyone else.
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+
 deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	@[ -z "$(SUDO)" ] || command -v sudo >/dev/null || { \
+		echo "make deps: needs root: run it as root, or install sudo" >&2; \
+		exit 1; }
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 		--no-install-recommends $(DEB_BUILD) $(DEB_TEST)
 
 FORMAT_FILES = $(sort $(wildcard common/*.[ch] pam_mfa/*.[ch] \

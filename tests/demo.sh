@@ -12,18 +12,20 @@ auto=0
 [[ ${1:-} == --auto ]] && auto=1
 [[ -t 0 && -t 1 ]] || auto=1
 
-for tool in pamtester oathtool; do
+for tool in pamtester oathtool expect; do
 	command -v "$tool" >/dev/null || {
-		echo "demo: $tool is missing: run 'sudo make deps' first" >&2
+		echo "demo: $tool is missing: run 'make deps' first" >&2
 		exit 1
 	}
 done
 
-# The sandbox lives in the build tree: pam_mfa refuses files below a
-# world-writable directory such as /tmp.
-mkdir -p "$BUILD/tmp" && chmod 0700 "$BUILD/tmp"
-box=$(mktemp -d "$BUILD/tmp/demo.XXXXXX")
-trap 'rm -rf "$box"' EXIT
+# The sandbox lives in a private directory (tests/lib/testdir.sh): pam_mfa
+# refuses files below a world-writable directory such as /tmp.
+# shellcheck source=tests/lib/testdir.sh
+. tests/lib/testdir.sh
+mfa_test_base_enter "$BUILD" || exit 1
+box=$(mktemp -d "$MFA_TEST_BASE/demo.XXXXXX")
+trap 'rm -rf "$box"; mfa_test_base_leave' EXIT
 home=$box/home/demo
 mkdir -p "$home" "$box/pam.d" "$box/state"
 chmod 0700 "$home" "$box/state"
@@ -46,6 +48,25 @@ login() {
 	LD_PRELOAD=libpam_wrapper.so:libnss_wrapper.so PAM_WRAPPER=1 \
 	    PAM_WRAPPER_SERVICE_DIR="$box/pam.d" pamtester demo-login demo authenticate
 }
+# typed_login CODE...: the same login in a terminal, answers typed at each
+# prompt as a person would (password 'demo', then each code in turn), so
+# the transcript shows what a person sees.  Fails if pamtester does, or if
+# the module stops asking before every code was typed.
+typed_login() {
+	expect -f - "$@" <<-'EOF' | tr -d '\r'
+		set timeout 30
+		spawn -noecho env LD_PRELOAD=libpam_wrapper.so:libnss_wrapper.so \
+		    PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$env(BOX)/pam.d \
+		    pamtester demo-login demo authenticate
+		expect "Password: " { send "demo\r" } timeout { exit 3 }
+		foreach code $argv {
+			expect "Verification code: " { send "$code\r" } \
+			    eof { exit 4 } timeout { exit 3 }
+		}
+		expect eof
+		exit [lindex [wait] 3]
+	EOF
+}
 
 echo "== 1. The user 'demo' enrols with mfa-enroll =="
 if ((auto)); then
@@ -59,13 +80,17 @@ fi
 echo
 echo "== 2. A real PAM login: password 'demo', then the code =="
 if ((auto)); then
+	export BOX=$box
 	code=$(oathtool --totp -b "$secret")
-	echo "(answering: password 'demo', code $code from oathtool)"
-	printf 'demo\n%s\n' "$code" | login
+	echo "(typing: password 'demo', code $code from oathtool)"
+	typed_login "$code"
 	echo
 	echo "== 3. The same code again: refused (each code works once) =="
-	if printf 'demo\n%s\n' "$code" | login; then
-		echo "demo: a replayed code was accepted" >&2
+	# The app's next code (window=1 accepts it now) ends the login.
+	next=$(oathtool --totp -N "now + 30 seconds" -b "$secret")
+	echo "(typing: password 'demo', code $code again, then the next code $next)"
+	if ! typed_login "$code" "$next"; then
+		echo "demo: the replayed code was not refused, or the next code failed" >&2
 		exit 1
 	fi
 else

@@ -29,10 +29,11 @@ start() {
 		cp -p tests/fuzz/corpus/"$t"/* "$work/corpus/" 2>/dev/null
 	fi
 	find "$work/corpus" -type f | wc -l >"$work/seeds"
-	# fuzz_pam's private files: below the build tree, never in /tmp
-	# (world-writable, so the module rightly refuses it).
-	mkdir -p "$work/tmp" && chmod 0700 "$work/tmp"
-	MFA_FUZZ_DIR=$(cd "$work/tmp" && pwd) exec "$dir/fuzz_$t" \
+	# fuzz_pam's private files: below the private base of
+	# tests/lib/testdir.sh, never in /tmp (world-writable, so the module
+	# rightly refuses it).
+	mkdir -p "$MFA_TEST_BASE/$t" && chmod 0700 "$MFA_TEST_BASE/$t"
+	MFA_FUZZ_DIR=$MFA_TEST_BASE/$t exec "$dir/fuzz_$t" \
 		-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
 		-max_len=65536 -print_final_stats=1 \
 		-artifact_prefix="$work/artifacts/" "$work/corpus" \
@@ -74,6 +75,10 @@ reap() {
 
 # An interrupted make fuzz stops every fuzzer it started.
 trap 'trap - INT TERM; kill "${!target_of[@]}" 2>/dev/null; exit 130' INT TERM
+# shellcheck source=tests/lib/testdir.sh
+. tests/lib/testdir.sh
+mfa_test_base_enter "$dir" || exit 1
+trap mfa_test_base_leave EXIT
 
 echo "fuzz: $# target(s), ${seconds} s each, $njobs at a time"
 for t in "$@"; do

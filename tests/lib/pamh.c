@@ -303,12 +303,15 @@ mfa_pamh_main(int argc, char **argv, const struct mfa_pamh_service *services,
 			fprintf(stderr, "pamh: run through `make check`\n");
 			return 2;
 		}
-		const char *tmp = getenv("TMPDIR");
+		const char *base = mfa_test_base();
 
 		/* Not mfa_test_tmpdir: Check's asserts only work inside tests.
 		 */
-		snprintf(fixture, sizeof(fixture), "%s/mfa-pam.XXXXXX",
-		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+		if (base == NULL) {
+			fprintf(stderr, "pamh: %s\n", MFA_TEST_NO_BASE);
+			return 2;
+		}
+		snprintf(fixture, sizeof(fixture), "%s/mfa-pam.XXXXXX", base);
 		if (mkdtemp(fixture) == NULL) {
 			perror("pamh: mkdtemp");
 			return 2;

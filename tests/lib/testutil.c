@@ -24,19 +24,6 @@ mfa_test_run(Suite *s)
 	return failed == 0 ? 0 : 1;
 }
 
-const char *
-mfa_test_tmpdir(void)
-{
-	static char path[PATH_MAX];
-	const char *base = getenv("TMPDIR");
-
-	if (base == NULL || *base == '\0')
-		base = "/tmp";
-	snprintf(path, sizeof(path), "%s/mfa-test.XXXXXX", base);
-	ck_assert_ptr_nonnull(mkdtemp(path));
-	return path;
-}
-
 /* Is every directory from "/" to dir (a canonical path) one we may use? */
 static int
 chain_is_safe(const char *dir)
@@ -60,28 +47,54 @@ chain_is_safe(const char *dir)
 	}
 }
 
+/*
+ * The candidates for the base, in order: the one tests/run.sh made for this
+ * run, then what a suite run by hand may offer.  Same rule as
+ * tests/lib/testdir.sh.
+ */
+static const char *const base_vars[] = {
+    "MFA_TEST_BASE", "MFA_TEST_SAFE_DIR", "TMPDIR", "MFA_BUILD", "HOME"};
+
+const char *
+mfa_test_base(void)
+{
+	static char cwd[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(base_vars) / sizeof(base_vars[0]); i++) {
+		const char *dir = getenv(base_vars[i]);
+
+		if (chain_is_safe(dir))
+			return dir;
+	}
+	if (getcwd(cwd, sizeof(cwd)) != NULL && chain_is_safe(cwd))
+		return cwd;
+	return NULL;
+}
+
 int
 mfa_test_safe_tmpdir(const char *prefix, char *out, size_t outsz)
 {
-	const char *cand[5];
-	char cwd[PATH_MAX];
-	size_t i;
+	const char *base = mfa_test_base();
 
-	cand[0] = getenv("MFA_TEST_SAFE_DIR");
-	cand[1] = getenv("TMPDIR");
-	cand[2] = getenv("MFA_BUILD");
-	cand[3] = getenv("HOME");
-	cand[4] = getcwd(cwd, sizeof(cwd));
-	for (i = 0; i < 5; i++) {
-		if (!chain_is_safe(cand[i]))
-			continue;
-		snprintf(out, outsz, "%s/%s.XXXXXX", cand[i], prefix);
-		ck_assert_ptr_nonnull(mkdtemp(out));
-		ck_assert_int_eq(chmod(out, 0700), 0);
-		return 0;
+	if (base == NULL) {
+		out[0] = '\0';
+		return -1;
 	}
-	out[0] = '\0';
-	return -1;
+	snprintf(out, outsz, "%s/%s.XXXXXX", base, prefix);
+	ck_assert_ptr_nonnull(mkdtemp(out));
+	ck_assert_int_eq(chmod(out, 0700), 0);
+	return 0;
+}
+
+const char *
+mfa_test_tmpdir(void)
+{
+	static char path[PATH_MAX];
+
+	ck_assert_msg(mfa_test_safe_tmpdir("mfa-test", path, sizeof(path)) == 0,
+	    "%s", MFA_TEST_NO_BASE);
+	return path;
 }
 
 void

@@ -14,18 +14,33 @@
 int mfa_test_run(Suite *s);
 
 /*
- * mfa_test_tmpdir - create a fresh private directory under $TMPDIR (or
- * /tmp) and return its path (static storage, valid until the next call).
- * Aborts the test on failure.
+ * mfa_test_base - the directory every fixture goes below: the first of
+ * $MFA_TEST_BASE (made by tests/run.sh, see tests/lib/testdir.sh),
+ * $MFA_TEST_SAFE_DIR, $TMPDIR, $MFA_BUILD, $HOME and the current directory
+ * whose every directory up to "/" is owned by root or us and not writable
+ * by group or others: what the module's path checks accept.  Returns the
+ * path (environment or static storage), or NULL when none is safe.
+ */
+const char *mfa_test_base(void);
+
+/* What to say when mfa_test_base() finds nothing. */
+#define MFA_TEST_NO_BASE                                                       \
+	"no private directory for test fixtures (every candidate is below "    \
+	"a group- or world-writable directory such as /tmp): run through "     \
+	"`make check`, or set MFA_TEST_BASE to a directory that only root "    \
+	"or you can write, up to /"
+
+/*
+ * mfa_test_tmpdir - create a fresh private directory (mode 0700) below
+ * mfa_test_base() and return its path (static storage, valid until the
+ * next call).  Aborts the test on failure.
  */
 const char *mfa_test_tmpdir(void);
 
 /*
  * mfa_test_safe_tmpdir - make a fresh directory "prefix.XXXXXX" (mode
- * 0700, path into out) under the first of $MFA_TEST_SAFE_DIR, $TMPDIR,
- * $MFA_BUILD, $HOME and the current directory whose every directory up to
- * "/" is owned by root or us and not writable by group or others: what the
- * module's path checks accept.  Returns 0, or -1 (out "") when none is.
+ * 0700, path into out) below mfa_test_base().  Returns 0, or -1 (out "")
+ * when there is no safe base.
  */
 int mfa_test_safe_tmpdir(const char *prefix, char *out, size_t outsz);
 

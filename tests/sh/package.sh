@@ -62,10 +62,13 @@ if [[ -e /var/lib/pam_mfa ]]; then
 	exit 0
 fi
 
-# The sandbox for the login lives in the build tree (0700): the module
-# refuses files below a world-writable directory such as /tmp.
-mkdir -p "$BUILDDIR/tmp" && chmod 0700 "$BUILDDIR/tmp"
-tmp=$(mktemp -d "$BUILDDIR/tmp/package.XXXXXX") || exit 1
+# The sandbox for the login lives in the private base of
+# tests/lib/testdir.sh: the module refuses files below a world-writable
+# directory such as /tmp.
+# shellcheck source=tests/lib/testdir.sh
+. tests/lib/testdir.sh
+mfa_test_base_enter "$BUILDDIR" || exit 1
+tmp=$(mktemp -d "$MFA_TEST_BASE/package.XXXXXX") || exit 1
 
 # What must be the same afterwards.
 snapshot() {
@@ -85,19 +88,42 @@ cleanup() {
 		present "$p" && "${APT[@]}" purge "$p" >/dev/null 2>&1
 	done
 	rm -rf "$tmp"
+	mfa_test_base_leave
 }
 trap cleanup EXIT
 
 # 1. Build from a copy: debian/ build products never land in the source.
+# With its tests (debian/rules runs the unit and PAM suites) and
+# TMPDIR=/tmp, as the README's "Protect SSH" step 1 does: the build's test
+# run finds its own private directory.
 mkdir "$tmp/src"
 tar -C "$SRC" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/src" -xf -
-# nocheck: the unit suites have already run in this check.
-if (cd "$tmp/src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
-	timeout 300 dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
+(cd "$tmp/src" && find . -path ./build -prune -o -type f -print) | sort >"$tmp/files"
+if (cd "$tmp/src" && unset MFA_TEST_BASE && export TMPDIR=/tmp &&
+	DEB_BUILD_OPTIONS="parallel=$(nproc)" \
+	timeout 900 dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
 	pass "dpkg-buildpackage -us -uc -b builds the packages"
 else
 	fail "dpkg-buildpackage -us -uc -b: $(tail -n 5 "$tmp/build.log" | tr '\n' ' ')"
 	exit 1
+fi
+if grep -q '^check: [0-9]* passed, 0 failed' "$tmp/build.log" &&
+	grep -q 'build/deb/tests/pam/test_module: ' "$tmp/build.log"; then
+	pass "the package build ran its tests: $(grep '^check: ' "$tmp/build.log" | tail -n 1)"
+else
+	fail "the package build did not run the unit and PAM suites (see debian/rules)"
+fi
+# What the build leaves in the source tree is ignored by git.
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$tmp/src" && find . -path ./build -prune -o -type f -print) | sort |
+		comm -13 "$tmp/files" - | sed 's|^\./||' |
+		git -C "$SRC" check-ignore --no-index --stdin -v -n |
+		awk -F '\t' '$1 == "::" { print $2 }' >"$tmp/untracked"
+	if [[ -s $tmp/untracked ]]; then
+		fail "the package build leaves files git does not ignore: $(head -n 5 "$tmp/untracked" | tr '\n' ' ')"
+	else
+		pass "everything the package build leaves in the tree is in .gitignore"
+	fi
 fi
 if command -v lintian >/dev/null; then
 	lintian "$tmp"/*.changes >"$tmp/lintian.log" 2>&1

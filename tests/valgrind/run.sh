@@ -50,10 +50,12 @@ for f in "$MFA_BUILD/testclock/pam_mfa.so" "$MFA_BUILD/mfa-enroll"; do
 	fi
 done
 
-# Private scratch space, as tests/run.sh makes it (the module refuses
-# files below a world-writable directory).
-mkdir -p "$MFA_BUILD/tmp" && chmod 0700 "$MFA_BUILD/tmp"
-export TMPDIR=$MFA_BUILD/tmp
+# The private base for fixtures, as tests/run.sh makes it (the module
+# refuses files below a world-writable directory).
+# shellcheck source=tests/lib/testdir.sh
+. tests/lib/testdir.sh
+mfa_test_base_enter "$MFA_BUILD" || exit 1
+trap mfa_test_base_leave EXIT
 export PAM_WRAPPER_PRELOAD=libpam_wrapper.so
 vgdir=$MFA_BUILD/valgrind
 rm -rf "$vgdir" && mkdir -p "$vgdir/logs" "$vgdir/bin" || exit 1

@@ -6,8 +6,9 @@
 #
 # e2e_init SUITE sets up, as root only (otherwise one "SKIP: e2e (needs
 # root)" line and exit 0):
-#   $DIR        private test directory under the build tree (removed on exit
-#               unless E2E_KEEP=1; on a failure the log tails are printed)
+#   $DIR        private test directory below tests/lib/testdir.sh's base
+#               (removed on exit unless E2E_KEEP=1; on a failure the log
+#               tails are printed)
 #   $E2E_USER   a fresh account (useradd -m, home under /home), password
 #               $E2E_PASSWORD, ed25519 key $DIR/id_ed25519 in authorized_keys
 #               (e2e_user_add TAG adds another one, which becomes $E2E_USER;
@@ -31,6 +32,8 @@ MODULE=$BUILDDIR/pam_mfa.so
 ENROLL=$BUILDDIR/mfa-enroll
 E2E_LIB=$SRC/tests/e2e/lib
 failed=0
+# shellcheck source=tests/lib/testdir.sh
+. "$SRC/tests/lib/testdir.sh"
 
 pass() { echo "PASS: $1"; }
 fail() {
@@ -73,10 +76,14 @@ e2e_init() {
 		fail "$suite: $MODULE not built (run make)"
 		exit 0
 	fi
-	# Below the build tree, not /tmp: the module refuses paths under a
-	# world-writable directory.  0755 so the test user can reach what
-	# mfa-enroll writes as that user.
-	DIR=$(mktemp -d "$BUILDDIR/e2e-$suite.XXXXXX") || exit 1
+	# Below the one private base (tests/lib/testdir.sh), not /tmp: the
+	# module refuses paths under a world-writable directory.  0755 so the
+	# test user can reach what mfa-enroll writes as that user.
+	mfa_test_base_enter "$BUILDDIR" || {
+		fail "$suite: no private directory for the fixtures"
+		exit 0
+	}
+	DIR=$(mktemp -d "$MFA_TEST_BASE/e2e-$suite.XXXXXX") || exit 1
 	chmod 0755 "$DIR"
 	E2E_PIDS=()
 	E2E_USER=
@@ -453,5 +460,6 @@ e2e_cleanup() {
 		echo "e2e: test directory kept: $DIR" >&2
 	else
 		rm -rf "$DIR"
+		mfa_test_base_leave
 	fi
 }

@@ -1,6 +1,6 @@
 # tests/sh/lib/enroll_env.sh - a private world for testing mfa-enroll.
 #
-# Source it, then call enroll_setup.  It makes a temporary directory $T
+# Source it, then call enroll_setup.  It makes a private directory $T
 # with a fake passwd/group for nss_wrapper (the current uid is "tester",
 # home $T/home/tester; as root also "bob", uid 4242, home $T/home/bob), a
 # pam_mfa.conf ($CONF) whose state_dir is $T/state, and defines:
@@ -13,6 +13,8 @@ SRC=${MFA_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
 ENROLL=$BUILDDIR/mfa-enroll
 failed=0
+# shellcheck source=tests/lib/testdir.sh
+. "$SRC/tests/lib/testdir.sh"
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1"; failed=1; }
@@ -44,15 +46,16 @@ enroll_setup() {
 		fail "$1: $ENROLL not built (run make)"
 		return 1
 	fi
-	# Root must switch to bob to write bob's files, so bob must be able
-	# to reach them: a private base that is not below run.sh's 0700 dir.
-	if [[ $(id -u) == 0 ]]; then
-		T=$(mktemp -d "$BUILDDIR/enroll-test.XXXXXX") || return 1
-		chmod 0755 "$T"
-	else
-		T=$(mktemp -d "${TMPDIR:-/tmp}/mfa-enroll.XXXXXX") || return 1
-	fi
-	trap 'rm -rf "$T"' EXIT
+	# Below the one private base (tests/lib/testdir.sh): the module and
+	# mfa-enroll refuse files below /tmp.  Root must switch to bob to
+	# write bob's files, so bob must be able to reach them: 0755.
+	mfa_test_base_enter "$BUILDDIR" || {
+		fail "$1: no private directory for the fixtures"
+		return 1
+	}
+	T=$(mktemp -d "$MFA_TEST_BASE/mfa-enroll.XXXXXX") || return 1
+	[[ $(id -u) == 0 ]] && chmod 0755 "$T"
+	trap 'rm -rf "$T"; mfa_test_base_leave' EXIT
 	local uid gid
 	uid=$(id -u) gid=$(id -g)
 	mkdir -p "$T/home/tester" && chmod 0755 "$T/home" "$T/home/tester"
