@@ -1085,7 +1085,8 @@ say_stack_kind(struct doctor *d, const struct pam_stack *ps,
 		    "pam.d/%s: the password and the code are both required: "
 		    "a wrong password still gets the code prompt (no password "
 		    "oracle), and wrong codes typed after it count toward the "
-		    "user's lock-out",
+		    "user's lock-out from that address (deny=) and in all "
+		    "(deny_total=)",
 		    service);
 }
 
@@ -1462,6 +1463,18 @@ user_state(int dfd, const char *name, struct mfa_state *st,
 	return rc;
 }
 
+/* Sources (deny=) of st locked out at now: logins from there are refused. */
+static unsigned int
+sources_locked(const struct mfa_state *st, int64_t now)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < st->nsources; i++)
+		n += st->sources[i].locked_until > now;
+	return n;
+}
+
 static void
 user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 {
@@ -1471,6 +1484,7 @@ user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 	const char *what = "state";
 	int rc = user_state(dfd, name, &st, &se, &what);
 	int locked = rc == MFA_OK && mfa_state_is_locked(&st, d->now);
+	unsigned int sources = rc == MFA_OK ? sources_locked(&st, d->now) : 0;
 
 	user_from_file(name, user, sizeof(user));
 	u->files++;
@@ -1485,13 +1499,17 @@ user_count(struct doctor *d, struct doc_users *u, int dfd, const char *name)
 		return;
 	}
 	u->enrolled += st.enrolled != 0;
-	u->locked += locked != 0;
+	u->locked += locked != 0 || sources > 0;
 	u->failing += st.failures > 0;
 	if (d->verbose) {
 		mfa_cli_time(st.locked_until, when, sizeof(when));
-		printf("  user %s: %s, %u failures%s%s\n", user,
+		printf("  user %s: %s, %u failures%s%s", user,
 		    st.enrolled ? "enrolled" : "not enrolled", st.failures,
 		    locked ? ", locked out until " : "", locked ? when : "");
+		if (sources > 0)
+			printf(", locked out from %u address%s", sources,
+			    sources == 1 ? "" : "es");
+		putchar('\n');
 	}
 	mfa_state_wipe(&st);
 }
@@ -1530,8 +1548,8 @@ check_users(struct doctor *d, const char *dir)
 	    dir, u.enrolled, u.failing);
 	if (u.locked > 0)
 		say(d, DOC_WARN,
-		    "%u user%s locked out now: mfa-enroll --user NAME unlock "
-		    "lets one in%s",
+		    "%u user%s locked out now (everywhere or from some "
+		    "addresses): mfa-enroll --user NAME unlock lets one in%s",
 		    u.locked, u.locked == 1 ? " is" : "s are",
 		    d->verbose ? "" : " (--verbose lists them)");
 	else

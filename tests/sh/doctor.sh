@@ -179,7 +179,7 @@ check pam-unix-jump-1 1 'FAIL: /etc/pam.d/common-auth line 3: a success of pam_u
 follow_advice pam-unix-jump-1
 check code-only 1 'FAIL: pam.d/sshd: no password module (pam_unix, pam_sss...) in the auth stack: a code alone logs in (AuthenticationMethods does not ask for a key first); add the password module before pam_mfa (@include common-auth)'
 check key-and-code 0 'info: pam.d/sshd: no password module in the auth stack: SSH logins need a key (AuthenticationMethods) and a code'
-check no-oracle 0 'info: pam.d/sshd: the password and the code are both required: a wrong password still gets the code prompt (no password oracle), and wrong codes typed after it count toward the user'"'"'s lock-out'
+check no-oracle 0 'info: pam.d/sshd: the password and the code are both required: a wrong password still gets the code prompt (no password oracle), and wrong codes typed after it count toward the user'"'"'s lock-out from that address (deny=) and in all (deny_total=)'
 check no-oracle 0 "info: pam.d/login: a wrong password ends the login at /etc/pam.d/common-auth line 3 (requisite pam_deny.so) before the code prompt: the prompt tells the password was right, and strangers cannot add failures to a user's lock-out"
 check pam-mfa-twice 1 'FAIL: pam.d/sshd: pam_mfa is twice in the auth stack (/etc/pam.d/common-auth line 6 and /etc/pam.d/sshd line 3): one login runs it twice; keep one of the two lines'
 check pam-mfa-twice 1 'FAIL: pam.d/login: pam_mfa is twice in the auth stack (/etc/pam.d/common-auth line 6 and /etc/pam.d/login line 4): one login runs it twice; keep one of the two lines'
@@ -225,15 +225,17 @@ else
 fi
 
 # 4. Users: counts, locked out now (not dave, whose lock-out ran out);
-# gina's failures are in her tally, carol's tally is stale (older serial).
-check locked-users 0 'warn: 2 users are locked out now: mfa-enroll --user NAME unlock lets one in (--verbose lists them)'
-check locked-users 0 'ok: users in /var/lib/pam_mfa: 5 enrolled, 4 with failed attempts (only users the module has seen are counted: the others'"'"' homes are not read)'
+# gina's failures are in her tally, carol's tally is stale (older serial);
+# hank is locked out from one address only (deny= per source).
+check locked-users 0 'warn: 3 users are locked out now (everywhere or from some addresses): mfa-enroll --user NAME unlock lets one in (--verbose lists them)'
+check locked-users 0 'ok: users in /var/lib/pam_mfa: 6 enrolled, 5 with failed attempts (only users the module has seen are counted: the others'"'"' homes are not read)'
 check locked-users 0 '  user bob: enrolled, 10 failures, locked out until 2286-11-20 17:46 UTC' --verbose
 if grep -qx '  user dave: enrolled, 10 failures' "$T/out" &&
 	grep -qx '  user gina: enrolled, 2 failures' "$T/out" &&
+	grep -qx '  user hank: enrolled, 3 failures, locked out from 1 address' "$T/out" &&
 	grep -qE '^  user carol: enrolled, 12 failures, locked out until ' "$T/out" &&
-	[[ $(grep '^  user ' "$T/out" | cut -d' ' -f4) == $'alice:\nbob:\ncarol:\ndave:\ngina:' ]]; then
-	pass "locked-users --verbose: an expired lock-out is not counted; the tally counts, a stale one does not; users sorted"
+	[[ $(grep '^  user ' "$T/out" | cut -d' ' -f4) == $'alice:\nbob:\ncarol:\ndave:\ngina:\nhank:' ]]; then
+	pass "locked-users --verbose: an expired lock-out is not counted; a source's lock-out is; the tally counts, a stale one does not; users sorted"
 else
 	fail "locked-users --verbose listing"
 	sed 's/^/    /' "$T/out"
