@@ -115,7 +115,28 @@ backup_codes_issued(const struct mfa_secret *s)
 	return n;
 }
 
-/* One Argon2id evaluation: the code names its own slot. */
+/*
+ * A backup-shaped reply that no stored code can match still costs one
+ * Argon2id evaluation, as a real check does: how long the answer takes
+ * must not tell a user with codes from one without, or from an unknown
+ * name.  Always MFA_ERR_MISMATCH.
+ */
+static int
+spend_backup_hash(const struct mfa_reply *r)
+{
+	char *phc = NULL;
+
+	if (mfa_backup_hash(r->backup, &phc) == MFA_OK)
+		mfa_strfree(phc);
+	return MFA_ERR_MISMATCH;
+}
+
+/*
+ * One Argon2id evaluation: the code names its own slot.  "Already used"
+ * is said only of the code itself, after its hash matched: a made-up code
+ * naming a used slot is just wrong, so guessing cannot tell which slots
+ * are spent, nor a real user from an unknown name.
+ */
 static int
 verify_backup(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, enum mfa_method *m)
@@ -125,12 +146,12 @@ verify_backup(struct mfa_login *lg, struct mfa_state *st,
 
 	if (!s->has_backup || r->slot >= MFA_BACKUP_SLOTS ||
 	    s->backup[r->slot] == NULL)
-		return MFA_ERR_MISMATCH;
-	if (mfa_state_backup_is_used(st, s->backup_set, r->slot))
-		return MFA_ERR_REPLAY;
+		return spend_backup_hash(r);
 	rc = mfa_backup_verify(r->backup, s->backup[r->slot]);
 	if (rc != MFA_OK)
 		return rc;
+	if (mfa_state_backup_is_used(st, s->backup_set, r->slot))
+		return MFA_ERR_REPLAY;
 	mfa_state_backup_mark_used(st, s->backup_set, r->slot);
 	*m = MFA_METHOD_BACKUP;
 	/* A backup code often means a lost phone: trust nothing it had. */
@@ -577,8 +598,6 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 static void
 answer_unknown(struct mfa_login *lg, const struct mfa_reply *r)
 {
-	char *phc = NULL;
-
 	switch (r->kind) {
 	case MFA_REPLY_EMPTY:
 		mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_NO_CODE);
@@ -588,8 +607,7 @@ answer_unknown(struct mfa_login *lg, const struct mfa_reply *r)
 		mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_NO_CHANNEL);
 		return;
 	case MFA_REPLY_BACKUP:
-		if (mfa_backup_hash(r->backup, &phc) == MFA_OK)
-			mfa_strfree(phc);
+		spend_backup_hash(r);
 		break;
 	default:
 		break;

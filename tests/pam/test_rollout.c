@@ -755,6 +755,40 @@ START_TEST(backup_code_used_twice)
 }
 END_TEST
 
+/*
+ * A made-up code naming a used slot is only wrong: "already used" is said
+ * of the code itself, or guessing would show which slots are spent (and
+ * that the name is a real, enrolled user).
+ */
+START_TEST(made_up_code_on_a_used_slot_is_invalid)
+{
+	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
+	char fake[MFA_BACKUP_DISPLAY_SIZE];
+	struct mfa_secret *s = NULL;
+	char *text = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(mfa_secret_new(&s), 0);
+	ck_assert_int_eq(mfa_secret_generate(s, 20, T0 - 100), 0);
+	ck_assert_int_eq(mfa_backup_new_set(s, display, T0 - 100), 0);
+	ck_assert_int_eq(mfa_secret_serialize(s, &text, &len), 0);
+	mfa_pamh_write_secret("alice", text);
+	mfa_strfree(text);
+	mfa_secret_free(s);
+	ck_assert_int_eq(
+	    LOGIN("plain", "alice", "secret", display[0]), PAM_SUCCESS);
+	/* Slot 0's digit, code 1's letters: the shape of a real code. */
+	memcpy(fake, display[1], sizeof(fake));
+	fake[0] = display[0][0];
+	ck_assert_int_eq(
+	    LOGIN("plain", "alice", "secret", fake, fake, fake), PAM_AUTH_ERR);
+	ck_assert_int_eq(mfa_pamh_count(cv.transcript, "E: Invalid code."), 3);
+	ck_assert_ptr_null(strstr(cv.transcript, "already used"));
+	MFA_WIPE_ARRAY(display);
+	MFA_WIPE_ARRAY(fake);
+}
+END_TEST
+
 static Suite *
 rollout_suite(void)
 {
@@ -781,6 +815,7 @@ rollout_suite(void)
 	tcase_add_test(tc, module_does_not_link_libqrencode);
 	tcase_add_test(tc, notice_when_few_backup_codes_left);
 	tcase_add_test(tc, backup_code_used_twice);
+	tcase_add_test(tc, made_up_code_on_a_used_slot_is_invalid);
 	suite_add_tcase(s, tc);
 	return s;
 }
