@@ -37,7 +37,8 @@
 
 #define FILE_NAME "pam_mfa.conf"
 #define ISSUER_MAX 64
-#define SHOWN_MAX 64 /* how much of a bad value an error text quotes */
+#define SHOWN_MAX 64     /* how much of a bad value an error text quotes */
+#define LINE_NAME_MAX 32 /* line= */
 
 struct parse_ctx;
 struct opt;
@@ -62,6 +63,7 @@ static int set_groups(struct parse_ctx *, const struct opt *, const char *);
 static int set_command(struct parse_ctx *, const struct opt *, const char *);
 static int set_email(struct parse_ctx *, const struct opt *, const char *);
 static int set_issuer(struct parse_ctx *, const struct opt *, const char *);
+static int set_line(struct parse_ctx *, const struct opt *, const char *);
 static int set_trust_by(struct parse_ctx *, const struct opt *, const char *);
 static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 static int set_services(struct parse_ctx *, const struct opt *, const char *);
@@ -86,6 +88,7 @@ static int set_services(struct parse_ctx *, const struct opt *, const char *);
 	X(failmode, set_failmode, OFF(failmode), 0, 0, 0)                      \
 	X(groups, set_groups, OFF(groups), 0, 0, 0)                            \
 	X(issuer, set_issuer, OFF(issuer), 0, 0, 0)                            \
+	X(line, set_line, OFF(line), 0, 0, 1)                                  \
 	X(lock_timeout, set_uint, OFF(lock_timeout), 100, 60000, 0)            \
 	X(mail_command, set_command, OFF(mail_argv), 0, 0, 0)                  \
 	X(mail_from, set_email, OFF(mail_from), 0, 0, 0)                       \
@@ -758,6 +761,26 @@ set_issuer(struct parse_ctx *x, const struct opt *o, const char *val)
 	return replace_str(x, (char **)field(x, o), val);
 }
 
+/*
+ * line=NAME: a name for this pam_mfa line of the stack, for the log.  Any
+ * argument also gives the line an argument vector of its own, which is how
+ * two pam_mfa lines of one stack are told apart (handover.h); the
+ * pam-auth-update profile's line carries line=common-auth for that.
+ */
+static int
+set_line(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	size_t n = strspn(val,
+	    "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	if (*val == '\0' || val[n] != '\0' || n > LINE_NAME_MAX)
+		return fail(x, MFA_ERR_FORMAT,
+		    "%s: 1 to %d letters, digits, '.', '_' or '-'", o->name,
+		    LINE_NAME_MAX);
+	return replace_str(x, (char **)field(x, o), val);
+}
+
 static int
 set_trust_by(struct parse_ctx *x, const struct opt *o, const char *val)
 {
@@ -1073,5 +1096,6 @@ mfa_config_free(struct mfa_config *c)
 	free_argv(c->trust_services);
 	free(c->mail_from);
 	free(c->issuer);
+	free(c->line);
 	memset(c, 0, sizeof(*c));
 }

@@ -78,6 +78,7 @@ struct mfa_config {
 	char **sms_argv;       /* NULL-terminated, or NULL: no SMS */
 	char *mail_from;       /* NULL: the caller uses "pam_mfa@<hostname>" */
 	char *issuer;          /* NULL: the caller uses the host name */
+	char *line; /* line=: this stack line's name for logs; NULL: none */
 	enum mfa_failmode failmode; /* secure */
 	int notify; /* email the user when a backup code is used or a
 		       device is trusted */

@@ -336,9 +336,11 @@ mfa_login_end(struct mfa_login *lg, int pam_rc)
 	if (lg == NULL)
 		return;
 	mfa_log(&lg->log, pam_rc == PAM_SUCCESS ? LOG_INFO : LOG_NOTICE,
-	    "user=%s service=%s rhost=%s method=%s result=%s%s%s",
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s",
 	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
 	    mfa_method_name(lg->method), result_name(pam_rc),
+	    lg->cfg.line != NULL ? " line=" : "",
+	    lg->cfg.line != NULL ? lg->cfg.line : "",
 	    lg->reason != NULL ? " reason=" : "",
 	    lg->reason != NULL ? lg->reason : "");
 	mfa_login_free(lg);

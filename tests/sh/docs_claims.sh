@@ -48,4 +48,10 @@ done
 check README.md present 'no group or other permission bits' "states the secret file's mode rule"
 check man/pam_mfa.8 present 'no group or other permission bits' "states the secret file's mode rule"
 check man/pam_mfa.8 absent '(or root), mode 0600' "no longer demands exactly mode 0600"
+# pam_mfa twice (the profile plus a line in /etc/pam.d/sshd): PAM gives a
+# line without arguments no argument vector, so two bare lines cannot be
+# told apart (issue 14 item 5); the profile's line carries one.
+check debian/pam-configs/pam_mfa present 'pam_mfa.so line=common-auth' \
+	"the pam-auth-update profile's line has an argument of its own"
+check man/pam_mfa.8 present 'the pam-auth-update profile' "pam_mfa(8) says why the profile's line has line="
 exit "$failed"

@@ -249,7 +249,7 @@ else
 fi
 missing=()
 while read -r name; do
-	[[ $name == conf ]] && continue # a module argument only
+	[[ $name == conf || $name == line ]] && continue # module arguments only
 	grep -qE "^$name( = |\$)" "$tmp/uncommented.conf" || missing+=("$name")
 done <"$tmp/accepted"
 if ((${#missing[@]} == 0)); then

@@ -122,8 +122,11 @@ static const struct {
     {"trust_services", "sshd, login\t,su-l"},
     {"unlock_time", "604800"},
     {"window", "10"},
+    /* Module arguments only: last, left out of the file. */
+    {"line", "common-auth"},
     {"conf", "/etc/pam_mfa-alt.conf"},
 };
+#define NARGS_ONLY 2
 #define NEVERY (sizeof(every) / sizeof(every[0]))
 
 static void
@@ -179,7 +182,7 @@ START_TEST(every_option_from_file)
 	/* Comments, blank lines, odd spacing and a CRLF line on the way. */
 	o += (size_t)snprintf(text + o, sizeof(text) - o,
 	    "# pam_mfa site policy\n\n   # indented comment\n");
-	for (i = 0; i + 1 < NEVERY; i++) {
+	for (i = 0; i + NARGS_ONLY < NEVERY; i++) {
 		if (every[i].val == NULL)
 			o += (size_t)snprintf(text + o, sizeof(text) - o,
 			    "  %s \r\n", every[i].key);
@@ -219,12 +222,48 @@ START_TEST(every_option_from_args)
 	ck_assert_str_eq(err, "");
 	assert_every(&c);
 	ck_assert_str_eq(c.conf, "/etc/pam_mfa-alt.conf");
+	ck_assert_str_eq(c.line, "common-auth");
 	mfa_config_free(&c);
 }
 END_TEST
 
 /* The test table covers exactly the parser's options, in its order. */
 /* trust_services=: exact names, up to the limits; the default is sshd. */
+/* line=: a name for the log, module arguments only, strict characters. */
+START_TEST(line_name)
+{
+	static const char *good[] = {"line=common-auth"}, *empty[] = {"line="};
+	static const char *bad[][1] = {{"line=a b"}, {"line=x;y"},
+	    {"line=123456789012345678901234567890123"}};
+	struct mfa_config c;
+	char err[ERRSZ];
+	size_t i;
+
+	init(&c);
+	ck_assert_ptr_null(c.line);
+	ck_assert_int_eq(
+	    mfa_config_parse_args(&c, 1, good, err, ERRSZ), MFA_OK);
+	ck_assert_str_eq(c.line, "common-auth");
+	mfa_config_free(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		init(&c);
+		ck_assert_int_eq(
+		    mfa_config_parse_args(&c, 1, bad[i], err, ERRSZ),
+		    MFA_ERR_FORMAT);
+		ck_assert_ptr_nonnull(
+		    strstr(err, "line: 1 to 32 letters, digits"));
+		mfa_config_free(&c);
+	}
+	init(&c);
+	ck_assert_int_ne(
+	    mfa_config_parse_args(&c, 1, empty, err, ERRSZ), MFA_OK);
+	mfa_config_free(&c);
+	init(&c);
+	ck_assert_int_ne(parse_text(&c, "line = common-auth\n", err), MFA_OK);
+	mfa_config_free(&c);
+}
+END_TEST
+
 START_TEST(trust_services_match)
 {
 	static const char *const dflt[] = {"sshd", NULL};
@@ -1054,6 +1093,7 @@ config_suite(void)
 	tcase_add_test(tc, find_conf);
 	tcase_add_test(tc, load_file_modes);
 	tcase_add_test(tc, trust_services_match);
+	tcase_add_test(tc, line_name);
 	suite_add_tcase(s, tc);
 	return s;
 }
