@@ -79,12 +79,16 @@ PAMTEST_LIBS := $(shell $(PKG_CONFIG) --libs libpamtest 2>/dev/null)
 VERSION := $(shell head -n 1 debian/changelog | cut -d'(' -f2 | cut -d')' -f1 | cut -d- -f1)
 DEFS = -D_GNU_SOURCE -DMFA_SYSCONFDIR='"$(SYSCONFDIR)"' \
 	-DMFA_STATEDIR='"$(STATEDIR)"' -DMFA_VERSION='"$(VERSION)"'
-ALL_CPPFLAGS = $(DEFS) -Icommon $(PAM_CFLAGS) $(CRYPTO_CFLAGS) \
+ALL_CPPFLAGS = $(DEFS) $(COMMON_DIRS:%=-I%) $(PAM_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(ARGON2_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=gnu11 -fPIC $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro -Wl,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
-COMMON_SRC = $(sort $(wildcard common/*.c))
+# common/ is grouped by concern, one folder per concern (common/README.md);
+# sources include each other's headers by name ("state.h"), found through
+# one -I per folder, never through "../".
+COMMON_DIRS = $(sort $(patsubst %/,%,$(dir $(wildcard common/*/*.c))))
+COMMON_SRC = $(sort $(wildcard common/*/*.c))
 MODULE_SRC = $(sort $(wildcard pam_mfa/*.c))
 ENROLL_SRC = $(sort $(wildcard mfa-enroll/*.c))
 UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
@@ -219,7 +223,7 @@ deps:
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 		--no-install-recommends $(DEB_BUILD) $(DEB_TEST)
 
-FORMAT_FILES = $(sort $(wildcard common/*.[ch] pam_mfa/*.[ch] \
+FORMAT_FILES = $(sort $(wildcard common/*/*.[ch] pam_mfa/*.[ch] \
 	mfa-enroll/*.[ch] tests/*/*.[ch]))
 
 format:

@@ -8,7 +8,7 @@
  * address is validated strictly before anything runs, because it ends up
  * in the headers (email) or the argument vector (sms) of a program that
  * the module later runs as root (DESIGN section 7).  Delivery is the
- * module's own (common/deliver.c): the site's mail_command= or
+ * module's own (common/deliver/deliver.c): the site's mail_command= or
  * sms_command=, no shell, a clean environment, a time-out.
  */
 #include <stdio.h>
@@ -178,7 +178,7 @@ prove_address(
 		return rc;
 	}
 	sent = elapsed_clock(); /* valid from now, however long sending takes */
-	/* The same delivery as the module's (common/deliver.c). */
+	/* The same delivery as the module's (common/deliver/deliver.c). */
 	rc = mfa_deliver_confirm_code(&c->cfg, ch->method, addr, c->user, code,
 	    c->cfg.code_ttl, mfa_cli_now(), why, sizeof(why));
 	if (rc != MFA_OK) {

@@ -24,6 +24,8 @@ set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
 SRC=$PWD
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
+# shellcheck source=tests/sh/lib/driver.sh
+. "$SRC/tests/sh/lib/driver.sh"
 failed=0
 
 pass() { echo "PASS: $1"; }
@@ -118,17 +120,10 @@ main(int argc, char **argv)
 }
 EOF
 
-# Link like the library was built: an ASan/UBSan library needs the runtime.
-san=()
-if [[ ${SANITIZE:-} == 1 ]] ||
-	nm "$BUILDDIR/libmfa_common.a" 2>/dev/null | grep '__asan_' >/dev/null; then
-	san=("-fsanitize=address,undefined")
-fi
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
-if ! cc -std=gnu11 -Wall -Wextra -Werror "${san[@]}" -I"$SRC/common" \
-	-o "$tmp/driver" "$tmp/driver.c" -L"$BUILDDIR" -lmfa_common \
-	$(pkg-config --libs libcrypto libargon2 pam) >"$tmp/cc.log" 2>&1; then
-	cat "$tmp/cc.log"
+if ! driver_cc "$tmp/driver" "$tmp/driver.c" \
+	$(pkg-config --libs libcrypto libargon2 pam); then
+	cat "$tmp/driver.log"
 	fail "man_options: building the option-table driver"
 	exit 1
 fi

@@ -15,6 +15,8 @@ set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
 SRC=$PWD
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
+# shellcheck source=tests/sh/lib/driver.sh
+. "$SRC/tests/sh/lib/driver.sh"
 PY=/usr/bin/python3
 failed=0
 
@@ -37,20 +39,10 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mfa-qr.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# Link like the library was built: an ASan/UBSan library needs the runtime.
-# (grep without -q: an early exit would make nm fail under pipefail.)
-san=()
-if [[ ${SANITIZE:-} == 1 ]] ||
-	nm "$BUILDDIR/libmfa_common.a" 2>/dev/null | grep '__asan_' >/dev/null; then
-	san=("-fsanitize=address,undefined")
-fi
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
-if ! cc -std=gnu11 -Wall -Wextra -Werror "${san[@]}" -I"$SRC/common" \
-	-o "$tmp/qrdemo" "$SRC/tests/tools/qrdemo.c" \
-	$(pkg-config --cflags libqrencode) -L"$BUILDDIR" -lmfa_common \
-	$(pkg-config --libs libqrencode libcrypto libargon2) \
-	>"$tmp/cc.log" 2>&1; then
-	cat "$tmp/cc.log"
+if ! driver_cc "$tmp/qrdemo" "$SRC/tests/tools/qrdemo.c" \
+	$(pkg-config --cflags --libs libqrencode libcrypto libargon2); then
+	cat "$tmp/qrdemo.log"
 	fail "qr_scan: building tests/tools/qrdemo.c"
 	exit 1
 fi

@@ -17,6 +17,8 @@ set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
 SRC=$PWD
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
+# shellcheck source=tests/sh/lib/driver.sh
+. "$SRC/tests/sh/lib/driver.sh"
 PY=/usr/bin/python3
 MSMTP=/usr/bin/msmtp
 FROM=pam_mfa@mfa-test.example
@@ -51,18 +53,10 @@ stop_sink() {
 }
 trap 'stop_sink; rm -rf "$tmp"' EXIT
 
-# Link like the library was built: an ASan/UBSan library needs the runtime.
-san=()
-if [[ ${SANITIZE:-} == 1 ]] ||
-	nm "$BUILDDIR/libmfa_common.a" 2>/dev/null | grep '__asan_' >/dev/null; then
-	san=("-fsanitize=address,undefined")
-fi
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
-if ! cc -std=gnu11 -Wall -Wextra -Werror "${san[@]}" -I"$SRC/common" \
-	-o "$tmp/deliver" "$SRC/tests/tools/deliver.c" \
-	-L"$BUILDDIR" -lmfa_common $(pkg-config --libs libcrypto libargon2 pam) \
-	>"$tmp/cc.log" 2>&1; then
-	cat "$tmp/cc.log"
+if ! driver_cc "$tmp/deliver" "$SRC/tests/tools/deliver.c" \
+	$(pkg-config --libs libcrypto libargon2 pam); then
+	cat "$tmp/deliver.log"
 	fail "smtp_delivery: building tests/tools/deliver.c"
 	exit 1
 fi
