@@ -22,6 +22,7 @@
  * its first line the log shows. */
 #define DELIVER_STDERR_READ 512
 #define DELIVER_STDERR_SHOWN 120
+#define DELIVER_MASK_DIGITS 6 /* a code, or more */
 
 /* One message or text to send: what it carries and for whom. */
 struct send_req {
@@ -96,6 +97,24 @@ mail_text(const struct mfa_config *cfg, const struct send_req *r, char **text,
  * control bytes as '?', at most DELIVER_STDERR_SHOWN characters ("..."
  * marks a cut).  "" when it wrote nothing.
  */
+/*
+ * Mask every run of six or more digits with '#': a gateway that echoes
+ * its input on error would otherwise put the code (or the whole phone
+ * number) into the log.
+ */
+static void
+mask_digit_runs(char *s)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		n = strspn(s, "0123456789");
+		if (n >= DELIVER_MASK_DIGITS)
+			memset(s, '#', n);
+		s += n > 0 ? n : 1;
+	}
+}
+
 static void
 first_line(const char *err, char *out, size_t outsz)
 {
@@ -106,6 +125,7 @@ first_line(const char *err, char *out, size_t outsz)
 		n = DELIVER_STDERR_SHOWN;
 	memcpy(line, err, n);
 	line[n] = '\0';
+	mask_digit_runs(line);
 	mfa_log_clean(line, out, outsz);
 	if (strcspn(err, "\r\n") > DELIVER_STDERR_SHOWN &&
 	    strlen(out) + 4 <= outsz)

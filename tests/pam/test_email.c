@@ -297,11 +297,12 @@ END_TEST
 
 /*
  * The log names what the mailer said: the first line of its standard
- * error, control bytes made harmless, cut at 120 characters.
+ * error, control bytes made harmless, runs of six or more digits masked
+ * (a gateway echoing its input would log the code), cut at 120 characters.
  */
 START_TEST(mailer_complaint_logged)
 {
-	char script[PATH_MAX], cmd[PATH_MAX + 16], long_line[200];
+	char script[PATH_MAX], cmd[PATH_MAX + 16], long_line[200], hashes[128];
 	const char *text;
 
 	snprintf(script, sizeof(script), "%s/mailer.sh", mfa_pamh_dir());
@@ -312,13 +313,34 @@ START_TEST(mailer_complaint_logged)
 	snprintf(cmd, sizeof(cmd), "/bin/sh %s", script);
 	write_conf(cmd, 0);
 	ck_assert_int_eq(login("mfa", "", NULL, NULL), PAM_CONV_ERR);
+	memset(hashes, '#', sizeof(hashes));
 	snprintf(long_line, sizeof(long_line),
 	    "mail_command (/bin/sh) exited with status 69: sendmail: bad "
-	    "?[31mnews? %0*d...",
-	    120 - (int)strlen("sendmail: bad ?[31mnews? "), 0);
+	    "?[31mnews? %.*s...",
+	    120 - (int)strlen("sendmail: bad ?[31mnews? "), hashes);
 	ck_logged(long_line);
 	MFA_CK_NOT_IN(mfa_pamh_log(), "second line");
 	MFA_CK_NOT_IN(mfa_pamh_log(), "\033");
+}
+END_TEST
+
+/* A code echoed back (six digits) is masked; a short number is not. */
+START_TEST(mailer_echo_masked)
+{
+	char script[PATH_MAX], cmd[PATH_MAX + 16];
+	const char *text;
+
+	snprintf(script, sizeof(script), "%s/mailer.sh", mfa_pamh_dir());
+	text = "cat >/dev/null\n"
+	       "echo 'gw: code 123456 for +441234567890 refused (error 42)' "
+	       ">&2\nexit 1\n";
+	mfa_test_write_file(script, text, strlen(text), 0700);
+	snprintf(cmd, sizeof(cmd), "/bin/sh %s", script);
+	write_conf(cmd, 0);
+	ck_assert_int_eq(login("mfa", "", NULL, NULL), PAM_CONV_ERR);
+	ck_logged("exited with status 1: gw: code ###### for +############ "
+		  "refused (error 42)");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "123456");
 }
 END_TEST
 
@@ -434,6 +456,7 @@ email_suite(void)
 	tcase_add_test(tc, right_app_code_spares_the_emailed_code);
 	tcase_add_test(tc, nothing_listening_fails_cleanly);
 	tcase_add_test(tc, mailer_complaint_logged);
+	tcase_add_test(tc, mailer_echo_masked);
 	tcase_add_test(tc, missing_and_hanging_mailers);
 	tcase_add_test(tc, failmode_safe_lets_in_on_failure);
 	tcase_add_test(tc, hostile_address_refused_before_anything_runs);
