@@ -37,9 +37,9 @@ resolve_user(struct mfa_login *lg)
 		return mfa_verdict_of_pam(rc);
 	}
 	rc = mfa_login_account(lg, name);
+	/* Unknown: challenged all the same (mfa_challenge_unknown_user). */
 	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_INVALID)
-		return MFA_VERDICT_SUCCESS; /* unknown: challenged all the same
-					     */
+		return MFA_VERDICT_SUCCESS;
 	if (rc != MFA_OK) {
 		lg->reason = "user database error";
 		return mfa_verdict_of_err(rc);
