@@ -93,6 +93,7 @@ MODULE_SRC = $(sort $(wildcard pam_mfa/*.c))
 ENROLL_SRC = $(sort $(wildcard mfa-enroll/*.c))
 UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
 PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
+MODTEST_SRC = $(sort $(wildcard tests/module/test_*.c))
 TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
 PRELOAD_SRC = $(sort $(wildcard tests/preload/*.c))
 
@@ -106,6 +107,11 @@ UNITLIB_OBJ = $(BUILD)/obj/tests/lib/testutil.o
 PAMLIB_OBJ = $(UNITLIB_OBJ) $(BUILD)/obj/tests/lib/pamh.o
 UNIT_BIN   = $(UNIT_SRC:%.c=$(BUILD)/%)
 PAMTEST_BIN = $(PAMTEST_SRC:%.c=$(BUILD)/%)
+MODTEST_BIN = $(MODTEST_SRC:%.c=$(BUILD)/%)
+# The module's units for their own suites: an archive, so that each suite
+# links only the units it uses, and the in-memory libpam of the fuzzers.
+LIBMODULE_TEST = $(BUILD)/testclock/libmfa_module.a
+FAKEPAM_OBJ = $(BUILD)/obj/tests/fuzz/fakepam.o
 TESTMOD_SO = $(TESTMOD_SRC:%.c=$(BUILD)/%.so)
 PRELOAD_SO = $(PRELOAD_SRC:%.c=$(BUILD)/%.so)
 
@@ -132,6 +138,7 @@ $(BUILD)/obj/testclock/%.o: %.c
 
 $(BUILD)/obj/mfa-enroll/%.o: ALL_CPPFLAGS += $(QR_CFLAGS)
 $(BUILD)/obj/tests/%.o: ALL_CPPFLAGS += $(CHECK_CFLAGS) -Itests/lib
+$(BUILD)/obj/tests/module/%.o: ALL_CPPFLAGS += -Ipam_mfa -Itests/fuzz
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -150,6 +157,11 @@ $(MODULE_TEST): $(MODULE_TOBJ) $(LIBCOMMON) pam_mfa/pam_mfa.map
 		-Wl,--version-script=pam_mfa/pam_mfa.map -o $@ \
 		$(MODULE_TOBJ) $(LIBCOMMON) $(MODULE_LIBS)
 
+$(LIBMODULE_TEST): $(MODULE_TOBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 $(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie -o $@ $(ENROLL_OBJ) \
 		$(LIBCOMMON) $(QR_LIBS) $(MODULE_LIBS)
@@ -158,6 +170,14 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNITLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
+
+# Suites of the module's units (tests/module/): no libpam, fakepam.c.
+$(BUILD)/tests/module/%: $(BUILD)/obj/tests/module/%.o $(UNITLIB_OBJ) \
+		$(FAKEPAM_OBJ) $(LIBMODULE_TEST) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
+		$(FAKEPAM_OBJ) $(LIBMODULE_TEST) $(LIBCOMMON) $(CHECK_LIBS) \
+		$(CRYPTO_LIBS) $(ARGON2_LIBS) -ldl
 
 # --export-dynamic: libpam's syslog calls must reach the harness's capture.
 $(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(PAMLIB_OBJ) $(LIBCOMMON)
@@ -176,8 +196,8 @@ $(BUILD)/tests/preload/%.so: tests/preload/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ldl
 
-test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(PAMTEST_BIN) $(TESTMOD_SO) \
-	$(PRELOAD_SO)
+test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(MODTEST_BIN) $(PAMTEST_BIN) \
+	$(TESTMOD_SO) $(PRELOAD_SO)
 
 check: test-programs
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \

@@ -11,12 +11,12 @@
 
 #include "backup.h"
 #include "challenge.h"
+#include "enrolment.h"
 #include "error.h"
 #include "mem.h"
 #include "otp.h"
 #include "prompt.h"
 #include "reply.h"
-#include "retcode.h"
 #include "secretfile.h"
 #include "otpcode.h"
 #include "sendcode.h"
@@ -70,7 +70,7 @@ verify_totp(
 	uint64_t step;
 	int rc;
 
-	if (st->has_last_step && mfa_login_same_enrolment(lg, st))
+	if (st->has_last_step && mfa_enrolment_same(st, lg->secret))
 		after = &st->totp_last_step;
 	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, lg->now,
 	    lg->cfg.window, after, r->digits, &step);
@@ -183,10 +183,10 @@ is_wrong_answer(int rc)
 static void
 mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
 {
-	/* The file that answered is not an unconfirmed one (login.c): a
+	/* The file that answered is not an unconfirmed one (policy.c): a
 	 * pending enrolment at login left in the record names nothing. */
 	mfa_state_enrol_pending_clear(st);
-	if (mfa_login_same_enrolment(lg, st))
+	if (mfa_enrolment_same(st, lg->secret))
 		return;
 	st->enrolled = 1;
 	st->enrolled_at = lg->now;
@@ -442,27 +442,35 @@ say_methods(struct mfa_login *lg)
 	say_methods_line(lg, s->totp.digits, channels);
 }
 
-static int
-outcome_code(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
+/* The verdict of the login whose last attempt ended as out. */
+static enum mfa_verdict
+verdict_of(struct mfa_login *lg, enum attempt out, const struct mfa_state *st)
 {
 	switch (out) {
 	case ATTEMPT_OK:
 		lg->reason = NULL;
-		return PAM_SUCCESS;
+		return MFA_VERDICT_SUCCESS;
 	case ATTEMPT_LOCKED:
 		say_locked(lg, st);
-		return PAM_AUTH_ERR;
+		return MFA_VERDICT_LOCKED;
+	case ATTEMPT_CONV:
+		return MFA_VERDICT_CONV_FAILED;
+	case ATTEMPT_WRONG:
+	case ATTEMPT_EMPTY:
+	case ATTEMPT_DENIED:
+	case ATTEMPT_PASSWORD:
+		return MFA_VERDICT_REFUSED;
 	case ATTEMPT_BYPASS:
 		lg->reason = "code not delivered, failmode=safe";
 		mfa_log(&lg->log, LOG_WARNING,
 		    "failmode=safe: %s logs in without a second factor because "
 		    "a code could not be delivered",
 		    lg->user_clean);
-		return PAM_IGNORE;
+		return MFA_VERDICT_IGNORE;
 	default:
 		mfa_prompt_error(lg->pamh, lg->silent,
 		    "Multi-factor authentication is temporarily unavailable.");
-		return PAM_AUTHINFO_UNAVAIL;
+		return MFA_VERDICT_UNAVAILABLE;
 	}
 }
 
@@ -557,36 +565,32 @@ source_of(struct mfa_login *lg)
 	return MFA_ERR_SYSTEM;
 }
 
-int
+enum mfa_verdict
 mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 {
 	struct mfa_state snap = *st;
 	struct mfa_device_id id;
-	enum attempt out;
-	int have_id, skip, rc;
+	enum mfa_trust_skip skip = MFA_TRUST_ASK;
+	enum mfa_verdict v;
+	int have_id;
 
 	if (source_of(lg) != MFA_OK)
-		return outcome_code(lg, ATTEMPT_ERROR, st);
+		return verdict_of(lg, ATTEMPT_ERROR, st);
 	if (mfa_state_lock_end(st, lg->source, lg->now) != 0)
-		return outcome_code(lg, ATTEMPT_LOCKED, st);
+		return verdict_of(lg, ATTEMPT_LOCKED, st);
 	/* No trusted devices without a record to keep them in. */
 	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
-	skip = have_id ? mfa_trust_skip(lg, &id) : 0;
-	if (skip != 0)
-		return skip > 0 ? PAM_SUCCESS
-				: outcome_code(lg, ATTEMPT_ERROR, st);
-	out = ask_loop(lg, &snap);
-	if (out == ATTEMPT_CONV)
-		rc = PAM_CONV_ERR;
-	else if (out == ATTEMPT_WRONG || out == ATTEMPT_EMPTY ||
-	    out == ATTEMPT_DENIED || out == ATTEMPT_PASSWORD)
-		rc = PAM_AUTH_ERR;
-	else
-		rc = outcome_code(lg, out, &snap);
-	if (rc == PAM_SUCCESS && have_id && may_offer_trust(lg))
+	if (have_id)
+		skip = mfa_trust_skip(lg, &id);
+	if (skip == MFA_TRUST_SKIPPED)
+		return MFA_VERDICT_SUCCESS;
+	if (skip == MFA_TRUST_FAILED)
+		return verdict_of(lg, ATTEMPT_ERROR, st);
+	v = verdict_of(lg, ask_loop(lg, &snap), &snap);
+	if (v == MFA_VERDICT_SUCCESS && have_id && may_offer_trust(lg))
 		mfa_trust_offer(lg, &id);
 	mfa_state_wipe(&snap);
-	return rc;
+	return v;
 }
 
 /*
@@ -615,7 +619,7 @@ answer_unknown(struct mfa_login *lg, const struct mfa_reply *r)
 	mfa_prompt_error(lg->pamh, lg->silent, MFA_MSG_INVALID);
 }
 
-int
+enum mfa_verdict
 mfa_challenge_unknown_user(struct mfa_login *lg)
 {
 	struct mfa_reply r;
@@ -627,12 +631,12 @@ mfa_challenge_unknown_user(struct mfa_login *lg)
 	for (i = 0; i < lg->cfg.tries; i++) {
 		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
 			MFA_PROMPT_CODE, &r, &password) != MFA_OK)
-			return PAM_CONV_ERR;
+			return MFA_VERDICT_CONV_FAILED;
 		if (password) /* as a real user's password_typed */
 			say_password_typed(lg, MFA_UNKNOWN_DIGITS);
 		else
 			answer_unknown(lg, &r);
 		mfa_reply_wipe(&r);
 	}
-	return PAM_AUTH_ERR;
+	return MFA_VERDICT_REFUSED;
 }

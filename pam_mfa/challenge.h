@@ -13,9 +13,12 @@
  * lock-out check, the info line naming the methods, up to `tries` prompts,
  * each answer checked under the user's lock.  With lg->unpriv (a caller
  * without root's state, unpriv.c) *st is an empty record and nothing is
- * stored: app codes only, no trusted device.  Returns the PAM code.
+ * stored: app codes only, no trusted device.  Returns the verdict:
+ * SUCCESS, IGNORE (failmode=safe and no code delivered), REFUSED (wrong or
+ * no answers), LOCKED, UNAVAILABLE (the state failed) or CONV_FAILED.
  */
-int mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st);
+enum mfa_verdict mfa_challenge_run(
+    struct mfa_login *lg, const struct mfa_state *st);
 
 /*
  * mfa_challenge_unknown_user - for a name that is not in the password
@@ -23,9 +26,10 @@ int mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st);
  * backup codes and no email or SMS address, word for word (the same line,
  * prompts and messages for the same replies), every answer refused, so
  * that it does not tell whether the user exists.  pam_mfa(8) lists what
- * the conversation of other users does reveal.  Returns PAM_AUTH_ERR (or
- * PAM_CONV_ERR when the conversation fails).
+ * the conversation of other users does reveal.  Returns
+ * MFA_VERDICT_REFUSED (or MFA_VERDICT_CONV_FAILED when the conversation
+ * fails).
  */
-int mfa_challenge_unknown_user(struct mfa_login *lg);
+enum mfa_verdict mfa_challenge_unknown_user(struct mfa_login *lg);
 
 #endif /* MFA_CHALLENGE_H */

@@ -543,10 +543,10 @@ mark_pending(struct enrolment *e)
 /*
  * The pending mark, then the file, then the hand-over to setcred: a
  * failure at any step leaves nothing that counts (issue 14, DESIGN §12).
- * Returns PAM_SUCCESS, MFA_ENROL_LOGIN_FALLBACK (nothing counts; the
- * policy applies), PAM_AUTH_ERR (privileges lost) or PAM_AUTHINFO_UNAVAIL.
+ * Returns SUCCESS, FALLBACK (nothing counts; the policy applies), REFUSED
+ * (privileges lost) or UNAVAILABLE (written, not handed over).
  */
-static int
+static enum mfa_verdict
 record(struct enrolment *e)
 {
 	struct mfa_login *lg = e->lg;
@@ -554,16 +554,16 @@ record(struct enrolment *e)
 
 	if (mfa_handover_nonce(e->nonce) != MFA_OK) {
 		say_log(lg, LOG_ERR, "failed", "no randomness");
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	}
 	if (mark_pending(e) != MFA_OK || save_file(e, &lost) != MFA_OK) {
 		if (lost) {
 			lg->reason = "privileges not regained";
-			return PAM_AUTH_ERR;
+			return MFA_VERDICT_REFUSED;
 		}
 		mfa_prompt_error(lg->pamh, lg->silent,
 		    "The set-up could not be saved; nothing was changed.");
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	}
 	if (mfa_handover_publish(lg->pamh, MFA_HANDOVER_ENROL, e->nonce) !=
 	    MFA_OK) {
@@ -571,9 +571,9 @@ record(struct enrolment *e)
 		    "failed: secret file written, not handed over",
 		    "pam_putenv failed");
 		lg->reason = "hand-over failed";
-		return PAM_AUTHINFO_UNAVAIL;
+		return MFA_VERDICT_UNAVAILABLE;
 	}
-	return PAM_SUCCESS;
+	return MFA_VERDICT_SUCCESS;
 }
 
 /* Show the codes once, and wait until the user has them. */
@@ -599,20 +599,21 @@ show_backup(struct mfa_login *lg,
 }
 
 /* After a right code: backup codes, the state, the file, the codes. */
-static int
+static enum mfa_verdict
 finish(struct enrolment *e)
 {
 	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
 	struct mfa_login *lg = e->lg;
-	int rc, pam_rc;
+	enum mfa_verdict v;
+	int rc;
 
 	rc = mfa_backup_new_set(e->s, display, lg->now);
 	if (rc != MFA_OK) {
 		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	}
-	pam_rc = record(e);
-	if (pam_rc == PAM_SUCCESS) {
+	v = record(e);
+	if (v == MFA_VERDICT_SUCCESS) {
 		mfa_prompt_info(lg->pamh, lg->silent,
 		    "Code accepted: multi-factor authentication is set up. "
 		    "Your next logins will ask for a code from the app.");
@@ -620,11 +621,11 @@ finish(struct enrolment *e)
 			/* Enrolled, but the client is gone: fail closed. */
 			lg->reason = "conversation failed after enrolment";
 			say_log(lg, LOG_NOTICE, "failed", lg->reason);
-			pam_rc = PAM_CONV_ERR;
+			v = MFA_VERDICT_CONV_FAILED;
 		}
 	}
 	MFA_WIPE_ARRAY(display);
-	return pam_rc;
+	return v;
 }
 
 /* ---- the flow ---- */
@@ -666,60 +667,60 @@ prepare(struct enrolment *e)
 	return rc;
 }
 
-static int
+static enum mfa_verdict
 conclude(struct enrolment *e, enum outcome out)
 {
 	struct mfa_login *lg = e->lg;
-	int rc;
+	enum mfa_verdict v;
 
 	switch (out) {
 	case ENROL_OK:
-		rc = finish(e);
-		if (rc == PAM_SUCCESS) {
+		v = finish(e);
+		if (v == MFA_VERDICT_SUCCESS) {
 			lg->method = MFA_METHOD_TOTP;
 			lg->reason = "enrolled at login";
 			say_log(lg, LOG_INFO, "completed", NULL);
 		}
-		return rc;
+		return v;
 	case ENROL_SKIP:
 		say_log(lg, LOG_NOTICE, "skipped", NULL);
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	case ENROL_WRONG:
 		say_log(lg, LOG_NOTICE, "failed", "wrong code");
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	default:
 		say_log(lg, LOG_NOTICE, "failed", "conversation failed");
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	}
 }
 
-int
+enum mfa_verdict
 mfa_enrol_login(struct mfa_login *lg)
 {
 	struct enrolment e;
-	int rc;
+	enum mfa_verdict v;
 
 	if (lg->user == NULL || lg->store == NULL)
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	if (lg->silent) { /* no messages, so nothing to scan */
 		say_log(lg, LOG_NOTICE, "not offered", "PAM_SILENT");
-		return MFA_ENROL_LOGIN_FALLBACK;
+		return MFA_VERDICT_FALLBACK;
 	}
 	memset(&e, 0, sizeof(e));
 	e.lg = lg;
 	say_log(lg, LOG_INFO, "started", NULL);
 	if (prepare(&e) != MFA_OK)
-		rc = MFA_ENROL_LOGIN_FALLBACK;
+		v = MFA_VERDICT_FALLBACK;
 	else if (say_intro(lg) != MFA_OK)
-		rc = conclude(&e, ENROL_CONV);
+		v = conclude(&e, ENROL_CONV);
 	else {
 		show_secret(&e);
-		rc = conclude(&e, ask_code(&e));
+		v = conclude(&e, ask_code(&e));
 	}
 	mfa_enrolment_text_wipe(&e.text);
 	mfa_secret_free(e.s);
 	MFA_WIPE_OBJ(&e);
-	return rc;
+	return v;
 }
 
 void
@@ -778,7 +779,7 @@ promote(struct mfa_login *lg, const char *user,
 	return rc;
 }
 
-int
+void
 mfa_enrol_login_confirm(struct mfa_login *lg)
 {
 	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
@@ -787,7 +788,7 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 
 	rc = mfa_handover_take(lg->pamh, MFA_HANDOVER_ENROL, nonce);
 	if (rc == MFA_ERR_NOENT)
-		return PAM_SUCCESS;
+		return;
 	if (pam_get_item(lg->pamh, PAM_USER, &user) != PAM_SUCCESS ||
 	    user == NULL)
 		rc = MFA_ERR_INVALID;
@@ -803,5 +804,4 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	    lg->service,
 	    rc == MFA_OK ? "confirmed" : "not confirmed: " MFA_ENROL_ENV " ",
 	    rc == MFA_OK ? "" : mfa_handover_why(rc));
-	return PAM_SUCCESS;
 }

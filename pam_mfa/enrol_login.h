@@ -9,9 +9,6 @@
 #include "login.h"
 #include "state.h"
 
-/* mfa_enrol_login's answer "not done here: apply the ordinary policy". */
-#define MFA_ENROL_LOGIN_FALLBACK (-1)
-
 /* How long an enrolment at login waits for setcred to confirm it. */
 #define MFA_ENROL_PENDING_TTL 600
 
@@ -28,18 +25,19 @@
  * except lg->unconfirmed_file), the nonce handed over to setcred
  * (handover.h), and 10 backup codes shown once.
  * With nullok or before enforce_after=, an empty answer skips.
- * Returns PAM_SUCCESS (pending: lg->method is TOTP, lg->secret stays
- * NULL), PAM_AUTH_ERR (privileges could not be regained: fail closed),
- * PAM_AUTHINFO_UNAVAIL (the file is written but could not be handed
- * over: it stays unconfirmed), PAM_CONV_ERR (the conversation failed after
- * the file was written), or MFA_ENROL_LOGIN_FALLBACK: PAM_SILENT, no
+ * Returns MFA_VERDICT_SUCCESS (pending: lg->method is TOTP, lg->secret
+ * stays NULL), MFA_VERDICT_REFUSED (privileges could not be regained: fail
+ * closed), MFA_VERDICT_UNAVAILABLE (the file is written but could not be
+ * handed over: it stays unconfirmed), MFA_VERDICT_CONV_FAILED (the
+ * conversation failed after the file was written), or
+ * MFA_VERDICT_FALLBACK (retcode.h): PAM_SILENT, no
  * conversation, a skip, wrong codes, or a state or file that cannot be
  * written; nothing that counts was written and the caller applies the
  * policy it applies without enroll_at_login.
  * Every outcome is logged ("enrolment at login started / completed /
  * skipped / failed", with user and service), never the key or a code.
  */
-int mfa_enrol_login(struct mfa_login *lg);
+enum mfa_verdict mfa_enrol_login(struct mfa_login *lg);
 
 /*
  * mfa_enrol_login_notices - after a successful second factor of an
@@ -56,10 +54,10 @@ void mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st);
  * MFA_ENROL_PENDING_TTL seconds ago by a login whose stack has now
  * succeeded, becomes the user's enrolment: enrolled mark, replay floor, a
  * success, the pending record cleared.  The variable is removed.  Opens
- * lg->store unless it is open.  Returns PAM_SUCCESS; a stale or forged
+ * lg->store unless it is open.  It cannot fail: a stale or forged
  * variable or a failure is logged, and leaves the enrolment unconfirmed
  * (the next login offers enrolment again).
  */
-int mfa_enrol_login_confirm(struct mfa_login *lg);
+void mfa_enrol_login_confirm(struct mfa_login *lg);
 
 #endif /* MFA_ENROL_LOGIN_H */

@@ -155,9 +155,9 @@ mark_given(struct mfa_login *lg)
 }
 
 void
-mfa_handover_end(pam_handle_t *pamh, struct mfa_login *lg, int rc)
+mfa_handover_end(pam_handle_t *pamh, struct mfa_login *lg, enum mfa_verdict v)
 {
-	if (rc != PAM_SUCCESS) {
+	if (v != MFA_VERDICT_SUCCESS) {
 		mfa_handover_reset(pamh);
 		return;
 	}

@@ -61,13 +61,14 @@ void mfa_handover_begin(struct mfa_login *lg, const void *instance);
 int mfa_handover_honour(struct mfa_login *lg);
 
 /*
- * mfa_handover_end - the end of pam_sm_authenticate with its result rc.
- * Anything but PAM_SUCCESS removes both variables and the record; a
+ * mfa_handover_end - the end of pam_sm_authenticate with its verdict v.
+ * Anything but MFA_VERDICT_SUCCESS removes both variables and the record; a
  * success of this line's own (not one honoured from another line) leaves
  * the "second factor given" marker with the account's name.  lg may be
  * NULL (no memory): then only the removal.
  */
-void mfa_handover_end(pam_handle_t *pamh, struct mfa_login *lg, int rc);
+void mfa_handover_end(
+    pam_handle_t *pamh, struct mfa_login *lg, enum mfa_verdict v);
 
 /*
  * mfa_handover_reset - remove both variables and the pam_set_data record.

@@ -1,9 +1,11 @@
 /*
- * login.h - one login through pam_mfa: the context and the flow.
+ * login.h - one login through pam_mfa: the context every unit of the
+ * module works on.
  *
  * The entry points in pam_mfa.c only create a context, hand it to the flow
- * and free it.  Policy lives here and in challenge.c; the core units in
- * common/ only parse, compute and store.
+ * (policy.h) and free it.  Policy lives in policy.c and challenge.c; the
+ * core units in common/ only parse, compute and store.  This unit calls
+ * no other unit of the module but user.c, so every unit may include it.
  */
 #ifndef MFA_LOGIN_H
 #define MFA_LOGIN_H
@@ -14,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "retcode.h"
 #include "state.h"
 
 struct mfa_secret;
@@ -50,13 +53,13 @@ struct mfa_login {
 
 /*
  * mfa_login_begin - read the options (the config file, then the module
- * arguments), fix the time and the names the log line needs.  Returns a PAM
- * code: PAM_SUCCESS with *out, PAM_SERVICE_ERR for a bad option (logged),
- * PAM_BUF_ERR.  *out is set whenever it could be allocated and must then be
- * passed to mfa_login_end.
+ * arguments), fix the time and the names the log line needs.  Returns
+ * MFA_VERDICT_SUCCESS with *out, MFA_VERDICT_SERVICE_ERROR for a bad option
+ * (logged), MFA_VERDICT_NO_MEMORY.  *out is set whenever it could be
+ * allocated and must then be passed to mfa_login_end.
  */
-int mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
-    struct mfa_login **out);
+enum mfa_verdict mfa_login_begin(pam_handle_t *pamh, int flags, int argc,
+    const char **argv, struct mfa_login **out);
 
 /*
  * mfa_login_account - look name (as typed, e.g. PAM_USER) up in the
@@ -70,20 +73,6 @@ int mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
 int mfa_login_account(struct mfa_login *lg, const char *name);
 
 /*
- * mfa_login_authenticate - the whole second-factor decision of DESIGN §3
- * and §4.  Returns the PAM code pam_sm_authenticate returns.
- */
-int mfa_login_authenticate(struct mfa_login *lg);
-
-/*
- * mfa_login_same_enrolment - 1 when the record *st was made for the
- * enrolment whose secret is loaded (same enrolment id): its replay floor
- * and trusted devices belong to this secret, not to an earlier one.
- */
-int mfa_login_same_enrolment(
-    const struct mfa_login *lg, const struct mfa_state *st);
-
-/*
  * mfa_login_free - free a context without logging anything (setcred).
  * NULL is fine.
  */
@@ -94,6 +83,6 @@ void mfa_login_free(struct mfa_login *lg);
  * service, rhost, method, result and, on failure, the reason; never a code
  * or a secret) and free everything.  NULL is fine.
  */
-void mfa_login_end(struct mfa_login *lg, int pam_rc);
+void mfa_login_end(struct mfa_login *lg, enum mfa_verdict v);
 
 #endif /* MFA_LOGIN_H */

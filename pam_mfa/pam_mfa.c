@@ -1,6 +1,6 @@
 /*
  * pam_mfa.c - the PAM entry points.  Each is init, delegate, log, free; the
- * decisions live in login.c.
+ * decisions live in policy.c, and verdicts become PAM codes in retcode.c.
  */
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -8,24 +8,26 @@
 #include "enrol_login.h"
 #include "handover.h"
 #include "login.h"
+#include "policy.h"
+#include "retcode.h"
 #include "trust.h"
 
 PAM_EXTERN int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct mfa_login *lg = NULL;
-	int rc;
+	enum mfa_verdict v;
 
-	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
-	if (rc == PAM_SUCCESS) {
+	v = mfa_login_begin(pamh, flags, argc, argv, &lg);
+	if (v == MFA_VERDICT_SUCCESS) {
 		/* Nothing an earlier call handed over survives (DESIGN §12);
 		 * argv tells this stack line from another pam_mfa line. */
 		mfa_handover_begin(lg, argv);
-		rc = mfa_login_authenticate(lg);
+		v = mfa_policy_authenticate(lg);
 	}
-	mfa_handover_end(pamh, lg, rc);
-	mfa_login_end(lg, rc);
-	return rc;
+	mfa_handover_end(pamh, lg, v);
+	mfa_login_end(lg, v);
+	return mfa_verdict_pam_code(v);
 }
 
 /*
@@ -41,18 +43,18 @@ PAM_EXTERN int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct mfa_login *lg = NULL;
-	int rc;
+	enum mfa_verdict v;
 
 	/* Nothing handed over by authenticate: no options, no state to read. */
 	if (((unsigned int)flags & PAM_ESTABLISH_CRED) == 0 ||
 	    (pam_getenv(pamh, MFA_TRUST_ENV) == NULL &&
 		pam_getenv(pamh, MFA_ENROL_ENV) == NULL))
 		return PAM_SUCCESS;
-	rc = mfa_login_begin(pamh, flags, argc, argv, &lg);
-	if (rc == PAM_SUCCESS)
-		rc = mfa_trust_confirm(lg);
-	if (rc == PAM_SUCCESS)
-		rc = mfa_enrol_login_confirm(lg);
+	v = mfa_login_begin(pamh, flags, argc, argv, &lg);
+	if (v == MFA_VERDICT_SUCCESS) {
+		mfa_trust_confirm(lg);
+		mfa_enrol_login_confirm(lg);
+	}
 	mfa_login_free(lg);
-	return rc;
+	return mfa_verdict_pam_code(v);
 }

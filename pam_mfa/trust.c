@@ -8,6 +8,7 @@
 
 #include <security/pam_ext.h>
 
+#include "enrolment.h"
 #include "error.h"
 #include "mem.h"
 #include "prompt.h"
@@ -92,13 +93,13 @@ static int
 find_device(struct mfa_login *lg, const struct mfa_state *st,
     const struct mfa_device_id *id)
 {
-	if (!mfa_login_same_enrolment(lg, st))
+	if (!mfa_enrolment_same(st, lg->secret))
 		return -1;
 	return mfa_device_find(st, id, lg->secret->trust_generation, lg->now,
 	    (int64_t)lg->cfg.trust_days * DAY);
 }
 
-int
+enum mfa_trust_skip
 mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 {
 	struct mfa_store_txn *txn = NULL;
@@ -110,7 +111,7 @@ mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 		&txn, why, sizeof(why)) != MFA_OK) {
 		mfa_log(
 		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
-		return -1;
+		return MFA_TRUST_FAILED;
 	}
 	idx = mfa_state_is_locked(&st, lg->now) ? -1 : find_device(lg, &st, id);
 	if (idx >= 0) {
@@ -124,13 +125,13 @@ mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 	mfa_store_end(txn);
 	mfa_state_wipe(&st);
 	if (rc != MFA_OK)
-		return -1;
+		return MFA_TRUST_FAILED;
 	if (idx < 0)
-		return 0;
+		return MFA_TRUST_ASK;
 	lg->method = MFA_METHOD_TRUSTED_DEVICE;
 	mfa_prompt_info(lg->pamh, lg->silent,
 	    "Second factor skipped: trusted device, until %s.", until);
-	return 1;
+	return MFA_TRUST_SKIPPED;
 }
 
 /* Room for one more pending "yes": drop stale ones, then the oldest. */
@@ -290,7 +291,7 @@ confirm(struct mfa_login *lg, const char *user,
 	return i < 0 ? MFA_ERR_NOENT : rc;
 }
 
-int
+void
 mfa_trust_confirm(struct mfa_login *lg)
 {
 	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
@@ -299,7 +300,7 @@ mfa_trust_confirm(struct mfa_login *lg)
 
 	rc = mfa_handover_take(lg->pamh, MFA_HANDOVER_TRUST, nonce);
 	if (rc == MFA_ERR_NOENT)
-		return PAM_SUCCESS;
+		return;
 	mfa_log_clean(user, lg->user_clean, sizeof(lg->user_clean));
 	if (rc == MFA_OK && *user == '\0')
 		rc = MFA_ERR_INVALID;
@@ -318,5 +319,4 @@ mfa_trust_confirm(struct mfa_login *lg)
 		    "user=%s service=%s: no device trusted: " MFA_TRUST_ENV
 		    " ignored: %s",
 		    lg->user_clean, lg->service, mfa_handover_why(rc));
-	return PAM_SUCCESS;
 }

@@ -36,14 +36,21 @@
  */
 int mfa_trust_identify(struct mfa_login *lg, struct mfa_device_id *id);
 
+/* What mfa_trust_skip decided. */
+enum mfa_trust_skip {
+	MFA_TRUST_ASK,     /* not a trusted device: the user must answer */
+	MFA_TRUST_SKIPPED, /* a trusted device: no second factor asked */
+	MFA_TRUST_FAILED,  /* the state could not be used: fail closed */
+};
+
 /*
  * mfa_trust_skip - if *id is a trusted device of this enrolment that has
  * not expired, record the login (last use, success with method
  * trusted-device) and say so: "Second factor skipped: trusted device,
- * until 2027-02-22."  Returns 1 when the second factor is skipped, 0 when
- * the user must answer, -1 when the state could not be used (fail closed).
+ * until 2027-02-22."  Returns what it decided.
  */
-int mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id);
+enum mfa_trust_skip mfa_trust_skip(
+    struct mfa_login *lg, const struct mfa_device_id *id);
 
 /*
  * mfa_trust_offer - after a successful second factor: ask "Trust this
@@ -58,12 +65,10 @@ void mfa_trust_offer(struct mfa_login *lg, const struct mfa_device_id *id);
  * mfa_trust_confirm - pam_sm_setcred's part: turn the pending device whose
  * nonce MFA_TRUST_ENV carries (mfa_handover_take; recorded at most
  * MFA_TRUST_PENDING_TTL seconds ago) into a trusted device; the variable is
- * removed in any case.  Opens lg->store unless it is open.  Returns a PAM
- * code:
- * PAM_SUCCESS whether or not there was anything to confirm; a failure to
- * record is logged and ends as PAM_SUCCESS too, with no device trusted
+ * removed in any case.  Opens lg->store unless it is open.  It cannot
+ * fail: a failure to record is logged and leaves no device trusted
  * (credentials are not the place to fail a login that succeeded).
  */
-int mfa_trust_confirm(struct mfa_login *lg);
+void mfa_trust_confirm(struct mfa_login *lg);
 
 #endif /* MFA_TRUST_H */

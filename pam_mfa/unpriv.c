@@ -61,23 +61,26 @@ mfa_unpriv_caller(const struct mfa_login *lg)
  * nor the state: refused.  It gets the prompts an unknown user gets, so
  * it learns nothing about the account; the log says why.
  */
-static int
+static enum mfa_verdict
 other_account(struct mfa_login *lg)
 {
-	int rc;
+	enum mfa_verdict v;
 
 	mfa_log(&lg->log, LOG_ERR,
 	    "unprivileged caller (uid %u) cannot check the second factor of "
 	    "%s (uid %u): refused",
 	    (unsigned int)geteuid(), lg->user_clean,
 	    (unsigned int)lg->user->pw.pw_uid);
-	rc = mfa_challenge_unknown_user(lg);
+	v = mfa_challenge_unknown_user(lg);
 	lg->reason = "unprivileged caller for another account";
-	return rc;
+	return v;
 }
 
-/* The user's own secret file; what a missing or bad one means here. */
-static int
+/*
+ * The user's own secret file; what a missing or bad one means here: SUCCESS
+ * with lg->secret to go on, else the verdict.
+ */
+static enum mfa_verdict
 load_own_secret(struct mfa_login *lg)
 {
 	char why[256];
@@ -86,7 +89,7 @@ load_own_secret(struct mfa_login *lg)
 	rc = mfa_secret_load(
 	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
 	if (rc == MFA_OK)
-		return PAM_SUCCESS;
+		return MFA_VERDICT_SUCCESS;
 	if (rc == MFA_ERR_NOENT) {
 		/*
 		 * Whether the user was ever enrolled is in root's state.  The
@@ -98,7 +101,7 @@ load_own_secret(struct mfa_login *lg)
 		    "this unprivileged caller",
 		    lg->user_clean);
 		lg->reason = "no secret file, unprivileged caller";
-		return PAM_IGNORE;
+		return MFA_VERDICT_IGNORE;
 	}
 	mfa_log(&lg->log, LOG_ERR,
 	    "secret file of %s (unprivileged caller): %s", lg->user_clean, why);
@@ -106,14 +109,15 @@ load_own_secret(struct mfa_login *lg)
 	    "Multi-factor authentication is not available for this account. "
 	    "Contact your administrator.");
 	lg->reason = "secret file refused";
-	return rc == MFA_ERR_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
+	return rc == MFA_ERR_NOMEM ? MFA_VERDICT_NO_MEMORY
+				   : MFA_VERDICT_REFUSED;
 }
 
-int
+enum mfa_verdict
 mfa_unpriv_authenticate(struct mfa_login *lg)
 {
 	struct mfa_state st;
-	int rc;
+	enum mfa_verdict v;
 
 	if (lg->user->pw.pw_uid != geteuid())
 		return other_account(lg);
@@ -122,11 +126,11 @@ mfa_unpriv_authenticate(struct mfa_login *lg)
 	    "unprivileged caller (uid %u): the code of %s is checked against "
 	    "the user's secret file, nothing is recorded",
 	    (unsigned int)geteuid(), lg->user_clean);
-	rc = load_own_secret(lg);
-	if (rc != PAM_SUCCESS)
-		return rc;
+	v = load_own_secret(lg);
+	if (v != MFA_VERDICT_SUCCESS)
+		return v;
 	mfa_state_init(&st); /* empty: no floor, no count, no device */
-	rc = mfa_challenge_run(lg, &st);
+	v = mfa_challenge_run(lg, &st);
 	mfa_state_wipe(&st);
-	return rc;
+	return v;
 }

@@ -10,6 +10,8 @@
 #ifndef MFA_UNPRIV_H
 #define MFA_UNPRIV_H
 
+#include "retcode.h"
+
 struct mfa_login;
 
 /*
@@ -25,11 +27,13 @@ int mfa_unpriv_caller(const struct mfa_login *lg);
 /*
  * mfa_unpriv_authenticate - the decision for such a caller, lg->user
  * known and in groups=.  A caller running as another account than the
- * user cannot read the user's file: PAM_AUTH_ERR.  Otherwise lg->unpriv is
- * set and: no secret file gives PAM_IGNORE (the password alone decides),
- * a refused one PAM_AUTH_ERR, else the challenge without state
- * (challenge.c: app codes only).  Logs the mode; returns the PAM code.
+ * user cannot read the user's file: refused (the conversation of an unknown
+ * name).  Otherwise lg->unpriv is set and: no secret file gives
+ * MFA_VERDICT_IGNORE (the password alone decides), a refused one
+ * MFA_VERDICT_REFUSED (NO_MEMORY without memory), else the challenge
+ * without state (challenge.c: app codes only).  Logs the mode; returns the
+ * verdict.
  */
-int mfa_unpriv_authenticate(struct mfa_login *lg);
+enum mfa_verdict mfa_unpriv_authenticate(struct mfa_login *lg);
 
 #endif /* MFA_UNPRIV_H */

@@ -14,10 +14,12 @@
 # Fixtures live in one private base directory (tests/lib/testdir.sh), made
 # here once and exported as MFA_TEST_BASE and TMPDIR to every suite.
 #
-# The unit suites run CHECK_JOBS at a time (default: one per CPU), and the
-# suites named in MFA_CHECK_BACKGROUND (default: tests/sh/enroll_contact.sh,
-# which mostly waits) in the background from the start; every other suite
-# runs alone.  Each suite's lines are printed when it is counted.
+# The unit suites (tests/unit: common/; tests/module: the module's own
+# units, linked with tests/fuzz/fakepam.c) run CHECK_JOBS at a time
+# (default: one per CPU), and the suites named in MFA_CHECK_BACKGROUND
+# (default: tests/sh/enroll_contact.sh, which mostly waits) in the
+# background from the start; every other suite runs alone.  Each suite's
+# lines are printed when it is counted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build/default}
@@ -180,7 +182,7 @@ for t in $BACKGROUND; do
 	bg_progs+=("$PWD/$t") bg_pids+=($!)
 done
 units=()
-for t in "$BUILD"/tests/unit/test_*; do
+for t in "$BUILD"/tests/unit/test_* "$BUILD"/tests/module/test_*; do
 	wants unit && [[ -x $t && ! $t == *.[od] ]] && units+=("$PWD/$t")
 done
 ((${#units[@]})) && run_parallel check "${units[@]}"

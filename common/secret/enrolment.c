@@ -77,3 +77,10 @@ mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
 	 * login describes nothing any more (issue 14). */
 	mfa_state_enrol_pending_clear(st);
 }
+
+int
+mfa_enrolment_same(const struct mfa_state *st, const struct mfa_secret *s)
+{
+	return s != NULL && st->enrolled &&
+	    memcmp(st->enrolled_id, s->id, sizeof(st->enrolled_id)) == 0;
+}

@@ -64,4 +64,12 @@ void mfa_enrolment_text_wipe(struct mfa_enrolment_text *t);
 void mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
     int64_t now, const uint64_t *step);
 
+/*
+ * mfa_enrolment_same - 1 when the record st was made for the enrolment
+ * whose secret is s (st says enrolled, with s's id): its replay floor and
+ * trusted devices belong to this secret, not to an earlier one.  0 when s
+ * is NULL, st is not enrolled or the ids differ.
+ */
+int mfa_enrolment_same(const struct mfa_state *st, const struct mfa_secret *s);
+
 #endif /* MFA_ENROLMENT_H */

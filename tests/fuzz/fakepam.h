@@ -1,13 +1,15 @@
 /*
  * fakepam.h - a tiny in-memory libpam (and password database) for the
- * whole-module fuzz target fuzz_pam.c.  Never linked into anything else.
+ * whole-module fuzz target fuzz_pam.c and the suites of the module's own
+ * units (tests/module/).  Never linked into anything installed.
  *
  * The module's objects are linked with fakepam.o instead of libpam: a
  * handle holds the items, the PAM environment, the answers the
  * conversation gives (in order; when they run out the conversation fails)
- * and everything the module showed and logged.  user.c is compiled with
- * getpwnam_r, getgrgid_r and getgrouplist renamed to the fuzz_* functions
- * here, which know one user whose home is a private directory.
+ * and everything the module showed and logged.  For fuzz_pam, user.c is
+ * compiled with getpwnam_r, getgrgid_r and getgrouplist renamed to the
+ * fuzz_* functions here, which know one user whose home is a private
+ * directory; the unit suites use the real name service.
  */
 #ifndef MFA_FAKEPAM_H
 #define MFA_FAKEPAM_H
