@@ -12,12 +12,9 @@
  *
  * The QR code is enrol_qr.c's; without one the key is shown as text.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <security/pam_ext.h>
@@ -28,12 +25,12 @@
 #include "enrol_qr.h"
 #include "enrolment.h"
 #include "error.h"
-#include "fileio.h"
 #include "hostname.h"
 #include "mem.h"
 #include "otp.h"
 #include "prompt.h"
 #include "reply.h"
+#include "secret_write.h"
 #include "store.h"
 #include "text.h"
 #include "timefmt.h"
@@ -154,46 +151,12 @@ ask_code(struct enrolment *e)
 
 /* ---- writing the file as the user, and the state as root ---- */
 
-/* Replace nothing: a file that appeared meanwhile is the user's choice. */
-static int
-write_file(const char *path, uid_t owner, int replace_ok, const char *text,
-    size_t len, char *why, size_t whysz)
-{
-	struct mfa_file_rules rules = {
-	    .owner = owner, .max_size = MFA_SECRET_MAX_SIZE};
-	struct mfa_file_error ferr = {""};
-	const char *name = NULL;
-	struct stat sb;
-	int dirfd = -1, rc;
-
-	rc = mfa_file_open_parent(path, &rules, &dirfd, &name, &ferr);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "%s",
-		    ferr.why[0] != '\0' ? ferr.why : mfa_strerror(rc));
-		return rc;
-	}
-	if (!replace_ok &&
-	    fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-		snprintf(why, whysz, "a secret file appeared meanwhile");
-		rc = MFA_ERR_DENIED;
-	} else if (!replace_ok && errno != ENOENT) {
-		rc = mfa_err_from_errno(errno);
-		snprintf(why, whysz, "cannot check the secret file: %s",
-		    mfa_strerror(rc));
-	} else {
-		/* uid/gid -1: we are the user already, the file is theirs. */
-		rc = mfa_file_replace(
-		    dirfd, name, text, len, 0600, (uid_t)-1, (gid_t)-1);
-		if (rc != MFA_OK)
-			snprintf(why, whysz, "cannot write the secret file: %s",
-			    mfa_strerror(rc));
-	}
-	close(dirfd);
-	return rc;
-}
-
 /*
- * write_file with the user's uid, gid and groups.  *lost is set when root's
+ * Write the file with the user's uid, gid and groups, under its lock and
+ * through its one temporary name (secret_write.h), so that a login killed
+ * mid-write leaves at most that name, which the next writer removes.
+ * Nothing is replaced but the file an unconfirmed enrolment left: a file
+ * that appeared meanwhile is the user's choice.  *lost is set when root's
  * identity could not be regained: the caller must fail at once.
  */
 static int
@@ -206,6 +169,8 @@ write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
 	PAM_MODUTIL_DEF_PRIVS(privs);
 #pragma GCC diagnostic pop
 	const struct passwd *pw = &lg->user->pw;
+	struct mfa_secret_target t = {
+	    NULL, pw->pw_uid, pw->pw_name, lg->cfg.lock_timeout};
 	char *path = NULL;
 	int rc;
 
@@ -221,9 +186,11 @@ write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
 		free(path);
 		return MFA_ERR_SYSTEM;
 	}
-	/* The file an unconfirmed enrolment left may be replaced. */
-	rc = write_file(
-	    path, pw->pw_uid, lg->unconfirmed_file, text, len, why, whysz);
+	t.path = path;
+	rc = mfa_secret_write(&t,
+	    lg->unconfirmed_file ? MFA_SECRET_WRITE_REPLACE
+				 : MFA_SECRET_WRITE_NEW,
+	    text, len, why, whysz);
 	if (pam_modutil_regain_priv(lg->pamh, &privs) != 0) {
 		snprintf(why, whysz, "cannot regain privileges after writing");
 		*lost = 1;
