@@ -169,7 +169,19 @@ $(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNITLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
-		$(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
+		$(UNIT_MODULE_LIBS) $(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
+
+# Unit suites of the module's own units link its objects from an archive
+# (only the members a suite uses), after the suite and before common/.
+LIBMODULE  = $(BUILD)/libmfa_module.a
+$(LIBMODULE): $(MODULE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+MODULE_UNIT_BIN = $(BUILD)/tests/unit/test_enrol_qr
+$(MODULE_UNIT_BIN): $(LIBMODULE)
+$(MODULE_UNIT_BIN): UNIT_MODULE_LIBS = $(LIBMODULE) -ldl
+$(MODULE_UNIT_BIN:$(BUILD)/%=$(BUILD)/obj/%.o): ALL_CPPFLAGS += -Ipam_mfa
 
 # Suites of the module's units (tests/module/): no libpam, fakepam.c.
 $(BUILD)/tests/module/%: $(BUILD)/obj/tests/module/%.o $(UNITLIB_OBJ) \

@@ -9,7 +9,8 @@
  * Every path goes through common/fileio: parents walked with openat,
  * owner and modes checked on descriptors, links refused.
  *
- * Writes of the enrolment file NAME take turns under the lock file
+ * Writes of the enrolment file NAME go through common/secret_write, as the
+ * module's enrolment at login does: they take turns under the lock file
  * ".NAME.lock" and go through the one temporary name ".NAME.new" in the
  * same directory (a directory only the user or root may write): a run
  * killed before its rename leaves at most that one file, holding a secret,

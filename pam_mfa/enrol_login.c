@@ -10,55 +10,35 @@
  * (DESIGN section 2), and it is never written over: if one appeared while
  * the user was typing, theirs wins.
  *
- * libqrencode is loaded with dlopen only on this path (DESIGN section 10):
- * the module does not link it, so an ordinary login pays nothing for it,
- * and a system without it still enrols (the key is shown as text).
+ * The QR code is enrol_qr.c's; without one the key is shown as text.
  */
-#include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <qrencode.h>
 #include <security/pam_ext.h>
 #include <security/pam_modutil.h>
 
 #include "backup.h"
 #include "enrol_login.h"
+#include "enrol_qr.h"
 #include "enrolment.h"
 #include "error.h"
-#include "fileio.h"
 #include "hostname.h"
 #include "mem.h"
 #include "otp.h"
 #include "prompt.h"
-#include "qrrender.h"
 #include "reply.h"
+#include "secret_write.h"
 #include "store.h"
 #include "text.h"
 #include "timefmt.h"
 #include "user.h"
 
-#define QRLIB_NAME "libqrencode.so.4"
-/* An 80-column SSH client must show the code without wrapping. */
-#define QR_MAX_COLUMNS 80
 #define PROMPT_CODE "Code from your app: "
 #define PROMPT_SAVED "Press Enter when you have saved them: "
 #define BACKUP_LOW 3
-
-typedef QRcode *(*qr_encode_fn)(
-    const char *, int, QRecLevel, QRencodeMode, int);
-typedef void (*qr_free_fn)(QRcode *);
-
-struct qrlib {
-	void *handle;
-	qr_encode_fn encode;
-	qr_free_fn release;
-};
 
 enum outcome {
 	ENROL_OK,    /* a right code: step proved */
@@ -86,235 +66,6 @@ say_log(struct mfa_login *lg, int prio, const char *what, const char *why)
 	    why != NULL ? why : "");
 }
 
-/* ---- the QR code, through a libqrencode loaded now ---- */
-
-static const char *
-qrlib_name(void)
-{
-#ifdef MFA_TEST_CLOCK
-	/* Test build only (never installed): simulate a missing library. */
-	const char *name = getenv("MFA_TEST_QRENCODE");
-
-	if (name != NULL)
-		return name;
-#endif
-	return QRLIB_NAME;
-}
-
-static int
-qrlib_open(struct mfa_login *lg, struct qrlib *q)
-{
-	const char *err;
-
-	memset(q, 0, sizeof(*q));
-	q->handle = dlopen(qrlib_name(), RTLD_NOW | RTLD_LOCAL);
-	if (q->handle != NULL) {
-		/* POSIX guarantees that a function pointer survives this. */
-		q->encode =
-		    (qr_encode_fn)dlsym(q->handle, "QRcode_encodeString");
-		q->release = (qr_free_fn)dlsym(q->handle, "QRcode_free");
-		if (q->encode != NULL && q->release != NULL)
-			return MFA_OK;
-	}
-	err = dlerror();
-	mfa_log(&lg->log, LOG_NOTICE,
-	    "enrolment at login: no QR code for %s, the key is shown as text: "
-	    "cannot load %s: %s",
-	    lg->user_clean, QRLIB_NAME, err != NULL ? err : "symbol missing");
-	if (q->handle != NULL)
-		dlclose(q->handle);
-	memset(q, 0, sizeof(*q));
-	return MFA_ERR_SYSTEM;
-}
-
-static void
-qr_release(const struct qrlib *q, QRcode *code)
-{
-	if (code == NULL)
-		return;
-	/* The matrix encodes the secret. */
-	mfa_wipe(code->data, (size_t)code->width * (size_t)code->width);
-	q->release(code);
-}
-
-/* Error correction M, or L when M would not fit; NULL when none fits. */
-static QRcode *
-qr_encode(const struct qrlib *q, const char *uri)
-{
-	static const QRecLevel levels[] = {QR_ECLEVEL_M, QR_ECLEVEL_L};
-	QRcode *code;
-	size_t i;
-
-	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-		/* Version 0: the smallest that fits; 8-bit mode keeps case. */
-		code = q->encode(uri, 0, levels[i], QR_MODE_8, 1);
-		if (code == NULL)
-			return NULL;
-		if (mfa_qr_render_columns(code->width, MFA_QR_UTF8) <=
-		    QR_MAX_COLUMNS)
-			return code;
-		qr_release(q, code);
-	}
-	return NULL;
-}
-
-/*
- * One info message per drawn line: each stays far below PAM_MAX_MSG_SIZE
- * (an 80-column line is under 260 bytes), and every conversation (sshd's
- * keyboard-interactive, login's, a test harness) shows a message as a line
- * of its own.
- */
-static void
-show_lines(struct mfa_login *lg, char *drawn)
-{
-	char *line = drawn, *end;
-
-	while (*line != '\0') {
-		end = strchr(line, '\n');
-		if (end != NULL)
-			*end = '\0';
-		if (strlen(line) < PAM_MAX_MSG_SIZE)
-			mfa_prompt_info(lg->pamh, lg->silent, "%s", line);
-		if (end == NULL)
-			break;
-		line = end + 1;
-	}
-}
-
-/*
- * The OpenSSH client prints keyboard-interactive text with every ESC
- * escaped as the four characters "\033" (UTF-8 passes), so over SSH the
- * colours would arrive as junk beside each line.  sshd names the tty
- * "ssh" while it authenticates; there the colours are dropped, the code is
- * drawn in the terminal's own colours, and colourless() asks whether the
- * theme is dark to draw the negative there.
- */
-static int
-colours_reach_terminal(struct mfa_login *lg)
-{
-	const void *tty = NULL;
-
-	return pam_get_item(lg->pamh, PAM_TTY, &tty) != PAM_SUCCESS ||
-	    tty == NULL || strcmp(tty, "ssh") != 0;
-}
-
-/* Remove the SGR sequences ("ESC [ ... m") of drawn, in place. */
-static void
-strip_colours(char *drawn)
-{
-	char *in = drawn, *out = drawn;
-
-	while (*in != '\0') {
-		if (in[0] == '\x1b' && in[1] == '[') {
-			in += 2;
-			while (*in != '\0' && *in++ != 'm')
-				;
-			continue;
-		}
-		*out++ = *in++;
-	}
-	*out = '\0';
-}
-
-/*
- * The negative of a colourless drawing: every cell's two modules flipped
- * (full block and space, upper and lower half block swapped).  Drawn in
- * the light foreground of a dark terminal theme, it shows dark modules on
- * a light field, as scanners expect.  Returns a new string (freed by the
- * caller) or NULL.
- */
-static char *
-negative(const char *drawn)
-{
-	static const char full[] = "\xe2\x96\x88", upper[] = "\xe2\x96\x80",
-			  lower[] = "\xe2\x96\x84";
-	char *out = malloc(3 * strlen(drawn) + 1), *o = out;
-
-	while (out != NULL && *drawn != '\0') {
-		const char *with = NULL;
-
-		if (*drawn == ' ')
-			with = full;
-		else if (strncmp(drawn, full, 3) == 0)
-			with = " ";
-		else if (strncmp(drawn, upper, 3) == 0)
-			with = lower;
-		else if (strncmp(drawn, lower, 3) == 0)
-			with = upper;
-		if (with == NULL) {
-			*o++ = *drawn++;
-			continue;
-		}
-		drawn += *drawn == ' ' ? 1 : 3;
-		memcpy(o, with, strlen(with));
-		o += strlen(with);
-	}
-	if (out != NULL)
-		*o = '\0';
-	return out;
-}
-
-/*
- * Without colours (an SSH client shows escape codes as text) the drawing
- * takes the terminal's own colours, so ask which way round they are.
- */
-static int
-colourless(struct mfa_login *lg, char **drawn)
-{
-	char *answer = NULL, *neg;
-	int dark;
-
-	strip_colours(*drawn);
-	if (mfa_prompt_ask(lg->pamh, 1,
-		"Is your terminal's background dark? [y/N]: ", &answer) !=
-	    MFA_OK)
-		return MFA_ERR_SYSTEM;
-	dark = mfa_prompt_is_yes(answer);
-	mfa_strfree(answer);
-	if (!dark)
-		return MFA_OK;
-	neg = negative(*drawn);
-	if (neg == NULL)
-		return MFA_ERR_NOMEM;
-	mfa_strfree(*drawn);
-	*drawn = neg;
-	return MFA_OK;
-}
-
-/* Draw the key URI as a QR code; 0 when it could not be drawn. */
-static int
-show_qr(struct mfa_login *lg, const char *uri)
-{
-	struct mfa_qr_matrix m;
-	struct qrlib q;
-	QRcode *code;
-	char *drawn = NULL;
-	int rc = MFA_ERR_TOOBIG;
-
-	if (qrlib_open(lg, &q) != MFA_OK)
-		return 0;
-	code = qr_encode(&q, uri);
-	if (code != NULL) {
-		m.width = code->width;
-		m.modules = code->data;
-		rc = mfa_qr_render(&m, MFA_QR_UTF8, &drawn);
-		qr_release(&q, code);
-	}
-	if (rc == MFA_OK && !colours_reach_terminal(lg))
-		rc = colourless(lg, &drawn);
-	if (rc == MFA_OK) {
-		mfa_prompt_info(
-		    lg->pamh, lg->silent, "Scan this QR code with the app:");
-		show_lines(lg, drawn);
-	} else
-		mfa_log(&lg->log, LOG_NOTICE,
-		    "enrolment at login: no QR code for %s: %s", lg->user_clean,
-		    mfa_strerror(rc));
-	mfa_strfree(drawn);
-	dlclose(q.handle);
-	return rc == MFA_OK;
-}
-
 /* ---- the conversation ---- */
 
 /* The first line, sent so that a failed conversation is noticed. */
@@ -340,7 +91,7 @@ show_secret(struct enrolment *e)
 	const struct mfa_totp_params *p = &e->s->totp;
 	int qr;
 
-	qr = show_qr(lg, e->text.uri);
+	qr = mfa_enrol_qr_show(lg, e->text.uri);
 	mfa_prompt_info(lg->pamh, lg->silent,
 	    "%s the key into the app (time-based, %s, %u digits, %u s):",
 	    qr ? "Or type" : "Type", mfa_otp_alg_name(p->alg), p->digits,
@@ -400,46 +151,12 @@ ask_code(struct enrolment *e)
 
 /* ---- writing the file as the user, and the state as root ---- */
 
-/* Replace nothing: a file that appeared meanwhile is the user's choice. */
-static int
-write_file(const char *path, uid_t owner, int replace_ok, const char *text,
-    size_t len, char *why, size_t whysz)
-{
-	struct mfa_file_rules rules = {
-	    .owner = owner, .max_size = MFA_SECRET_MAX_SIZE};
-	struct mfa_file_error ferr = {""};
-	const char *name = NULL;
-	struct stat sb;
-	int dirfd = -1, rc;
-
-	rc = mfa_file_open_parent(path, &rules, &dirfd, &name, &ferr);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "%s",
-		    ferr.why[0] != '\0' ? ferr.why : mfa_strerror(rc));
-		return rc;
-	}
-	if (!replace_ok &&
-	    fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-		snprintf(why, whysz, "a secret file appeared meanwhile");
-		rc = MFA_ERR_DENIED;
-	} else if (!replace_ok && errno != ENOENT) {
-		rc = mfa_err_from_errno(errno);
-		snprintf(why, whysz, "cannot check the secret file: %s",
-		    mfa_strerror(rc));
-	} else {
-		/* uid/gid -1: we are the user already, the file is theirs. */
-		rc = mfa_file_replace(
-		    dirfd, name, text, len, 0600, (uid_t)-1, (gid_t)-1);
-		if (rc != MFA_OK)
-			snprintf(why, whysz, "cannot write the secret file: %s",
-			    mfa_strerror(rc));
-	}
-	close(dirfd);
-	return rc;
-}
-
 /*
- * write_file with the user's uid, gid and groups.  *lost is set when root's
+ * Write the file with the user's uid, gid and groups, under its lock and
+ * through its one temporary name (secret_write.h), so that a login killed
+ * mid-write leaves at most that name, which the next writer removes.
+ * Nothing is replaced but the file an unconfirmed enrolment left: a file
+ * that appeared meanwhile is the user's choice.  *lost is set when root's
  * identity could not be regained: the caller must fail at once.
  */
 static int
@@ -452,6 +169,8 @@ write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
 	PAM_MODUTIL_DEF_PRIVS(privs);
 #pragma GCC diagnostic pop
 	const struct passwd *pw = &lg->user->pw;
+	struct mfa_secret_target t = {
+	    NULL, pw->pw_uid, pw->pw_name, lg->cfg.lock_timeout};
 	char *path = NULL;
 	int rc;
 
@@ -467,9 +186,11 @@ write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
 		free(path);
 		return MFA_ERR_SYSTEM;
 	}
-	/* The file an unconfirmed enrolment left may be replaced. */
-	rc = write_file(
-	    path, pw->pw_uid, lg->unconfirmed_file, text, len, why, whysz);
+	t.path = path;
+	rc = mfa_secret_write(&t,
+	    lg->unconfirmed_file ? MFA_SECRET_WRITE_REPLACE
+				 : MFA_SECRET_WRITE_NEW,
+	    text, len, why, whysz);
 	if (pam_modutil_regain_priv(lg->pamh, &privs) != 0) {
 		snprintf(why, whysz, "cannot regain privileges after writing");
 		*lost = 1;

@@ -20,9 +20,10 @@
  * link it), the key in groups of four, up to `tries` prompts for a code
  * checked at lg->now with window=, then the enrolment recorded as pending
  * in the state (with the step proved and a fresh nonce), the file written
- * with the user's identity (pam_modutil_drop_priv; mfa_file_open_parent
- * and mfa_file_replace, mode 0600; an existing file is never replaced,
- * except lg->unconfirmed_file), the nonce handed over to setcred
+ * with the user's identity (pam_modutil_drop_priv; mfa_secret_write, mode
+ * 0600, under the lock and through the one temporary name mfa-enroll
+ * uses; an existing file is never replaced, except lg->unconfirmed_file),
+ * the nonce handed over to setcred
  * (handover.h), and 10 backup codes shown once.
  * With nullok or before enforce_after=, an empty answer skips.
  * Returns MFA_VERDICT_SUCCESS (pending: lg->method is TOTP, lg->secret

@@ -758,9 +758,9 @@ mfa_file_remove(int dirfd, const char *name)
 	return MFA_OK;
 }
 
-/* Open (or create) the lock file and check it. */
+/* Open (or create) the lock file and check it: owner's or root's. */
 static int
-lock_open(int dirfd, const char *name, int *fd)
+lock_open(int dirfd, const char *name, uid_t owner, int *fd)
 {
 	struct stat st;
 
@@ -775,8 +775,7 @@ lock_open(int dirfd, const char *name, int *fd)
 		return mfa_err_from_errno(errno);
 	}
 	if (!S_ISREG(st.st_mode) || st.st_nlink != 1 ||
-	    (st.st_uid != geteuid() && st.st_uid != 0) ||
-	    (st.st_mode & 077) != 0) {
+	    (st.st_uid != owner && st.st_uid != 0) || (st.st_mode & 077) != 0) {
 		close(*fd);
 		*fd = -1;
 		return MFA_ERR_UNSAFE;
@@ -819,6 +818,13 @@ int
 mfa_lock_acquire(
     int dirfd, const char *name, unsigned int timeout_ms, int *lockfd)
 {
+	return mfa_lock_acquire_as(dirfd, name, geteuid(), timeout_ms, lockfd);
+}
+
+int
+mfa_lock_acquire_as(int dirfd, const char *name, uid_t owner,
+    unsigned int timeout_ms, int *lockfd)
+{
 	uint64_t start, waited;
 	unsigned int delay = LOCK_SLEEP_MIN_MS;
 	struct timespec ts;
@@ -829,7 +835,7 @@ mfa_lock_acquire(
 	*lockfd = -1;
 	if (check_name(name) != MFA_OK)
 		return MFA_ERR_INVALID;
-	r = lock_open(dirfd, name, &fd);
+	r = lock_open(dirfd, name, owner, &fd);
 	if (r != MFA_OK)
 		return r;
 	start = now_ms();

@@ -195,6 +195,16 @@ int mfa_lock_acquire(
     int dirfd, const char *name, unsigned int timeout_ms, int *lockfd);
 
 /*
+ * mfa_lock_acquire_as - mfa_lock_acquire with the lock file owned by owner
+ * (or root) in place of the effective uid: for a caller that creates
+ * files with another file-system identity than its effective one (the
+ * module as the user through pam_modutil_drop_priv, which sets the fsuid
+ * and leaves the euid root).  Same results.
+ */
+int mfa_lock_acquire_as(int dirfd, const char *name, uid_t owner,
+    unsigned int timeout_ms, int *lockfd);
+
+/*
  * mfa_lock_release - release a lock from mfa_lock_acquire (closes lockfd).
  * A negative lockfd is ignored.
  */

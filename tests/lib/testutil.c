@@ -1,6 +1,7 @@
 /*
  * testutil.c - helpers shared by the Check suites.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -126,4 +127,26 @@ void
 mfa_test_rm_rf(const char *path)
 {
 	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *
+mfa_test_dir_names(const char *dir)
+{
+	static char list[4096];
+	struct dirent **ents = NULL;
+	int n, i;
+
+	list[0] = '\0';
+	n = scandir(dir, &ents, NULL, alphasort);
+	ck_assert_msg(n >= 0, "cannot list %s", dir);
+	for (i = 0; i < n; i++) {
+		if (strcmp(ents[i]->d_name, ".") != 0 &&
+		    strcmp(ents[i]->d_name, "..") != 0)
+			snprintf(list + strlen(list),
+			    sizeof(list) - strlen(list), "%s\n",
+			    ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return list;
 }

@@ -56,4 +56,11 @@ void mfa_test_write_file(
  */
 void mfa_test_rm_rf(const char *path);
 
+/*
+ * mfa_test_dir_names - the names in dir but "." and "..", sorted, each
+ * followed by a newline ("" for an empty directory), in static storage
+ * valid until the next call.  Fails the test when dir cannot be listed.
+ */
+const char *mfa_test_dir_names(const char *dir);
+
 #endif /* MFA_TESTUTIL_H */
