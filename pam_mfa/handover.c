@@ -159,6 +159,8 @@ mfa_handover_end(pam_handle_t *pamh, struct mfa_login *lg, enum mfa_verdict v)
 {
 	if (v != MFA_VERDICT_SUCCESS) {
 		mfa_handover_reset(pamh);
+		/* No mark of an earlier line outlives a line that failed. */
+		(void)pam_set_data(pamh, GIVEN_DATA, NULL, NULL);
 		return;
 	}
 	if (lg != NULL && !lg->factor_given && lg->user != NULL)

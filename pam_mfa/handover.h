@@ -62,7 +62,8 @@ int mfa_handover_honour(struct mfa_login *lg);
 
 /*
  * mfa_handover_end - the end of pam_sm_authenticate with its verdict v.
- * Anything but MFA_VERDICT_SUCCESS removes both variables and the record; a
+ * Anything but MFA_VERDICT_SUCCESS removes both variables, the record and
+ * any "second factor given" marker of an earlier line; a
  * success of this line's own (not one honoured from another line) leaves
  * the "second factor given" marker with the account's name.  lg may be
  * NULL (no memory): then only the removal.
