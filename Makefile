@@ -97,6 +97,8 @@ MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
 # The module again, with a clock the tests can set (never installed).
 MODULE_TOBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/testclock/%.o)
 ENROLL_OBJ = $(ENROLL_SRC:%.c=$(BUILD)/obj/%.o)
+# mfa-enroll without its main(), for the suites of its own units.
+ENROLL_LIB_OBJ = $(filter-out $(BUILD)/obj/mfa-enroll/main.o,$(ENROLL_OBJ))
 # Unit suites link testutil only; PAM suites also the libpamtest harness.
 UNITLIB_OBJ = $(BUILD)/obj/tests/lib/testutil.o
 PAMLIB_OBJ = $(UNITLIB_OBJ) $(BUILD)/obj/tests/lib/pamh.o
@@ -154,6 +156,15 @@ $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(UNITLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(LIBCOMMON) $(CHECK_LIBS) $(MODULE_LIBS)
+
+# Suites of mfa-enroll's units (tests/unit/test_doctor_*.c).
+$(BUILD)/obj/tests/unit/test_doctor_%.o: ALL_CPPFLAGS += -Imfa-enroll
+$(BUILD)/tests/unit/test_doctor_%: $(BUILD)/obj/tests/unit/test_doctor_%.o \
+		$(UNITLIB_OBJ) $(ENROLL_LIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
+		$(ENROLL_LIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(QR_LIBS) \
+		$(MODULE_LIBS)
 
 # --export-dynamic: libpam's syslog calls must reach the harness's capture.
 $(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(PAMLIB_OBJ) $(LIBCOMMON)
