@@ -150,14 +150,15 @@ void mfa_doctor_sshd_t_parse(struct doc_sshd_conf *sc, char *out);
 
 /*
  * mfa_doctor_sshd_t_run - run prog -T (prog: sshd) with a clean
- * environment and a time-out, its standard output into buf (bufsz bytes,
- * NUL-terminated).  *status gets its exit status, or -1 when it did not
- * exit by itself.  Returns MFA_OK when it exited 0, MFA_ERR_NOENT when
- * prog is not executable, MFA_ERR_TOOBIG when its output filled buf, else
- * another error.
+ * environment, its standard output into buf (bufsz bytes, NUL-terminated);
+ * after timeout_ms (> 0) it and everything it started are killed.
+ * *status gets its exit status, or -1 when it did not exit by itself.
+ * Returns MFA_OK when it exited 0, MFA_ERR_NOENT when prog is not
+ * executable, MFA_ERR_TOOBIG when its output filled buf, MFA_ERR_TIMEOUT,
+ * else another error (MFA_ERR_EXEC for a non-zero exit).
  */
-int mfa_doctor_sshd_t_run(
-    const char *prog, char *buf, size_t bufsz, int *status);
+int mfa_doctor_sshd_t_run(const char *prog, unsigned int timeout_ms, char *buf,
+    size_t bufsz, int *status);
 
 /*
  * mfa_doctor_check_sshd - the sshd checks: settings from sshd -T on the

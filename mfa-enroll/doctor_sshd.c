@@ -206,7 +206,8 @@ mfa_doctor_sshd_read(
  * of settings could miss the one that matters.
  */
 int
-mfa_doctor_sshd_t_run(const char *prog, char *buf, size_t bufsz, int *status)
+mfa_doctor_sshd_t_run(const char *prog, unsigned int timeout_ms, char *buf,
+    size_t bufsz, int *status)
 {
 	char *argv[] = {(char *)prog, (char *)"-T", NULL};
 	struct mfa_run_capture cap = {buf, bufsz, 0, NULL, 0, 0};
@@ -218,7 +219,7 @@ mfa_doctor_sshd_t_run(const char *prog, char *buf, size_t bufsz, int *status)
 		return MFA_ERR_NOENT;
 	memset(&res, 0, sizeof(res));
 	rc = mfa_run_program_capture(
-	    argv, NULL, 0, DOC_SSHD_T_MS, &cap, &res, NULL, 0);
+	    argv, NULL, 0, timeout_ms, &cap, &res, NULL, 0);
 	if (res.exited && !res.timed_out)
 		*status = res.status;
 	if (rc == MFA_OK && cap.out_len + 1 >= bufsz) {
@@ -382,8 +383,8 @@ mfa_doctor_check_sshd(struct doctor *d)
 
 	memset(&sc, 0, sizeof(sc));
 	if (d->root[0] == '\0' && (out = malloc(DOC_SSHD_T_MAX)) != NULL &&
-	    (rc = mfa_doctor_sshd_t_run(
-		 DOC_SSHD_BIN, out, DOC_SSHD_T_MAX, &status)) == MFA_OK) {
+	    (rc = mfa_doctor_sshd_t_run(DOC_SSHD_BIN, DOC_SSHD_T_MS, out,
+		 DOC_SSHD_T_MAX, &status)) == MFA_OK) {
 		mfa_doctor_sshd_t_parse(&sc, out);
 		sc.match_only = 1;
 	} else if (rc != MFA_ERR_NOENT) {

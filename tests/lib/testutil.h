@@ -56,4 +56,12 @@ void mfa_test_write_file(
  */
 void mfa_test_rm_rf(const char *path);
 
+/*
+ * mfa_test_process_dies - 1 when process pid is gone, or only a zombie
+ * (killed, waiting for init to reap it), within ms milliseconds (checked
+ * every 10 ms: SIGKILL is sent at once, dying takes a moment on a busy
+ * machine); else 0.
+ */
+int mfa_test_process_dies(long pid, unsigned int ms);
+
 #endif /* MFA_TESTUTIL_H */

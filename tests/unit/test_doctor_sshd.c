@@ -11,6 +11,7 @@
 #include "error.h"
 
 #define CONF DOC_SSHD_CONFIG
+#define MS 5000 /* the runner's time-out, as the doctor's */
 
 /* Read root's sshd_config into sc. */
 static void
@@ -179,10 +180,11 @@ END_TEST
 static void
 fake_sshd(const char *dir, const char *body, char *path, size_t pathsz)
 {
-	char text[512];
+	char text[PATH_MAX + 128];
 
 	snprintf(path, pathsz, "%s/sshd", dir);
-	snprintf(text, sizeof(text), "#!/bin/sh\n%s\n", body);
+	ck_assert_int_lt(snprintf(text, sizeof(text), "#!/bin/sh\n%s\n", body),
+	    (int)sizeof(text));
 	mfa_test_write_file(path, text, strlen(text), 0700);
 }
 
@@ -195,11 +197,12 @@ START_TEST(sshd_t_runner)
 	/* It gets -T and a fixed environment. */
 	fake_sshd(dir, "echo \"usepam $1 $LC_ALL\"", prog, sizeof(prog));
 	ck_assert_int_eq(
-	    mfa_doctor_sshd_t_run(prog, buf, sizeof(buf), &status), MFA_OK);
+	    mfa_doctor_sshd_t_run(prog, MS, buf, sizeof(buf), &status), MFA_OK);
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(buf, "usepam -T C\n");
 	fake_sshd(dir, "echo bad config >&2; exit 255", prog, sizeof(prog));
-	ck_assert_int_eq(mfa_doctor_sshd_t_run(prog, buf, sizeof(buf), &status),
+	ck_assert_int_eq(
+	    mfa_doctor_sshd_t_run(prog, MS, buf, sizeof(buf), &status),
 	    MFA_ERR_EXEC);
 	ck_assert_int_eq(status, 255);
 	/* Output that fills the buffer could miss the setting that matters. */
@@ -207,13 +210,44 @@ START_TEST(sshd_t_runner)
 	    "i=0; while [ $i -lt 100 ]; do echo usepam yes; "
 	    "i=$((i+1)); done",
 	    prog, sizeof(prog));
-	ck_assert_int_eq(mfa_doctor_sshd_t_run(prog, buf, sizeof(buf), &status),
+	ck_assert_int_eq(
+	    mfa_doctor_sshd_t_run(prog, MS, buf, sizeof(buf), &status),
 	    MFA_ERR_TOOBIG);
 	ck_assert_int_eq(status, -1);
 	snprintf(prog, sizeof(prog), "%s/missing", dir);
-	ck_assert_int_eq(mfa_doctor_sshd_t_run(prog, buf, sizeof(buf), &status),
+	ck_assert_int_eq(
+	    mfa_doctor_sshd_t_run(prog, MS, buf, sizeof(buf), &status),
 	    MFA_ERR_NOENT);
 	ck_assert_int_eq(status, -1);
+	mfa_test_rm_rf(dir);
+}
+END_TEST
+
+/*
+ * A hung sshd is killed at the time-out with everything it started (the
+ * old runner killed only the child and left its children running).
+ */
+START_TEST(sshd_t_timeout_kills_the_group)
+{
+	const char *dir = mfa_test_tmpdir();
+	char prog[PATH_MAX], pidfile[PATH_MAX], body[PATH_MAX + 64], buf[64];
+	long pid = 0;
+	int status = 7;
+	FILE *f;
+
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", dir);
+	snprintf(body, sizeof(body), "sleep 30 & echo $! >%s; wait", pidfile);
+	fake_sshd(dir, body, prog, sizeof(prog));
+	ck_assert_int_eq(
+	    mfa_doctor_sshd_t_run(prog, 1000, buf, sizeof(buf), &status),
+	    MFA_ERR_TIMEOUT);
+	ck_assert_int_eq(status, -1);
+	f = fopen(pidfile, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	ck_assert_msg(mfa_test_process_dies(pid, 3000),
+	    "sshd's child %ld still runs", pid);
 	mfa_test_rm_rf(dir);
 }
 END_TEST
@@ -231,6 +265,7 @@ main(void)
 	tcase_add_test(tc, match_only_takes_no_value);
 	tcase_add_test(tc, sshd_t_output);
 	tcase_add_test(tc, sshd_t_runner);
+	tcase_add_test(tc, sshd_t_timeout_kills_the_group);
 	suite_add_tcase(s, tc);
 	return mfa_test_run(s);
 }
