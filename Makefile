@@ -102,6 +102,8 @@ MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
 # The module again, with a clock the tests can set (never installed).
 MODULE_TOBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/testclock/%.o)
 ENROLL_OBJ = $(ENROLL_SRC:%.c=$(BUILD)/obj/%.o)
+# mfa-enroll without its main(), for the suites of its own units.
+ENROLL_LIB_OBJ = $(filter-out $(BUILD)/obj/mfa-enroll/main.o,$(ENROLL_OBJ))
 # Unit suites link testutil only; PAM suites also the libpamtest harness.
 UNITLIB_OBJ = $(BUILD)/obj/tests/lib/testutil.o
 PAMLIB_OBJ = $(UNITLIB_OBJ) $(BUILD)/obj/tests/lib/pamh.o
@@ -190,6 +192,15 @@ $(BUILD)/tests/module/%: $(BUILD)/obj/tests/module/%.o $(UNITLIB_OBJ) \
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(FAKEPAM_OBJ) $(LIBMODULE_TEST) $(LIBCOMMON) $(CHECK_LIBS) \
 		$(CRYPTO_LIBS) $(ARGON2_LIBS) -ldl
+
+# Suites of mfa-enroll's units (tests/unit/test_doctor_*.c).
+$(BUILD)/obj/tests/unit/test_doctor_%.o: ALL_CPPFLAGS += -Imfa-enroll
+$(BUILD)/tests/unit/test_doctor_%: $(BUILD)/obj/tests/unit/test_doctor_%.o \
+		$(UNITLIB_OBJ) $(ENROLL_LIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
+		$(ENROLL_LIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(QR_LIBS) \
+		$(MODULE_LIBS)
 
 # --export-dynamic: libpam's syslog calls must reach the harness's capture.
 $(BUILD)/tests/pam/%: $(BUILD)/obj/tests/pam/%.o $(PAMLIB_OBJ) $(LIBCOMMON)

@@ -38,18 +38,63 @@ mfa_text_next_line(
 	return 1;
 }
 
+static int __attribute__((format(printf, 3, 0)))
+text_vfail(struct mfa_text *t, int code, const char *fmt, va_list ap)
+{
+	if (t->err != NULL) {
+		t->err->line = t->line;
+		vsnprintf(t->err->msg, sizeof(t->err->msg), fmt, ap);
+	}
+	return code;
+}
+
 int
 mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (t->err != NULL) {
-		t->err->line = t->line;
-		va_start(ap, fmt);
-		vsnprintf(t->err->msg, sizeof(t->err->msg), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = text_vfail(t, code, fmt, ap);
+	va_end(ap);
 	return code;
+}
+
+int
+mfa_text_fail_at(
+    struct mfa_text *t, unsigned int line, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->line = line;
+	va_start(ap, fmt);
+	code = text_vfail(t, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+mfa_text_walk(struct mfa_text *t, const struct mfa_text_rules *r, void *ctx)
+{
+	const char *s;
+	size_t n;
+	int rc, terminated;
+
+	while (mfa_text_next_line(t, &s, &n, &terminated)) {
+		if (r->newline_first && !terminated)
+			return mfa_text_fail(
+			    t, MFA_ERR_FORMAT, "%s", r->no_newline);
+		if (r->max_line != 0 && n > r->max_line)
+			return mfa_text_fail(t, MFA_ERR_TOOBIG,
+			    "line longer than %zu bytes", r->max_line);
+		if (r->check != NULL && (rc = r->check(ctx, s, n)) != MFA_OK)
+			return rc;
+		if (!terminated)
+			return mfa_text_fail(
+			    t, MFA_ERR_FORMAT, "%s", r->no_newline);
+		if ((rc = r->line(ctx, s, n)) != MFA_OK)
+			return rc;
+	}
+	return MFA_OK;
 }
 
 int

@@ -1,9 +1,11 @@
 /*
  * text.h - the pieces the line-oriented formats share: the secret file
  * (secretfile.h), the module state (state.h) and SSH_AUTH_INFO_0
- * (device.h).  Walking a buffer line by line, recording why and where it
- * was refused, and the two strict spellings every format uses: canonical
- * decimal numbers and lower-case hex.  Buffers only: no I/O, no clock.
+ * (device.h).  One walker for their line loop (length, bytes, final
+ * newline, then the format's own line parser), recording why and where
+ * input was refused, and the two strict spellings every format uses:
+ * canonical decimal numbers and lower-case hex.  Buffers only: no I/O, no
+ * clock.
  *
  * Each parser keeps its own grammar and its own messages; what is here is
  * only what was the same in all of them, so one fix reaches every parser.
@@ -27,10 +29,10 @@ struct mfa_parse_error {
 };
 
 /*
- * A text being parsed line by line.  Set it up with mfa_text_init; the
- * fields are read by the parser (line for its own bookkeeping, which it
- * may set to 0 for whole-input errors) but only changed through the
- * functions below.
+ * A text being parsed line by line.  Set it up with mfa_text_init and
+ * walk it with mfa_text_walk; the fields are read by the parser (line for
+ * its own bookkeeping) but only changed through the functions below
+ * (mfa_text_fail_at names another line, or 0 for the whole input).
  */
 struct mfa_text {
 	const char *buf;   /* the input; not NUL-terminated */
@@ -64,6 +66,48 @@ int mfa_text_next_line(
  */
 int mfa_text_fail(struct mfa_text *t, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * mfa_text_fail_at - mfa_text_fail for another line than the current one:
+ * line is the 1-based line at fault, or 0 when the input as a whole is
+ * (a required key missing, a rule across lines).  t->line becomes line.
+ */
+int mfa_text_fail_at(struct mfa_text *t, unsigned int line, int code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The skeleton every line-oriented format shares, for mfa_text_walk: how
+ * long a line may be, what a last line without its '\n' is, and the
+ * format's own checks of a line's bytes and of the line itself.  ctx is
+ * the format's parser, which holds the struct mfa_text the callbacks fail
+ * through.
+ */
+struct mfa_text_rules {
+	size_t max_line; /* longest line without its '\n'; 0: no limit */
+	/* Why a last line without its '\n' is refused (MFA_ERR_FORMAT). */
+	const char *no_newline;
+	/*
+	 * 1: the newline is checked first (a torn write shows as a truncated
+	 * line, whatever it holds); 0: after the length and bytes, so a
+	 * bad byte is named even on the last line.
+	 */
+	int newline_first;
+	/* The bytes of a line (NULL: no check); MFA_OK or an error. */
+	int (*check)(void *ctx, const char *s, size_t n);
+	/* One line (not NUL-terminated, without its '\n'). */
+	int (*line)(void *ctx, const char *s, size_t n);
+};
+
+/*
+ * mfa_text_walk - run every line of t through the rules r, in order: the
+ * newline (when r->newline_first), the length (MFA_ERR_TOOBIG "line longer
+ * than N bytes"), r->check, the newline (otherwise), r->line.  Stops at
+ * the first error, which the callbacks (or this function, through
+ * mfa_text_fail) have recorded with its line number.
+ * Returns MFA_OK after the last line, or that error.
+ */
+int mfa_text_walk(
+    struct mfa_text *t, const struct mfa_text_rules *r, void *ctx);
 
 /*
  * mfa_text_digits - the n bytes at s, which must all be decimal digits

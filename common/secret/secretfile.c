@@ -309,8 +309,9 @@ parse_line(struct parser *p)
 
 /* Bytes a line may never hold, each with its own reason. */
 static int
-check_bytes(struct parser *p, const char *s, size_t len)
+check_bytes(void *ctx, const char *s, size_t len)
 {
+	struct parser *p = ctx;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -335,55 +336,51 @@ check_complete(struct parser *p)
 {
 	size_t i;
 
-	p->t.line = 0;
 	if (!p->version_seen)
-		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		return mfa_text_fail_at(&p->t, 0, MFA_ERR_FORMAT,
 		    "no version line: not a pam_mfa secret file");
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].required && !(p->seen & (1u << i)))
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+			return mfa_text_fail_at(&p->t, 0, MFA_ERR_FORMAT,
 			    "missing required key '%s'", keys[i].name);
-	if (p->first_backup_line != 0 && !p->s->has_backup) {
-		p->t.line = p->first_backup_line;
-		return mfa_text_fail(
-		    &p->t, MFA_ERR_FORMAT, "backup line without backup-set");
-	}
-	if (p->s->has_backup && p->first_backup_line == 0) {
-		p->t.line = p->backup_set_line;
-		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-		    "backup-set without any backup line");
-	}
-	if (p->backup_created_line != 0 && !p->s->has_backup) {
-		p->t.line = p->backup_created_line;
-		return mfa_text_fail(
-		    &p->t, MFA_ERR_FORMAT, "backup-created without backup-set");
-	}
+	if (p->first_backup_line != 0 && !p->s->has_backup)
+		return mfa_text_fail_at(&p->t, p->first_backup_line,
+		    MFA_ERR_FORMAT, "backup line without backup-set");
+	if (p->s->has_backup && p->first_backup_line == 0)
+		return mfa_text_fail_at(&p->t, p->backup_set_line,
+		    MFA_ERR_FORMAT, "backup-set without any backup line");
+	if (p->backup_created_line != 0 && !p->s->has_backup)
+		return mfa_text_fail_at(&p->t, p->backup_created_line,
+		    MFA_ERR_FORMAT, "backup-created without backup-set");
 	return MFA_OK;
 }
+
+/* One line (its bytes checked): a NUL-terminated copy to parse_line. */
+static int
+walk_line(void *ctx, const char *s, size_t n)
+{
+	struct parser *p = ctx;
+
+	memcpy(p->buf, s, n);
+	p->buf[n] = '\0';
+	return parse_line(p);
+}
+
+/* Each line whole before the next: the last one must end with '\n'. */
+static const struct mfa_text_rules rules = {
+    MFA_SECRET_MAX_LINE,
+    "last line does not end with a newline (truncated file?)",
+    0,
+    check_bytes,
+    walk_line,
+};
 
 static int
 parse_lines(struct parser *p)
 {
-	const char *line;
-	size_t n;
-	int r, terminated;
+	int r = mfa_text_walk(&p->t, &rules, p);
 
-	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
-		if (n > MFA_SECRET_MAX_LINE)
-			return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
-			    "line longer than %d bytes", MFA_SECRET_MAX_LINE);
-		if ((r = check_bytes(p, line, n)) != MFA_OK)
-			return r;
-		if (!terminated)
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-			    "last line does not end with a newline "
-			    "(truncated file?)");
-		memcpy(p->buf, line, n);
-		p->buf[n] = '\0';
-		if ((r = parse_line(p)) != MFA_OK)
-			return r;
-	}
-	return check_complete(p);
+	return r != MFA_OK ? r : check_complete(p);
 }
 
 int

@@ -209,8 +209,9 @@ parse_pubkey(struct parser *p, const char *s, size_t len)
 
 /* One line of len bytes, its '\n' already removed. */
 static int
-parse_line(struct parser *p, const char *s, size_t len)
+parse_line(void *ctx, const char *s, size_t len)
 {
+	struct parser *p = ctx;
 	size_t i, mlen;
 
 	if (len == 0)
@@ -245,25 +246,25 @@ parse_line(struct parser *p, const char *s, size_t len)
 	return MFA_OK; /* another method: says nothing about the device */
 }
 
+/* sshd ends every line of SSH_AUTH_INFO_0 with '\n'. */
+static const struct mfa_text_rules rules = {
+    0,
+    "no final newline",
+    1,
+    NULL,
+    parse_line,
+};
+
 static int
 parse_value(struct parser *p)
 {
-	const char *line;
-	size_t n;
-	int r, terminated;
+	int r = mfa_text_walk(&p->t, &rules, p);
 
-	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
-		if (!terminated)
-			return mfa_text_fail(
-			    &p->t, MFA_ERR_FORMAT, "no final newline");
-		if ((r = parse_line(p, line, n)) != MFA_OK)
-			return r;
-	}
-	if (!p->key.have) {
-		p->t.line = 0;
-		return mfa_text_fail(
-		    &p->t, MFA_ERR_NOENT, "no publickey method");
-	}
+	if (r != MFA_OK)
+		return r;
+	if (!p->key.have)
+		return mfa_text_fail_at(
+		    &p->t, 0, MFA_ERR_NOENT, "no publickey method");
 	return MFA_OK;
 }
 

@@ -8,6 +8,7 @@
  * record rather than half of one.
  */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,8 +586,9 @@ static const struct state_key {
 
 /* check_bytes - refuse NUL, CR and every other control character. */
 static int
-check_bytes(struct parser *p, const char *s, size_t len)
+check_bytes(void *ctx, const char *s, size_t len)
 {
+	struct parser *p = ctx;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -649,17 +651,14 @@ dispatch(struct parser *p, char *line)
 	    mfa_log_clean(line, keybuf, sizeof(keybuf)));
 }
 
+/* One line, its length and bytes checked: comments, then KEY SP VALUE. */
 static int
-parse_line(struct parser *p, const char *s, size_t len)
+parse_line(void *ctx, const char *s, size_t len)
 {
+	struct parser *p = ctx;
 	char line[MFA_STATE_MAX_LINE + 1];
 	int rc;
 
-	if (len > MFA_STATE_MAX_LINE)
-		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
-		    "line longer than %d bytes", MFA_STATE_MAX_LINE);
-	if ((rc = check_bytes(p, s, len)) != MFA_OK)
-		return rc;
 	if (len == 0 || s[0] == '#')
 		return MFA_OK;
 	if (s[len - 1] == ' ')
@@ -672,27 +671,26 @@ parse_line(struct parser *p, const char *s, size_t len)
 	return rc;
 }
 
+/* The newline first: a torn write shows as a truncated line. */
+static const struct mfa_text_rules rules = {
+    MFA_STATE_MAX_LINE,
+    "missing newline at end of file (truncated?)",
+    1,
+    check_bytes,
+    parse_line,
+};
+
 static int
 parse_lines(struct parser *p)
 {
-	const char *line;
-	size_t n;
-	int rc, terminated;
+	int rc = mfa_text_walk(&p->t, &rules, p);
 
-	while (mfa_text_next_line(&p->t, &line, &n, &terminated)) {
-		/* Checked first: a torn write shows as a truncated line. */
-		if (!terminated)
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-			    "missing newline at end of file (truncated?)");
-		if ((rc = parse_line(p, line, n)) != MFA_OK)
-			return rc;
-	}
-	if (!p->have_version) {
-		p->t.line = 0;
-		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+	if (rc != MFA_OK)
+		return rc;
+	if (!p->have_version)
+		return mfa_text_fail_at(&p->t, 0, MFA_ERR_FORMAT,
 		    "missing version line \"" VERSION_KEY " " VERSION_VALUE
 		    "\"");
-	}
 	return MFA_OK;
 }
 
@@ -1249,43 +1247,47 @@ mfa_state_backup_used_count(
 	    st->backup_used_mask & ALL_SLOTS);
 }
 
+/*
+ * keep_unexpired - drop the records of an array (count of them, max at
+ * most, each size bytes, an int64_t expiry time at offset expires_at) that
+ * have expired at now, keeping the others in order.  Returns how many are
+ * kept; everything after them, a dropped record or a stale copy, is wiped.
+ */
+static size_t
+keep_unexpired(void *recs, size_t count, size_t max, size_t size,
+    size_t expires_at, int64_t now)
+{
+	unsigned char *r = recs;
+	size_t i, j, n = count < max ? count : max;
+	int64_t expires;
+
+	for (i = 0, j = 0; i < n; i++) {
+		memcpy(&expires, r + i * size + expires_at, sizeof(expires));
+		if (expires <= now)
+			continue;
+		if (j != i)
+			memcpy(r + j * size, r + i * size, size);
+		j++;
+	}
+	if (j < n)
+		mfa_wipe(r + j * size, (n - j) * size);
+	return j;
+}
+
 static void
 prune_devices(struct mfa_state *st, int64_t now)
 {
-	size_t i, j, n;
-
-	n = st->ndevices < MFA_STATE_MAX_DEVICES ? st->ndevices
-						 : MFA_STATE_MAX_DEVICES;
-	for (i = 0, j = 0; i < n; i++) {
-		if (st->devices[i].expires <= now)
-			continue;
-		if (j != i)
-			st->devices[j] = st->devices[i];
-		j++;
-	}
-	/* Everything past j is a dropped record or a stale copy. */
-	for (i = j; i < n; i++)
-		MFA_WIPE_OBJ(&st->devices[i]);
-	st->ndevices = j;
+	st->ndevices = keep_unexpired(st->devices, st->ndevices,
+	    MFA_STATE_MAX_DEVICES, sizeof(st->devices[0]),
+	    offsetof(struct mfa_device, expires), now);
 }
 
 static void
 prune_pending(struct mfa_state *st, int64_t now)
 {
-	size_t i, j, n;
-
-	n = st->npending < MFA_STATE_MAX_PENDING ? st->npending
-						 : MFA_STATE_MAX_PENDING;
-	for (i = 0, j = 0; i < n; i++) {
-		if (st->pending[i].expires <= now)
-			continue;
-		if (j != i)
-			st->pending[j] = st->pending[i];
-		j++;
-	}
-	for (i = j; i < n; i++)
-		MFA_WIPE_OBJ(&st->pending[i]);
-	st->npending = j;
+	st->npending = keep_unexpired(st->pending, st->npending,
+	    MFA_STATE_MAX_PENDING, sizeof(st->pending[0]),
+	    offsetof(struct mfa_device_pending, expires), now);
 }
 
 /* Sources whose lock-out has run out would start again from zero. */

@@ -150,3 +150,32 @@ mfa_test_dir_names(const char *dir)
 	free(ents);
 	return list;
 }
+
+/* 1 when pid is gone or only a zombie (of init, not of ours). */
+static int
+process_dead(long pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+int
+mfa_test_process_dies(long pid, unsigned int ms)
+{
+	unsigned int waited;
+
+	for (waited = 0; waited < ms && !process_dead(pid); waited += 10)
+		usleep(10000);
+	return process_dead(pid);
+}

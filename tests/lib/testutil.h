@@ -63,4 +63,12 @@ void mfa_test_rm_rf(const char *path);
  */
 const char *mfa_test_dir_names(const char *dir);
 
+/*
+ * mfa_test_process_dies - 1 when process pid is gone, or only a zombie
+ * (killed, waiting for init to reap it), within ms milliseconds (checked
+ * every 10 ms: SIGKILL is sent at once, dying takes a moment on a busy
+ * machine); else 0.
+ */
+int mfa_test_process_dies(long pid, unsigned int ms);
+
 #endif /* MFA_TESTUTIL_H */

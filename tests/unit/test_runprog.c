@@ -258,25 +258,6 @@ START_TEST(hanging_reader_killed)
 }
 END_TEST
 
-/* 1 when pid is gone or only a zombie (of init, not of ours). */
-static int
-process_dead(long pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
-}
-
 START_TEST(grandchildren_killed)
 {
 	char pidfile[PATH_MAX], *text;
@@ -284,7 +265,6 @@ START_TEST(grandchildren_killed)
 	    (char *)"sleep 30 & echo $! >\"$0\"; wait", pidfile, NULL};
 	struct mfa_run_result res;
 	long pid;
-	int i;
 
 	snprintf(pidfile, sizeof(pidfile), "%s/pid", tmp);
 	ck_assert_int_eq(mfa_run_program(argv, NULL, 0, 500, &res, NULL, 0),
@@ -294,10 +274,8 @@ START_TEST(grandchildren_killed)
 	pid = strtol(text, NULL, 10);
 	free(text);
 	ck_assert_int_gt(pid, 1);
-	/* SIGKILL is delivered at once; allow the kernel a moment. */
-	for (i = 0; i < 100 && !process_dead(pid); i++)
-		usleep(10000);
-	ck_assert_msg(process_dead(pid), "grandchild %ld survived", pid);
+	ck_assert_msg(
+	    mfa_test_process_dies(pid, 1000), "grandchild %ld survived", pid);
 }
 END_TEST
 

@@ -3,6 +3,7 @@
  * walking, parse errors, canonical decimal numbers and strict hex.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "error.h"
@@ -232,6 +233,111 @@ START_TEST(printf_keeps_text_before_overflow)
 }
 END_TEST
 
+/* A format for the walker's tests: lines of at most 3 bytes, no 'X'. */
+struct walk_rec {
+	struct mfa_text t;
+	char seen[64]; /* the lines given to the line callback, "|"-joined */
+	int stop_at;   /* the line callback fails on this line (0: never) */
+};
+
+static int
+walk_check_x(void *ctx, const char *s, size_t n)
+{
+	struct walk_rec *w = ctx;
+
+	if (memchr(s, 'X', n) != NULL)
+		return mfa_text_fail(&w->t, MFA_ERR_FORMAT, "an X");
+	return MFA_OK;
+}
+
+static int
+walk_record(void *ctx, const char *s, size_t n)
+{
+	struct walk_rec *w = ctx;
+	size_t l = strlen(w->seen);
+
+	if ((int)w->t.line == w->stop_at)
+		return mfa_text_fail(&w->t, MFA_ERR_UNKNOWN_KEY, "stop");
+	snprintf(w->seen + l, sizeof(w->seen) - l, "%.*s|", (int)n, s);
+	return MFA_OK;
+}
+
+static const struct {
+	const char *in;
+	int newline_first, stop_at;
+	int rc;
+	unsigned int line;
+	const char *msg, *seen;
+} walk_cases[] = {
+    {"a\n\nbbb\n", 0, 0, MFA_OK, 3, "", "a||bbb|"},
+    {"", 1, 0, MFA_OK, 0, "", ""},
+    {"a\nbbbb\nc\n", 0, 0, MFA_ERR_TOOBIG, 2, "line longer than 3 bytes", "a|"},
+    {"a\nbX\n", 1, 0, MFA_ERR_FORMAT, 2, "an X", "a|"},
+    /* The last line: which is named first, the newline or the bytes. */
+    {"a\nbX", 1, 0, MFA_ERR_FORMAT, 2, "no newline", "a|"},
+    {"a\nbX", 0, 0, MFA_ERR_FORMAT, 2, "an X", "a|"},
+    {"a\nbbbb", 1, 0, MFA_ERR_FORMAT, 2, "no newline", "a|"},
+    {"a\nbbbb", 0, 0, MFA_ERR_TOOBIG, 2, "line longer than 3 bytes", "a|"},
+    {"a\nb", 0, 0, MFA_ERR_FORMAT, 2, "no newline", "a|"},
+    /* The line callback's error stops the walk, its line kept. */
+    {"a\nb\nc\n", 0, 2, MFA_ERR_UNKNOWN_KEY, 2, "stop", "a|"},
+};
+
+START_TEST(walk_table)
+{
+	struct mfa_text_rules rules = {3, "no newline",
+	    walk_cases[_i].newline_first, walk_check_x, walk_record};
+	struct mfa_parse_error err = {0, ""};
+	struct walk_rec w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.stop_at = walk_cases[_i].stop_at;
+	mfa_text_init(&w.t, walk_cases[_i].in, strlen(walk_cases[_i].in), &err);
+	rc = mfa_text_walk(&w.t, &rules, &w);
+	ck_assert_msg(rc == walk_cases[_i].rc, "case %d: rc %d", _i, rc);
+	ck_assert_uint_eq(w.t.line, walk_cases[_i].line);
+	ck_assert_str_eq(err.msg, walk_cases[_i].msg);
+	if (rc != MFA_OK)
+		ck_assert_uint_eq(err.line, walk_cases[_i].line);
+	ck_assert_str_eq(w.seen, walk_cases[_i].seen);
+}
+END_TEST
+
+/* No check, no length limit: every line reaches the line callback. */
+START_TEST(walk_without_limits)
+{
+	struct mfa_text_rules rules = {0, "no newline", 1, NULL, walk_record};
+	struct walk_rec w;
+
+	memset(&w, 0, sizeof(w));
+	mfa_text_init(&w.t, "abcdefX\n", 8, NULL);
+	ck_assert_int_eq(mfa_text_walk(&w.t, &rules, &w), MFA_OK);
+	ck_assert_str_eq(w.seen, "abcdefX|");
+}
+END_TEST
+
+START_TEST(fail_at_names_another_line)
+{
+	struct mfa_parse_error err = {0, ""};
+	struct mfa_text t;
+
+	mfa_text_init(&t, "a\n", 2, &err);
+	ck_assert_int_eq(mfa_text_fail_at(&t, 7, MFA_ERR_FORMAT, "at %d", 7),
+	    MFA_ERR_FORMAT);
+	ck_assert_uint_eq(err.line, 7);
+	ck_assert_uint_eq(t.line, 7);
+	ck_assert_str_eq(err.msg, "at 7");
+	ck_assert_int_eq(
+	    mfa_text_fail_at(&t, 0, MFA_ERR_NOENT, "whole"), MFA_ERR_NOENT);
+	ck_assert_uint_eq(err.line, 0);
+	ck_assert_str_eq(err.msg, "whole");
+	mfa_text_init(&t, "a\n", 2, NULL); /* no err: only the code */
+	ck_assert_int_eq(
+	    mfa_text_fail_at(&t, 3, MFA_ERR_FORMAT, "x"), MFA_ERR_FORMAT);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -249,6 +355,10 @@ text_suite(void)
 	tcase_add_test(tc, why_tolerates_no_buffer);
 	tcase_add_test(tc, printf_stops_at_capacity);
 	tcase_add_test(tc, printf_keeps_text_before_overflow);
+	tcase_add_loop_test(
+	    tc, walk_table, 0, sizeof(walk_cases) / sizeof(walk_cases[0]));
+	tcase_add_test(tc, walk_without_limits);
+	tcase_add_test(tc, fail_at_names_another_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
