@@ -727,10 +727,11 @@ START_TEST(notice_when_few_backup_codes_left)
 }
 END_TEST
 
-/* A backup code typed a second time is said to be used, not "invalid". */
-START_TEST(backup_code_used_twice)
+/* alice enrolled with a fresh set of backup codes, shown in display. */
+static void
+enrol_alice_with_backup_codes(
+    char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE])
 {
-	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
 	struct mfa_secret *s = NULL;
 	char *text = NULL;
 	size_t len = 0;
@@ -742,6 +743,14 @@ START_TEST(backup_code_used_twice)
 	mfa_pamh_write_secret("alice", text);
 	mfa_strfree(text);
 	mfa_secret_free(s);
+}
+
+/* A backup code typed a second time is said to be used, not "invalid". */
+START_TEST(backup_code_used_twice)
+{
+	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
+
+	enrol_alice_with_backup_codes(display);
 	ck_assert_int_eq(
 	    LOGIN("plain", "alice", "secret", display[0]), PAM_SUCCESS);
 	ck_assert_int_eq(
@@ -764,17 +773,8 @@ START_TEST(made_up_code_on_a_used_slot_is_invalid)
 {
 	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
 	char fake[MFA_BACKUP_DISPLAY_SIZE];
-	struct mfa_secret *s = NULL;
-	char *text = NULL;
-	size_t len = 0;
 
-	ck_assert_int_eq(mfa_secret_new(&s), 0);
-	ck_assert_int_eq(mfa_secret_generate(s, 20, T0 - 100), 0);
-	ck_assert_int_eq(mfa_backup_new_set(s, display, T0 - 100), 0);
-	ck_assert_int_eq(mfa_secret_serialize(s, &text, &len), 0);
-	mfa_pamh_write_secret("alice", text);
-	mfa_strfree(text);
-	mfa_secret_free(s);
+	enrol_alice_with_backup_codes(display);
 	ck_assert_int_eq(
 	    LOGIN("plain", "alice", "secret", display[0]), PAM_SUCCESS);
 	/* Slot 0's digit, code 1's letters: the shape of a real code. */
