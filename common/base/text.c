@@ -73,6 +73,26 @@ mfa_text_fail_at(
 }
 
 int
+mfa_text_check_controls(struct mfa_text *t, const char *s, size_t n,
+    const struct mfa_text_byte_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\0')
+			return mfa_text_fail(t, MFA_ERR_FORMAT, "%s", w->nul);
+		if (c == '\r')
+			return mfa_text_fail(t, MFA_ERR_FORMAT, "%s", w->cr);
+		if (c < 0x20 || c == 0x7f)
+			return mfa_text_fail(t, MFA_ERR_FORMAT, "%s0x%02x%s",
+			    w->ctl_before, c, w->ctl_after);
+	}
+	return MFA_OK;
+}
+
+int
 mfa_text_walk(struct mfa_text *t, const struct mfa_text_rules *r, void *ctx)
 {
 	const char *s;

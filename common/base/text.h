@@ -99,6 +99,25 @@ struct mfa_text_rules {
 };
 
 /*
+ * How a format names the bytes its lines may never hold: a NUL, a carriage
+ * return, and any other control byte, said as ctl_before "0x%02x"
+ * ctl_after (each format keeps the words its users and tests know).
+ */
+struct mfa_text_byte_words {
+	const char *nul;
+	const char *cr;
+	const char *ctl_before, *ctl_after;
+};
+
+/*
+ * mfa_text_check_controls - refuse the first NUL, CR or other control byte
+ * (below 0x20, or 0x7f) of the n bytes at s, in the words w, through
+ * mfa_text_fail on t.  Returns MFA_OK or MFA_ERR_FORMAT.
+ */
+int mfa_text_check_controls(struct mfa_text *t, const char *s, size_t n,
+    const struct mfa_text_byte_words *w);
+
+/*
  * mfa_text_walk - run every line of t through the rules r, in order: the
  * newline (when r->newline_first), the length (MFA_ERR_TOOBIG "line longer
  * than N bytes"), r->check, the newline (otherwise), r->line.  Stops at

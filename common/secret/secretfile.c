@@ -311,23 +311,12 @@ parse_line(struct parser *p)
 static int
 check_bytes(void *ctx, const char *s, size_t len)
 {
+	static const struct mfa_text_byte_words words = {"contains a NUL byte",
+	    "contains a carriage return (CRLF line ends?)",
+	    "contains a control character (byte ", ")"};
 	struct parser *p = ctx;
-	size_t i;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\0')
-			return mfa_text_fail(
-			    &p->t, MFA_ERR_FORMAT, "contains a NUL byte");
-		if (c == '\r')
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-			    "contains a carriage return (CRLF line ends?)");
-		if (c < 0x20 || c == 0x7f)
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-			    "contains a control character (byte 0x%02x)", c);
-	}
-	return MFA_OK;
+	return mfa_text_check_controls(&p->t, s, len, &words);
 }
 
 /* What only the whole file can tell: required keys, backup consistency. */

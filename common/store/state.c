@@ -588,22 +588,11 @@ static const struct state_key {
 static int
 check_bytes(void *ctx, const char *s, size_t len)
 {
+	static const struct mfa_text_byte_words words = {
+	    "NUL byte", "carriage return (CR)", "control character ", ""};
 	struct parser *p = ctx;
-	size_t i;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\0')
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT, "NUL byte");
-		if (c == '\r')
-			return mfa_text_fail(
-			    &p->t, MFA_ERR_FORMAT, "carriage return (CR)");
-		if (c < 0x20 || c == 0x7f)
-			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
-			    "control character 0x%02x", c);
-	}
-	return MFA_OK;
+	return mfa_text_check_controls(&p->t, s, len, &words);
 }
 
 /* dispatch - one "KEY SP VALUE" line (a NUL-terminated copy). */

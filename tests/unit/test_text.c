@@ -317,6 +317,38 @@ START_TEST(walk_without_limits)
 }
 END_TEST
 
+/* Control bytes, in the words of the format; the first one counts. */
+START_TEST(control_bytes_named)
+{
+	static const struct mfa_text_byte_words words = {
+	    "NUL!", "CR!", "ctl <", ">"};
+	static const struct {
+		const char *s;
+		size_t n;
+		const char *msg;
+	} cases[] = {
+	    {"plain text ~", 12, ""}, {"a\0b", 3, "NUL!"}, {"a\rb\0", 4, "CR!"},
+	    {"a\tb", 3, "ctl <0x09>"}, {"\x7f", 1, "ctl <0x7f>"},
+	    {"\x1b[31m\r", 6, "ctl <0x1b>"},
+	    {"caf\xc3\xa9", 5, ""}, /* bytes >= 0x80 are not controls */
+	};
+	struct mfa_parse_error err;
+	struct mfa_text t;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		mfa_text_init(&t, cases[i].s, cases[i].n, &err);
+		rc =
+		    mfa_text_check_controls(&t, cases[i].s, cases[i].n, &words);
+		ck_assert_int_eq(
+		    rc, cases[i].msg[0] != '\0' ? MFA_ERR_FORMAT : MFA_OK);
+		ck_assert_str_eq(err.msg, cases[i].msg);
+	}
+}
+END_TEST
+
 START_TEST(fail_at_names_another_line)
 {
 	struct mfa_parse_error err = {0, ""};
@@ -359,6 +391,7 @@ text_suite(void)
 	    tc, walk_table, 0, sizeof(walk_cases) / sizeof(walk_cases[0]));
 	tcase_add_test(tc, walk_without_limits);
 	tcase_add_test(tc, fail_at_names_another_line);
+	tcase_add_test(tc, control_bytes_named);
 	suite_add_tcase(s, tc);
 	return s;
 }
