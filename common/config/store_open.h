@@ -1,0 +1,24 @@
+/*
+ * store_open.h - open the per-user state store the configuration names
+ * (store.h): the one place that knows which backend a site uses.
+ */
+#ifndef MFA_STORE_OPEN_H
+#define MFA_STORE_OPEN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+
+/*
+ * mfa_store_open_config - open the store of cfg: today always the file
+ * backend in cfg->state_dir (store_files.h), created (mode 0700) when
+ * create is set and it is missing.  Returns MFA_OK with *out (close with
+ * mfa_store_close), MFA_ERR_NOENT when it does not exist and create is not
+ * set, or another error (MFA_ERR_UNSAFE...) with a reason for the log in
+ * why.
+ */
+int mfa_store_open_config(const struct mfa_config *cfg, int create,
+    struct mfa_store **out, char *why, size_t whysz);
+
+#endif /* MFA_STORE_OPEN_H */
