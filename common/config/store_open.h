@@ -21,4 +21,13 @@
 int mfa_store_open_config(const struct mfa_config *cfg, int create,
     struct mfa_store **out, char *why, size_t whysz);
 
+/*
+ * mfa_store_config_foreign - 1 when the configured store belongs to
+ * another account than the effective uid, which then cannot use it (a
+ * screen locker running as the user): for files, the state directory, or
+ * when missing its parent, is owned by another uid or cannot be examined.
+ * 0 when the effective uid owns it or could create it.
+ */
+int mfa_store_config_foreign(const struct mfa_config *cfg);
+
 #endif /* MFA_STORE_OPEN_H */

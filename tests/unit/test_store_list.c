@@ -266,6 +266,32 @@ START_TEST(open_from_config)
 }
 END_TEST
 
+/* Whose store: the effective uid's own directory, or one it could create,
+ * is not foreign; root's "/" is, to anybody else. */
+START_TEST(foreign_store)
+{
+	struct mfa_config cfg;
+	char dir[PATH_MAX + 16];
+
+	ck_assert_int_eq(mfa_config_init(&cfg), MFA_OK);
+	free(cfg.state_dir);
+	cfg.state_dir = strdup(g_dir);
+	ck_assert_int_eq(mfa_store_config_foreign(&cfg), 0);
+	snprintf(dir, sizeof(dir), "%s/missing", g_base);
+	free(cfg.state_dir);
+	cfg.state_dir = strdup(dir);
+	ck_assert_int_eq(mfa_store_config_foreign(&cfg), 0);
+	snprintf(dir, sizeof(dir), "%s/missing/deeper", g_base);
+	free(cfg.state_dir);
+	cfg.state_dir = strdup(dir);
+	ck_assert_int_eq(mfa_store_config_foreign(&cfg), 1);
+	free(cfg.state_dir);
+	cfg.state_dir = strdup("/");
+	ck_assert_int_eq(mfa_store_config_foreign(&cfg), geteuid() != 0);
+	mfa_config_free(&cfg);
+}
+END_TEST
+
 /* Opened for inspection: listed, never written. */
 START_TEST(inspect_lists_only)
 {
@@ -342,6 +368,7 @@ store_list_suite(void)
 	tcase_add_test(tc, visitor_stops);
 	tcase_add_test(tc, username_decoded);
 	tcase_add_test(tc, open_from_config);
+	tcase_add_test(tc, foreign_store);
 	tcase_add_test(tc, inspect_lists_only);
 	tcase_add_test(tc, unlock_clears);
 	suite_add_tcase(s, tc);
