@@ -146,7 +146,8 @@ remove_state(const struct mfa_cli *c)
 	mfa_store_close(store);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "state of %s in %s: %s", c->user,
-		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 
@@ -193,7 +194,8 @@ unlock_user(const struct mfa_cli *c, unsigned int *failures, int *dropped)
 	mfa_store_close(store);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "cannot unlock %s (%s): %s", c->user,
-		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 

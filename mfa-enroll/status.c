@@ -156,7 +156,7 @@ show_state(const struct mfa_cli *c, const struct mfa_secret *s)
 	int rc;
 
 	mfa_state_init(&st);
-	printf("Module state (%s):\n", c->cfg.state_dir);
+	printf("Module state (%s):\n", mfa_store_config_where(&c->cfg));
 	rc = mfa_store_open_config(&c->cfg, 0, &store, why, sizeof(why));
 	if (rc == MFA_ERR_NOENT) {
 		printf("  none (the state directory does not exist yet)\n");

@@ -20,6 +20,12 @@ mfa_store_open_config(const struct mfa_config *cfg, int create,
 	return mfa_store_open(cfg->state_dir, create, out, why, whysz);
 }
 
+const char *
+mfa_store_config_where(const struct mfa_config *cfg)
+{
+	return cfg->state_dir;
+}
+
 /* Is path owned by uid?  0 when it cannot be examined. */
 static int
 owned_by(const char *path, uid_t uid)

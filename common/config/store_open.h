@@ -22,6 +22,12 @@ int mfa_store_open_config(const struct mfa_config *cfg, int create,
     struct mfa_store **out, char *why, size_t whysz);
 
 /*
+ * mfa_store_config_where - where the configured store lives, for messages
+ * and the log (today the state directory); never NULL while cfg lives.
+ */
+const char *mfa_store_config_where(const struct mfa_config *cfg);
+
+/*
  * mfa_store_config_foreign - 1 when the configured store belongs to
  * another account than the effective uid, which then cannot use it (a
  * screen locker running as the user): for files, the state directory, or

@@ -245,6 +245,7 @@ START_TEST(open_from_config)
 	free(cfg.state_dir);
 	cfg.state_dir = strdup(dir);
 	ck_assert_ptr_nonnull(cfg.state_dir);
+	ck_assert_str_eq(mfa_store_config_where(&cfg), dir);
 	ck_assert_int_eq(mfa_store_open_config(&cfg, 0, &s, why, sizeof(why)),
 	    MFA_ERR_NOENT);
 	ck_assert_ptr_null(s);
