@@ -16,9 +16,9 @@
  *   a person is typing.
  * - A commit is all or nothing: a reader sees the old record or the new
  *   one.  A change that only raises failure counters may be kept more
- *   cheaply than a full write (a power cut may cost the last ones, see
- *   tally.h for the file backend); every other change is durable when
- *   commit returns MFA_OK.
+ *   cheaply than a full write (a power cut may then cost the last few
+ *   failures, never a used code or a lock-out); every other change is
+ *   durable when commit returns MFA_OK.
  * - A record that cannot be read or does not parse is an error, never an
  *   empty record: the module fails closed and the admin resets it.
  */
@@ -50,12 +50,12 @@ int mfa_store_begin(struct mfa_store *s, const char *user,
 /*
  * mfa_store_commit - save *st as the record of an open transaction.
  * When it differs from the record as loaded (or as last committed in this
- * transaction) only in failure counters that went up (mfa_tally_only_change),
- * the backend may keep just the counters, cheaply (the file backend: one
- * pwrite of the tally in the lock file, no fsync; tally.h says what a power
- * cut may cost).  Otherwise expired entries are pruned at time now, its
- * serial goes up by one (a new record gets a random one), and the record is
- * replaced atomically and durably.  Whenever the writer dies, the next
+ * transaction) only in failure counters that went up (the account's and
+ * each address's failures and last failure, see mfa_tally_only_change),
+ * the backend may keep just the counters, cheaply and not durably.
+ * Otherwise expired entries are pruned at time now, its serial goes up by
+ * one (a new record gets a random one), and the record is replaced
+ * atomically and durably.  Whenever the writer dies, the next
  * mfa_store_begin reads the old version or the new one, never a mix. Returns
  * MFA_OK, or MFA_ERR_INVALID (a record the backend cannot hold),
  * MFA_ERR_NOSPACE, MFA_ERR_READONLY, MFA_ERR_SYSTEM...: what a reader sees is

@@ -9,7 +9,10 @@
  * lock on it means something even while the record is renamed over; it
  * also holds the failure tally (tally.h): the count of wrong answers since
  * the record was last written, which overrides the record's own while the
- * record's serial is the one it names.
+ * record's serial is the one it names.  A commit that only raises failure
+ * counters is one pwrite of the tally, no fsync (tally.h says what a power
+ * cut may cost); any other commit replaces the record file and syncs it
+ * and the directory.
  * "<dir>/.<name>.new" is the temporary file of a record being written; a
  * writer killed before its rename leaves it, and the next write removes
  * it.  Callers open a store from the configuration (store_open.h); these
