@@ -530,7 +530,6 @@ peek_tally(struct mfa_store_txn *t, struct mfa_state *st,
 	if (rc == MFA_ERR_NOENT)
 		return MFA_OK;
 	if (rc != MFA_OK) {
-		snprintf(perr->msg, sizeof(perr->msg), "%s", ferr.why);
 		snprintf(why, whysz, "%s", ferr.why);
 		return rc;
 	}
@@ -548,7 +547,8 @@ list_one(
 	struct mfa_store_txn t = {.store = s, .lockfd = -1};
 	struct mfa_parse_error perr = {0, ""};
 	struct mfa_store_entry e = {NULL, 0, NULL, "state", 1, 0, ""};
-	char user[MFA_STORE_NAME_MAX], why[256] = "";
+	char user[MFA_STORE_NAME_MAX],
+	    why[256] = ""; /* for a log: not listed */
 	struct mfa_state st;
 	int rc;
 
@@ -563,7 +563,7 @@ list_one(
 	e.user = user;
 	e.st = e.rc == MFA_OK ? &st : NULL;
 	e.line = perr.line;
-	e.why = perr.msg[0] != '\0' ? perr.msg : why;
+	e.why = perr.msg;
 	rc = visit(arg, &e);
 	mfa_state_wipe(&st);
 	return rc;

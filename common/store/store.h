@@ -105,7 +105,8 @@ int mfa_store_unlock(struct mfa_store *s, const char *user,
  * part names what ("state", or the part holding the failure counts),
  * needs_reset says which admin command brings the user back
  * (mfa_store_remove when set, else mfa_store_unlock), and line (0 when
- * none) and why (may be empty) say where and what.
+ * none) and why say where and what did not parse; why is empty when the
+ * record could not be read at all (rc says why: MFA_ERR_UNSAFE...).
  */
 struct mfa_store_entry {
 	const char *user;

@@ -188,10 +188,15 @@ START_TEST(unreadable_records_reported)
 	plant("erin", "pam_mfa-state 1\nfailures x\n");
 	plant("frank", "pam_mfa-state 1\nfailures 1\n");
 	plant(".frank.lock", "not a tally");
+	/* Read as the module reads it: group or other bits are refused. */
+	mfa_test_write_file(at("gina"), "pam_mfa-state 1\n", 16, 0644);
 	list(g_s, &seen, MFA_OK);
-	ck_assert_uint_eq(seen.n, 3);
-	ck_assert_msg(strncmp(seen.text, "dave state reset 0: ", 20) == 0 &&
-		strstr(seen.text, "(no reason)") == NULL,
+	ck_assert_uint_eq(seen.n, 4);
+	ck_assert_ptr_nonnull(
+	    strstr(seen.text, "\ngina state reset 0: (no reason)\n"));
+	/* Not a file: it cannot be read, no parse reason. */
+	ck_assert_msg(
+	    strncmp(seen.text, "dave state reset 0: (no reason)\n", 32) == 0,
 	    "%s", seen.text);
 	ck_assert_ptr_nonnull(strstr(seen.text,
 	    "\nerin state reset 2: failures: not a decimal number\n"));
