@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "error.h"
 #include "store.h"
+#include "store_open.h"
 #include "userfile.h"
 
 static const char disable_usage[] =
@@ -137,7 +138,7 @@ remove_state(const struct mfa_cli *c)
 	char why[256] = "";
 	int rc;
 
-	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
+	rc = mfa_store_open_config(&c->cfg, 0, &store, why, sizeof(why));
 	if (rc == MFA_ERR_NOENT)
 		return MFA_OK;
 	if (rc == MFA_OK)
@@ -145,7 +146,8 @@ remove_state(const struct mfa_cli *c)
 	mfa_store_close(store);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "state of %s in %s: %s", c->user,
-		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 
@@ -177,48 +179,23 @@ mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv)
 	return MFA_EXIT_OK;
 }
 
-/*
- * Begin c->user's record for an unlock.  A failure tally that does not
- * parse blocks every read of the record; it is only a failure count, which
- * unlock clears anyway, so it is emptied and the record read again
- * (*dropped set).  A record that does not parse is left as it is (it
- * needs reset), and its error is the result.
- */
-static int
-unlock_begin(const struct mfa_cli *c, struct mfa_cli_state *cs, int *dropped,
-    char *why, size_t whysz)
-{
-	int rc = mfa_cli_state_begin(c, 0, cs, why, whysz);
-
-	*dropped = 0;
-	if (rc == MFA_OK || cs->store == NULL || rc == MFA_ERR_LOCK_TIMEOUT)
-		return rc;
-	if (mfa_store_clear_tally(
-		cs->store, c->user, c->cfg.lock_timeout, why, whysz) != MFA_OK)
-		return rc;
-	rc = mfa_store_begin(cs->store, c->user, c->cfg.lock_timeout, &cs->st,
-	    &cs->txn, why, whysz);
-	*dropped = rc == MFA_OK;
-	return rc;
-}
-
+/* Unlock c->user through the configured store (mfa_store_unlock). */
 static int
 unlock_user(const struct mfa_cli *c, unsigned int *failures, int *dropped)
 {
-	struct mfa_cli_state cs;
+	struct mfa_store *store = NULL;
 	char why[256] = "";
 	int rc;
 
-	rc = unlock_begin(c, &cs, dropped, why, sizeof(why));
-	if (rc == MFA_OK) {
-		*failures = cs.st.failures;
-		mfa_state_unlock(&cs.st);
-		rc = mfa_store_commit(cs.txn, &cs.st, mfa_cli_now());
-	}
-	mfa_cli_state_end(&cs);
+	rc = mfa_store_open_config(&c->cfg, 0, &store, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_store_unlock(store, c->user, c->cfg.lock_timeout,
+		    mfa_cli_now(), failures, dropped, why, sizeof(why));
+	mfa_store_close(store);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "cannot unlock %s (%s): %s", c->user,
-		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "hostname.h"
 #include "mem.h"
+#include "store_open.h"
 #include "timefmt.h"
 
 void
@@ -178,7 +179,7 @@ mfa_cli_state_begin(const struct mfa_cli *c, int create,
 	cs->store = NULL;
 	cs->txn = NULL;
 	mfa_state_init(&cs->st);
-	rc = mfa_store_open(c->cfg.state_dir, create, &cs->store, why, whysz);
+	rc = mfa_store_open_config(&c->cfg, create, &cs->store, why, whysz);
 	if (rc == MFA_OK)
 		rc = mfa_store_begin(cs->store, c->user, c->cfg.lock_timeout,
 		    &cs->st, &cs->txn, why, whysz);

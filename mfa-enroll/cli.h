@@ -122,14 +122,14 @@ struct mfa_cli_state {
 };
 
 /*
- * mfa_cli_state_begin - open c->cfg.state_dir (creating it, mode 0700,
- * when create is set), then lock and load c->user's record into cs->st
- * (waiting at most c->cfg.lock_timeout).  Change cs->st and write it with
- * mfa_store_commit(cs->txn, &cs->st, now).  Whatever the result, call
+ * mfa_cli_state_begin - open the configured store (mfa_store_open_config,
+ * creating it when create is set), then lock and load c->user's record into
+ * cs->st (waiting at most c->cfg.lock_timeout).  Change cs->st and write it
+ * with mfa_store_commit(cs->txn, &cs->st, now).  Whatever the result, call
  * mfa_cli_state_end(cs) afterwards.
- * Returns MFA_OK, MFA_ERR_NOENT (no state directory and create not set:
- * nothing recorded yet) or another error; why (whysz bytes) gets the
- * store's reason when it has one, and is left alone otherwise.
+ * Returns MFA_OK, MFA_ERR_NOENT (no store yet and create not set: nothing
+ * recorded yet) or another error; why (whysz bytes) gets the store's reason
+ * when it has one, and is left alone otherwise.
  */
 int mfa_cli_state_begin(const struct mfa_cli *c, int create,
     struct mfa_cli_state *cs, char *why, size_t whysz);

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "mem.h"
 #include "store.h"
+#include "store_open.h"
 #include "text.h"
 #include "userfile.h"
 
@@ -56,7 +57,8 @@ state_begin(const struct mfa_cli *c, struct mfa_cli_state *cs)
 	rc = mfa_cli_state_begin(c, 0, cs, why, sizeof(why));
 	if (rc != MFA_OK && rc != MFA_ERR_NOENT)
 		mfa_cli_err(c, "state of %s in %s: %s", c->user,
-		    c->cfg.state_dir, why[0] != '\0' ? why : mfa_strerror(rc));
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }
 
@@ -159,7 +161,7 @@ list_devices(const struct mfa_cli *c)
 		    "mfa-enroll --user %s devices\nTo forget all of your "
 		    "trusted devices yourself, run: mfa-enroll devices "
 		    "forget all",
-		    c->cfg.state_dir, c->user);
+		    mfa_store_config_where(&c->cfg), c->user);
 		return MFA_EXIT_USAGE;
 	}
 	rc = state_begin(c, &cs);

@@ -238,7 +238,14 @@ void mfa_doctor_targets_from(
 void mfa_doctor_check_conf(
     struct doctor *d, const char *shown, struct doc_targets *t);
 
-/* mfa_doctor_check_state_dir - owner and mode of a state directory. */
+/*
+ * mfa_doctor_check_state_dir - owner and mode of a state directory: a
+ * check of the file backend (store_files.h), kept here rather than behind
+ * store.h because it grades each finding (missing: warn; refused, wrong
+ * owner or mode: fail) with its own advice, and works on a tree under
+ * --root that no store is opened on.  Another backend brings its own
+ * doctor checks (connection, TLS, schema).
+ */
 void mfa_doctor_check_state_dir(struct doctor *d, const char *dir);
 
 /*
@@ -254,9 +261,10 @@ void mfa_doctor_check_syslog(struct doctor *d);
 /* ---- doctor_users.c: the users the state knows ---------------------- */
 
 /*
- * mfa_doctor_check_users - count the users of the state directory dir:
- * enrolled, with failures, locked out, files that do not parse (warned
- * about one by one); with d->verbose, one line per user.
+ * mfa_doctor_check_users - count the users of the state directory dir, as
+ * the store lists them (mfa_store_list): enrolled, with failures, locked
+ * out, records that do not parse (warned about one by one); with
+ * d->verbose, one line per user.
  */
 void mfa_doctor_check_users(struct doctor *d, const char *dir);
 

@@ -23,6 +23,7 @@
 #include "otpauth.h"
 #include "qr.h"
 #include "store.h"
+#include "store_open.h"
 #include "userfile.h"
 
 #define TRIES 3
@@ -322,7 +323,7 @@ mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
 	mfa_cli_state_end(&cs);
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "the file is written, but %s's state in %s: %s",
-		    c->user, c->cfg.state_dir,
+		    c->user, mfa_store_config_where(&c->cfg),
 		    why[0] != '\0' ? why : mfa_strerror(rc));
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "mem.h"
 #include "otp.h"
 #include "store.h"
+#include "store_open.h"
 #include "userfile.h"
 
 static const char status_usage[] =
@@ -155,8 +156,8 @@ show_state(const struct mfa_cli *c, const struct mfa_secret *s)
 	int rc;
 
 	mfa_state_init(&st);
-	printf("Module state (%s):\n", c->cfg.state_dir);
-	rc = mfa_store_open(c->cfg.state_dir, 0, &store, why, sizeof(why));
+	printf("Module state (%s):\n", mfa_store_config_where(&c->cfg));
+	rc = mfa_store_open_config(&c->cfg, 0, &store, why, sizeof(why));
 	if (rc == MFA_ERR_NOENT) {
 		printf("  none (the state directory does not exist yet)\n");
 		return MFA_OK;

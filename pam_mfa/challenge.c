@@ -21,6 +21,7 @@
 #include "otpcode.h"
 #include "sendcode.h"
 #include "store.h"
+#include "store_open.h"
 #include "trust.h"
 
 #define MFA_PROMPT_CODE "Verification code: "
@@ -266,7 +267,8 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 		/* Disk full, read-only: say which, the admin must act. */
 		mfa_log(&lg->log, LOG_ERR,
 		    "cannot save the state of %s in %s: %s: refusing the login",
-		    lg->user_clean, lg->cfg.state_dir, mfa_strerror(vrc));
+		    lg->user_clean, mfa_store_config_where(&lg->cfg),
+		    mfa_strerror(vrc));
 		lg->reason = "state not saved";
 		out = ATTEMPT_ERROR;
 	}

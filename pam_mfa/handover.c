@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "random.h"
 #include "store.h"
+#include "store_open.h"
 #include "text.h"
 #include "user.h"
 
@@ -250,5 +251,5 @@ mfa_handover_store(struct mfa_login *lg, char *why, size_t whysz)
 {
 	if (lg->store != NULL)
 		return MFA_OK;
-	return mfa_store_open(lg->cfg.state_dir, 0, &lg->store, why, whysz);
+	return mfa_store_open_config(&lg->cfg, 0, &lg->store, why, whysz);
 }

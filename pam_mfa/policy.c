@@ -17,6 +17,7 @@
 #include "secret_load.h"
 #include "secretfile.h"
 #include "store.h"
+#include "store_open.h"
 #include "timefmt.h"
 #include "unpriv.h"
 #include "user.h"
@@ -54,7 +55,7 @@ read_state(struct mfa_login *lg, struct mfa_state *st)
 	char why[256];
 	int rc;
 
-	rc = mfa_store_open(lg->cfg.state_dir, 1, &lg->store, why, sizeof(why));
+	rc = mfa_store_open_config(&lg->cfg, 1, &lg->store, why, sizeof(why));
 	if (rc == MFA_OK)
 		rc = mfa_store_read(lg->store, lg->username,
 		    lg->cfg.lock_timeout, st, why, sizeof(why));

@@ -10,11 +10,6 @@
  * here, and everything allowed here is what a process running as the user
  * could do anyway.
  */
-#include <errno.h>
-#include <limits.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "challenge.h"
@@ -22,38 +17,13 @@
 #include "login.h"
 #include "prompt.h"
 #include "secret_load.h"
+#include "store_open.h"
 #include "unpriv.h"
-
-/* Is path owned by uid?  0 when it cannot be examined. */
-static int
-owned_by(const char *path, uid_t uid)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 && st.st_uid == uid;
-}
 
 int
 mfa_unpriv_caller(const struct mfa_login *lg)
 {
-	const char *dir = lg->cfg.state_dir;
-	char parent[PATH_MAX];
-	const char *slash;
-	uid_t me = geteuid();
-	struct stat st;
-
-	if (me == 0)
-		return 0;
-	if (lstat(dir, &st) == 0)
-		return st.st_uid != me;
-	if (errno != ENOENT) /* EACCES: a root-only directory above it */
-		return 1;
-	slash = strrchr(dir, '/'); /* state_dir= is absolute */
-	if (slash == NULL || (size_t)(slash - dir) >= sizeof(parent))
-		return 1;
-	/* Missing: the store would create it, which only its owner can. */
-	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - dir), dir);
-	return !owned_by(slash == dir ? "/" : parent, me);
+	return geteuid() != 0 && mfa_store_config_foreign(&lg->cfg);
 }
 
 /*

@@ -16,11 +16,10 @@ struct mfa_login;
 
 /*
  * mfa_unpriv_caller - 1 when this login runs without root's identity and
- * the state directory (cfg.state_dir) is not its own: not root's
- * effective uid, and the directory, or when missing its parent, is owned
- * by another uid or cannot be examined.  0 otherwise: root, or a caller
- * whose own directory holds the state (a personal install, the tests),
- * which goes through the store as usual.
+ * the configured store is not its own: not root's effective uid, and
+ * mfa_store_config_foreign.  0 otherwise: root, or a caller whose own
+ * store holds the state (a personal install, the tests), which goes
+ * through the store as usual.
  */
 int mfa_unpriv_caller(const struct mfa_login *lg);
 

@@ -1,11 +1,16 @@
 /*
- * store.c - per-user state in a root-owned directory (see store.h).
+ * store.c - per-user state in a root-owned directory: the file backend of
+ * store.h (see store_files.h).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -13,13 +18,16 @@
 #include "mem.h"
 #include "random.h"
 #include "store.h"
+#include "store_files.h"
 #include "tally.h"
+#include "text.h"
 
 #define MFA_STORE_NAME_MAX 256
 
 struct mfa_store {
 	int dirfd;
 	uid_t owner;
+	int inspect; /* mfa_store_open_inspect: listing only */
 };
 
 struct mfa_store_txn {
@@ -88,6 +96,34 @@ mfa_store_open(const char *dir, int create, struct mfa_store **out, char *why,
 	return MFA_OK;
 }
 
+int
+mfa_store_open_inspect(
+    const char *dir, struct mfa_store **out, char *why, size_t whysz)
+{
+	struct mfa_store *s;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return MFA_ERR_NOMEM;
+	s->inspect = 1;
+	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0 || fstat(s->dirfd, &sb) != 0) {
+		rc = mfa_err_from_errno(errno);
+		snprintf(
+		    why, whysz, "state directory %s: %s", dir, strerror(errno));
+		if (s->dirfd >= 0)
+			close(s->dirfd);
+		free(s);
+		return rc;
+	}
+	s->owner = sb.st_uid;
+	*out = s;
+	return MFA_OK;
+}
+
 void
 mfa_store_close(struct mfa_store *s)
 {
@@ -97,14 +133,17 @@ mfa_store_close(struct mfa_store *s)
 	free(s);
 }
 
-/* Read and parse the record of an open transaction (missing = empty). */
+/*
+ * Read and parse the record of an open transaction (missing = empty), the
+ * line and reason of a parse error in *perr (left as it is otherwise).
+ */
 static int
-load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
+load_parsed(struct mfa_store_txn *t, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
 {
 	struct mfa_file_rules rules = {
 	    .owner = t->store->owner, .max_size = MFA_STATE_MAX_SIZE};
 	struct mfa_file_error ferr = {""};
-	struct mfa_parse_error perr = {0, ""};
 	char *buf = NULL;
 	size_t len = 0;
 	int fd, rc;
@@ -120,10 +159,10 @@ load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
 	rc = mfa_file_read_all(fd, MFA_STATE_MAX_SIZE, &buf, &len);
 	close(fd);
 	if (rc == MFA_OK) {
-		rc = mfa_state_parse(buf, len, st, &perr);
+		rc = mfa_state_parse(buf, len, st, perr);
 		if (rc != MFA_OK)
 			snprintf(why, whysz, "state file %s line %u: %s",
-			    t->name, perr.line, perr.msg);
+			    t->name, perr->line, perr->msg);
 		mfa_freezero(buf, len + 1);
 	} else {
 		snprintf(
@@ -132,13 +171,21 @@ load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
 	return rc;
 }
 
-/* Put the tally in the lock file (if any) into st. */
+/* load_parsed, for callers that only want why. */
 static int
-load_tally(
-    struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
+load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
+{
+	struct mfa_parse_error perr = {0, ""};
+
+	return load_parsed(t, st, &perr, why, whysz);
+}
+
+/* Put the tally in the lock file (if any) into st; a parse error in *perr. */
+static int
+load_tally_parsed(struct mfa_store_txn *t, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
 {
 	char buf[MFA_TALLY_LEN + 1];
-	struct mfa_parse_error perr = {0, ""};
 	ssize_t n;
 	int rc;
 
@@ -151,18 +198,28 @@ load_tally(
 		return mfa_err_from_errno(errno);
 	}
 	if (n > MFA_TALLY_LEN) {
-		snprintf(perr.msg, sizeof(perr.msg),
+		snprintf(perr->msg, sizeof(perr->msg),
 		    "more than %d bytes: not a tally record", MFA_TALLY_LEN);
 		rc = MFA_ERR_FORMAT;
 	} else {
-		rc = mfa_tally_apply(buf, (size_t)n, st, &perr);
+		rc = mfa_tally_apply(buf, (size_t)n, st, perr);
 	}
 	if (rc != MFA_OK)
 		snprintf(why, whysz,
 		    "failure tally in the lock file of %s: %s (mfa-enroll "
 		    "--user NAME unlock clears it)",
-		    t->name, perr.msg);
+		    t->name, perr->msg);
 	return rc;
+}
+
+/* load_tally_parsed, for callers that only want why. */
+static int
+load_tally(
+    struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
+{
+	struct mfa_parse_error perr = {0, ""};
+
+	return load_tally_parsed(t, st, &perr, why, whysz);
 }
 
 /* Lock user's record; the transaction, or an error with why. */
@@ -175,6 +232,10 @@ lock_user(struct mfa_store *s, const char *user, unsigned int timeout_ms,
 	int rc;
 
 	*out = NULL;
+	if (s->inspect) {
+		snprintf(why, whysz, "store opened for inspection only");
+		return MFA_ERR_READONLY;
+	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return MFA_ERR_NOMEM;
@@ -383,5 +444,157 @@ mfa_store_clear_tally(struct mfa_store *s, const char *user,
 	if (rc == MFA_OK)
 		rc = clear_tally(txn);
 	mfa_store_end(txn);
+	return rc;
+}
+
+int
+mfa_store_unlock(struct mfa_store *s, const char *user, unsigned int timeout_ms,
+    int64_t now, unsigned int *failures, int *dropped, char *why, size_t whysz)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	int rc;
+
+	*dropped = 0;
+	rc = mfa_store_begin(s, user, timeout_ms, &st, &txn, why, whysz);
+	/* A tally that does not parse blocks every read: only a failure
+	 * count, which unlock clears anyway, so it goes.  The record's own
+	 * error stays the result when the record is at fault. */
+	if (rc != MFA_OK && rc != MFA_ERR_LOCK_TIMEOUT &&
+	    mfa_store_clear_tally(s, user, timeout_ms, why, whysz) == MFA_OK) {
+		rc =
+		    mfa_store_begin(s, user, timeout_ms, &st, &txn, why, whysz);
+		*dropped = rc == MFA_OK;
+	}
+	if (rc == MFA_OK) {
+		*failures = st.failures;
+		mfa_state_unlock(&st);
+		rc = mfa_store_commit(txn, &st, now);
+		mfa_state_wipe(&st);
+	}
+	mfa_store_end(txn);
+	return rc;
+}
+
+/* The byte of the %XX escape at p ("%" and two hex digits), or -1. */
+static int
+escaped_byte(const char *p)
+{
+	char hex[3];
+	unsigned char b;
+
+	if (p[0] != '%' || p[1] == '\0' || p[2] == '\0')
+		return -1;
+	hex[0] = (char)tolower((unsigned char)p[1]);
+	hex[1] = (char)tolower((unsigned char)p[2]);
+	hex[2] = '\0';
+	return mfa_text_hex_decode(hex, &b, 1) == MFA_OK ? b : -1;
+}
+
+void
+mfa_store_username(const char *file, char *out, size_t outsz)
+{
+	size_t o = 0;
+	int b;
+
+	for (; *file != '\0' && o + 1 < outsz; file++) {
+		b = escaped_byte(file);
+		if (b > 0) {
+			out[o++] = (char)b;
+			file += 2;
+		} else {
+			out[o++] = *file;
+		}
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The failure tally of a record being listed, read without the lock from
+ * its lock file when there is one (a snapshot: the serial it names keeps a
+ * stale one out).
+ */
+static int
+peek_tally(struct mfa_store_txn *t, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
+{
+	struct mfa_file_rules rules = {
+	    .owner = t->store->owner, .max_size = MFA_TALLY_LEN + 1};
+	struct mfa_file_error ferr = {""};
+	char lockname[MFA_STORE_NAME_MAX + 8];
+	int rc;
+
+	snprintf(lockname, sizeof(lockname), ".%s.lock", t->name);
+	rc = mfa_file_openat_read(
+	    t->store->dirfd, lockname, &rules, &t->lockfd, &ferr);
+	if (rc == MFA_ERR_NOENT)
+		return MFA_OK;
+	if (rc != MFA_OK) {
+		snprintf(why, whysz, "%s", ferr.why);
+		return rc;
+	}
+	rc = load_tally_parsed(t, st, perr, why, whysz);
+	close(t->lockfd);
+	t->lockfd = -1;
+	return rc;
+}
+
+/* Read the record file name as the module would, and hand it to visit. */
+static int
+list_one(
+    struct mfa_store *s, const char *name, mfa_store_visit visit, void *arg)
+{
+	struct mfa_store_txn t = {.store = s, .lockfd = -1};
+	struct mfa_parse_error perr = {0, ""};
+	struct mfa_store_entry e = {NULL, 0, NULL, "state", 1, 0, ""};
+	char user[MFA_STORE_NAME_MAX],
+	    why[256] = ""; /* for a log: not listed */
+	struct mfa_state st;
+	int rc;
+
+	snprintf(t.name, sizeof(t.name), "%s", name);
+	mfa_store_username(name, user, sizeof(user));
+	e.rc = load_parsed(&t, &st, &perr, why, sizeof(why));
+	if (e.rc == MFA_OK) {
+		e.part = "failure tally (in its lock file)";
+		e.needs_reset = 0;
+		e.rc = peek_tally(&t, &st, &perr, why, sizeof(why));
+	}
+	e.user = user;
+	e.st = e.rc == MFA_OK ? &st : NULL;
+	e.line = perr.line;
+	e.why = perr.msg;
+	rc = visit(arg, &e);
+	mfa_state_wipe(&st);
+	return rc;
+}
+
+/* Record names never start with '.': lock and temporary files do. */
+static int
+not_hidden(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+int
+mfa_store_list(struct mfa_store *s, mfa_store_visit visit, void *arg, char *why,
+    size_t whysz)
+{
+	struct dirent **list = NULL;
+	int i, n, rc = MFA_OK;
+
+	n = scandirat(s->dirfd, ".", &list, not_hidden, alphasort);
+	if (n < 0) {
+		rc = mfa_err_from_errno(errno);
+		snprintf(why, whysz, "state directory: %s", strerror(errno));
+		return rc;
+	}
+	for (i = 0; i < n; i++) {
+		/* d_name (at most NAME_MAX bytes) fits MFA_STORE_NAME_MAX. */
+		if (rc == MFA_OK)
+			rc = list_one(s, list[i]->d_name, visit, arg);
+		free(list[i]);
+	}
+	free(list);
 	return rc;
 }

@@ -1,24 +1,26 @@
 /*
- * store.h - the module's per-user state, behind one small interface.
+ * store.h - the module's per-user state, behind one interface.
  *
- * Today a store is a root-owned directory with one file per user
- * (DESIGN §2): "<dir>/<name>" holds the record, "<dir>/.<name>.lock" is
- * the lock file (record names never start with '.', see
- * mfa_store_filename, so lock and temporary files cannot clash with them).
- * The lock file is never replaced or removed, so an open-file-description
- * lock on it means something even while the record is renamed over; it
- * also holds the failure tally (tally.h): the count of wrong answers since
- * the record was last written, which overrides the record's own while the
- * record's serial is the one it names.
- * "<dir>/.<name>.new" is the temporary file of a record being written; a
- * writer killed before its rename leaves it, and the next write removes
- * it.  A shared store for a fleet can replace this unit later without
- * touching its callers.
+ * A store holds one record (struct mfa_state, state.h) per user name, and
+ * is opened from the site's configuration (mfa_store_open_config,
+ * store_open.h), which picks the backend: today the file backend
+ * (store_files.h, DESIGN §2).  Nothing here depends on how a backend
+ * keeps the records: callers (the module, mfa-enroll) only use the
+ * functions below.  What every backend guarantees:
  *
- * Every read-verify-write goes: mfa_store_begin (lock, then load) ...
- * change the record ... mfa_store_commit (atomic replace, or the tally)
- * ... mfa_store_end (unlock).  The lock is never held while a person is
- * typing.
+ * - Every read-verify-write goes: mfa_store_begin (the user's record,
+ *   locked against every other writer of that user) ... change the
+ *   record ... mfa_store_commit ... mfa_store_end (unlock).  Two
+ *   transactions on one user never interleave, so a code is accepted at
+ *   most once and a failure is never lost.  The lock is never held while
+ *   a person is typing.
+ * - A commit is all or nothing: a reader sees the old record or the new
+ *   one.  A change that only raises failure counters may be kept more
+ *   cheaply than a full write (a power cut may then cost the last few
+ *   failures, never a used code or a lock-out); every other change is
+ *   durable when commit returns MFA_OK.
+ * - A record that cannot be read or does not parse is an error, never an
+ *   empty record: the module fails closed and the admin resets it.
  */
 #ifndef MFA_STORE_H
 #define MFA_STORE_H
@@ -30,28 +32,16 @@
 struct mfa_store;
 struct mfa_store_txn;
 
-/*
- * mfa_store_open - open the state directory dir, creating it (mode 0700)
- * when create is set and it is missing.  It must be owned by the effective
- * uid (root in production) and not writable by group or others.
- * Returns MFA_OK with *out (close with mfa_store_close) or an error with a
- * reason for the log in why.
- */
-int mfa_store_open(const char *dir, int create, struct mfa_store **out,
-    char *why, size_t whysz);
-
 /* mfa_store_close - release a store.  NULL is fine. */
 void mfa_store_close(struct mfa_store *s);
 
 /*
  * mfa_store_begin - lock user's record (waiting at most timeout_ms, then
  * MFA_ERR_LOCK_TIMEOUT) and load it into *st (an empty record when the user
- * has none yet), with the counters of the tally in the lock file when it
- * holds one (tally.h: never fewer failures than the record says).  A record or
- * a tally that does not parse is an error (MFA_ERR_FORMAT, MFA_ERR_VERSION,
- * MFA_ERR_RANGE... with the file, line and reason in why): the module fails
- * closed and the admin can inspect or reset it.  On success *txn holds the lock
- * until mfa_store_end.
+ * has none yet), with every failure counted so far.  A record that does not
+ * parse is an error (MFA_ERR_FORMAT, MFA_ERR_VERSION, MFA_ERR_RANGE... with
+ * where and why in why): the module fails closed and the admin can inspect,
+ * unlock or reset it.  On success *txn holds the lock until mfa_store_end.
  */
 int mfa_store_begin(struct mfa_store *s, const char *user,
     unsigned int timeout_ms, struct mfa_state *st, struct mfa_store_txn **txn,
@@ -60,15 +50,14 @@ int mfa_store_begin(struct mfa_store *s, const char *user,
 /*
  * mfa_store_commit - save *st as the record of an open transaction.
  * When it differs from the record as loaded (or as last committed in this
- * transaction) only in failure counters that went up (mfa_tally_only_change),
- * the counters are written as the tally in the lock file: one pwrite, no fsync
- * (tally.h says what a power cut may cost).  Otherwise expired entries are
- * pruned at time now, its serial goes up by one (a new record gets a random
- * one) so that the tally on disk becomes stale, and the record replaces the
- * file atomically and durably (fsync of the file and the directory), after
- * which the tally is emptied. Whenever the writer dies, the next
+ * transaction) only in failure counters that went up (the account's and
+ * each address's failures and last failure, see mfa_tally_only_change),
+ * the backend may keep just the counters, cheaply and not durably.
+ * Otherwise expired entries are pruned at time now, its serial goes up by
+ * one (a new record gets a random one), and the record is replaced
+ * atomically and durably.  Whenever the writer dies, the next
  * mfa_store_begin reads the old version or the new one, never a mix. Returns
- * MFA_OK, or MFA_ERR_INVALID (a record the format cannot hold),
+ * MFA_OK, or MFA_ERR_INVALID (a record the backend cannot hold),
  * MFA_ERR_NOSPACE, MFA_ERR_READONLY, MFA_ERR_SYSTEM...: what a reader sees is
  * then the old version (*st, pruned and with its serial bumped, is for the
  * caller to discard).
@@ -86,32 +75,61 @@ int mfa_store_read(struct mfa_store *s, const char *user,
     unsigned int timeout_ms, struct mfa_state *st, char *why, size_t whysz);
 
 /*
- * mfa_store_remove - empty user's tally and delete the record and any
- * temporary file a killed writer left (the admin's reset), under the lock.
- * A missing record is fine.
+ * mfa_store_remove - delete user's record, its failure counts and whatever
+ * a killed writer left of it (the admin's reset), under the lock.  A
+ * missing record is fine.
  */
 int mfa_store_remove(
     struct mfa_store *s, const char *user, unsigned int timeout_ms);
 
 /*
- * mfa_store_filename - the file name of user's record: the name itself
- * when it is made only of A-Z a-z 0-9 '.' '_' '-' and does not start with
- * '.', otherwise a %XX escape for every other byte (and a leading '.'), so
- * different users never share a file and no name can leave the directory.
- * Returns MFA_OK or MFA_ERR_BUFSIZE / MFA_ERR_INVALID (empty name).
+ * mfa_store_unlock - the admin's unlock of user, under the lock: the
+ * failures and every lock-out (everywhere and per address) are cleared
+ * (mfa_state_unlock) and the record is committed at time now; *failures
+ * gets the failure count it had.  Failure counts that do not parse are
+ * dropped (*dropped set), since unlock clears them anyway; a record that
+ * does not parse is left as it is and its error (with why) is the result:
+ * it needs mfa_store_remove.  Returns MFA_OK, MFA_ERR_LOCK_TIMEOUT, a parse
+ * error or an error of mfa_store_commit.
  */
-int mfa_store_filename(const char *user, char *out, size_t outsz);
+int mfa_store_unlock(struct mfa_store *s, const char *user,
+    unsigned int timeout_ms, int64_t now, unsigned int *failures, int *dropped,
+    char *why, size_t whysz);
 
 /*
- * mfa_store_clear_tally - empty user's failure tally, under the lock, when
- * the record itself parses (the admin's unlock, which clears the failure
- * count anyway: also the way out of a tally that does not parse, without
- * the full reset).  A record that does not parse is left, tally and all:
- * its error and reason (in why) are returned, as mfa_store_begin's.
- * Returns MFA_OK, MFA_ERR_LOCK_TIMEOUT, a parse error of the record or an
- * error mapped from errno.
+ * One user the store has a record of, as mfa_store_list hands it over.
+ * user is the name as the module looked it up (a backend that cannot give
+ * it back exactly gives its best reading: never use it to log in).  With
+ * rc MFA_OK, st is the record with every failure counted (read without
+ * the lock: a snapshot, for reports).  Otherwise it could not be read:
+ * part names what ("state", or the part holding the failure counts),
+ * needs_reset says which admin command brings the user back
+ * (mfa_store_remove when set, else mfa_store_unlock), and line (0 when
+ * none) and why say where and what did not parse; why is empty when the
+ * record could not be read at all (rc says why: MFA_ERR_UNSAFE...).
  */
-int mfa_store_clear_tally(struct mfa_store *s, const char *user,
-    unsigned int timeout_ms, char *why, size_t whysz);
+struct mfa_store_entry {
+	const char *user;
+	int rc;
+	const struct mfa_state *st;
+	const char *part;
+	int needs_reset;
+	unsigned int line;
+	const char *why;
+};
+
+/* Called once per user by mfa_store_list; non-zero stops the listing. */
+typedef int (*mfa_store_visit)(void *arg, const struct mfa_store_entry *e);
+
+/*
+ * mfa_store_list - call visit(arg, entry) for every user that has a record,
+ * sorted by the backend's key (byte order of the file names for files), so
+ * that reports are stable.  A record that cannot be read is handed over
+ * with its error, never skipped.  Writes nothing and takes no lock.
+ * Returns MFA_OK, what visit returned when non-zero, or an error of the
+ * store itself (MFA_ERR_NOMEM, MFA_ERR_SYSTEM...) with why.
+ */
+int mfa_store_list(struct mfa_store *s, mfa_store_visit visit, void *arg,
+    char *why, size_t whysz);
 
 #endif /* MFA_STORE_H */

@@ -15,6 +15,7 @@
 #include "secretfile.h"
 #include "sendcode.h"
 #include "store.h"
+#include "store_files.h"
 #include "testutil.h"
 
 #define NOW 1800000000

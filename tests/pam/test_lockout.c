@@ -25,6 +25,7 @@
 #include "pamh.h"
 #include "state.h"
 #include "store.h"
+#include "store_files.h"
 #include "testutil.h"
 
 #define ck_shown(s) MFA_CK_IN(res.transcript, s)

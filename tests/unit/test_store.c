@@ -26,6 +26,7 @@
 #include "mem.h"
 #include "state.h"
 #include "store.h"
+#include "store_files.h"
 #include "tally.h"
 #include "testutil.h"
 
