@@ -127,9 +127,9 @@ first_line(const char *err, char *out, size_t outsz)
 	line[n] = '\0';
 	mask_digit_runs(line);
 	mfa_log_clean(line, out, outsz);
-	if (strcspn(err, "\r\n") > DELIVER_STDERR_SHOWN &&
-	    strlen(out) + 4 <= outsz)
-		strcat(out, "...");
+	n = strlen(out);
+	if (strcspn(err, "\r\n") > DELIVER_STDERR_SHOWN && n + 4 <= outsz)
+		memcpy(out + n, "...", 4); /* with its NUL, room checked */
 }
 
 /*
