@@ -1,395 +1,46 @@
 /*
- * store.c - per-user state in a root-owned directory: the file backend of
- * store.h (see store_files.h).
+ * store.c - store.h for every backend: each call goes to the table of
+ * operations of the store it names (store_backend.h).
  */
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
+#include <dlfcn.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "error.h"
-#include "fileio.h"
-#include "mem.h"
-#include "random.h"
 #include "store.h"
-#include "store_files.h"
-#include "tally.h"
-#include "text.h"
-
-#define MFA_STORE_NAME_MAX 256
-
-struct mfa_store {
-	int dirfd;
-	uid_t owner;
-	int inspect; /* mfa_store_open_inspect: listing only */
-};
-
-struct mfa_store_txn {
-	struct mfa_store *store;
-	int lockfd; /* also holds the tally (tally.h) */
-	char name[MFA_STORE_NAME_MAX];
-	struct mfa_state base; /* the record as loaded or last committed */
-};
-
-static int
-safe_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-int
-mfa_store_filename(const char *user, char *out, size_t outsz)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-	const unsigned char *p;
-
-	if (user == NULL || *user == '\0')
-		return MFA_ERR_INVALID;
-	for (p = (const unsigned char *)user; *p != '\0'; p++) {
-		int plain = safe_char(*p) &&
-		    !(p == (const unsigned char *)user && *p == '.');
-
-		if (n + (plain ? 1 : 3) + 1 > outsz)
-			return MFA_ERR_BUFSIZE;
-		if (plain) {
-			out[n++] = (char)*p;
-			continue;
-		}
-		out[n++] = '%';
-		out[n++] = hex[*p >> 4];
-		out[n++] = hex[*p & 15];
-	}
-	out[n] = '\0';
-	return MFA_OK;
-}
-
-int
-mfa_store_open(const char *dir, int create, struct mfa_store **out, char *why,
-    size_t whysz)
-{
-	struct mfa_file_error ferr = {""};
-	struct mfa_store *s;
-	int rc;
-
-	*out = NULL;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return MFA_ERR_NOMEM;
-	/* Root in production; the tests' own uid when they run unprivileged. */
-	s->owner = geteuid();
-	rc = mfa_dir_open_private_as(dir, create, s->owner, &s->dirfd, &ferr);
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "state directory: %s",
-		    ferr.why[0] != '\0' ? ferr.why : mfa_strerror(rc));
-		free(s);
-		return rc;
-	}
-	*out = s;
-	return MFA_OK;
-}
-
-int
-mfa_store_open_inspect(
-    const char *dir, struct mfa_store **out, char *why, size_t whysz)
-{
-	struct mfa_store *s;
-	struct stat sb;
-	int rc;
-
-	*out = NULL;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return MFA_ERR_NOMEM;
-	s->inspect = 1;
-	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s->dirfd < 0 || fstat(s->dirfd, &sb) != 0) {
-		rc = mfa_err_from_errno(errno);
-		snprintf(
-		    why, whysz, "state directory %s: %s", dir, strerror(errno));
-		if (s->dirfd >= 0)
-			close(s->dirfd);
-		free(s);
-		return rc;
-	}
-	s->owner = sb.st_uid;
-	*out = s;
-	return MFA_OK;
-}
+#include "store_backend.h"
 
 void
 mfa_store_close(struct mfa_store *s)
 {
+	void *plugin;
+
 	if (s == NULL)
 		return;
-	close(s->dirfd);
-	free(s);
-}
-
-/*
- * Read and parse the record of an open transaction (missing = empty), the
- * line and reason of a parse error in *perr (left as it is otherwise).
- */
-static int
-load_parsed(struct mfa_store_txn *t, struct mfa_state *st,
-    struct mfa_parse_error *perr, char *why, size_t whysz)
-{
-	struct mfa_file_rules rules = {
-	    .owner = t->store->owner, .max_size = MFA_STATE_MAX_SIZE};
-	struct mfa_file_error ferr = {""};
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, rc;
-
-	mfa_state_init(st);
-	rc = mfa_file_openat_read(t->store->dirfd, t->name, &rules, &fd, &ferr);
-	if (rc == MFA_ERR_NOENT)
-		return MFA_OK;
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "%s", ferr.why);
-		return rc;
-	}
-	rc = mfa_file_read_all(fd, MFA_STATE_MAX_SIZE, &buf, &len);
-	close(fd);
-	if (rc == MFA_OK) {
-		rc = mfa_state_parse(buf, len, st, perr);
-		if (rc != MFA_OK)
-			snprintf(why, whysz, "state file %s line %u: %s",
-			    t->name, perr->line, perr->msg);
-		mfa_freezero(buf, len + 1);
-	} else {
-		snprintf(
-		    why, whysz, "state file %s: %s", t->name, mfa_strerror(rc));
-	}
-	return rc;
-}
-
-/* load_parsed, for callers that only want why. */
-static int
-load(struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
-{
-	struct mfa_parse_error perr = {0, ""};
-
-	return load_parsed(t, st, &perr, why, whysz);
-}
-
-/* Put the tally in the lock file (if any) into st; a parse error in *perr. */
-static int
-load_tally_parsed(struct mfa_store_txn *t, struct mfa_state *st,
-    struct mfa_parse_error *perr, char *why, size_t whysz)
-{
-	char buf[MFA_TALLY_LEN + 1];
-	ssize_t n;
-	int rc;
-
-	do
-		n = pread(t->lockfd, buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		snprintf(why, whysz, "lock file of %s: %s", t->name,
-		    strerror(errno));
-		return mfa_err_from_errno(errno);
-	}
-	if (n > MFA_TALLY_LEN) {
-		snprintf(perr->msg, sizeof(perr->msg),
-		    "more than %d bytes: not a tally record", MFA_TALLY_LEN);
-		rc = MFA_ERR_FORMAT;
-	} else {
-		rc = mfa_tally_apply(buf, (size_t)n, st, perr);
-	}
-	if (rc != MFA_OK)
-		snprintf(why, whysz,
-		    "failure tally in the lock file of %s: %s (mfa-enroll "
-		    "--user NAME unlock clears it)",
-		    t->name, perr->msg);
-	return rc;
-}
-
-/* load_tally_parsed, for callers that only want why. */
-static int
-load_tally(
-    struct mfa_store_txn *t, struct mfa_state *st, char *why, size_t whysz)
-{
-	struct mfa_parse_error perr = {0, ""};
-
-	return load_tally_parsed(t, st, &perr, why, whysz);
-}
-
-/* Lock user's record; the transaction, or an error with why. */
-static int
-lock_user(struct mfa_store *s, const char *user, unsigned int timeout_ms,
-    struct mfa_store_txn **out, char *why, size_t whysz)
-{
-	char lockname[MFA_STORE_NAME_MAX + 8];
-	struct mfa_store_txn *t;
-	int rc;
-
-	*out = NULL;
-	if (s->inspect) {
-		snprintf(why, whysz, "store opened for inspection only");
-		return MFA_ERR_READONLY;
-	}
-	t = calloc(1, sizeof(*t));
-	if (t == NULL)
-		return MFA_ERR_NOMEM;
-	t->store = s;
-	t->lockfd = -1;
-	rc = mfa_store_filename(user, t->name, sizeof(t->name));
-	if (rc == MFA_OK) {
-		/* Data names never start with '.', so ".NAME.lock" is free. */
-		snprintf(lockname, sizeof(lockname), ".%s.lock", t->name);
-		rc = mfa_lock_acquire(
-		    s->dirfd, lockname, timeout_ms, &t->lockfd);
-	}
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "lock %s: %s",
-		    t->name[0] != '\0' ? t->name : "(bad user name)",
-		    mfa_strerror(rc));
-		free(t);
-		return rc;
-	}
-	*out = t;
-	return MFA_OK;
+	plugin = s->plugin;
+	s->ops->close(s);
+	if (plugin != NULL)
+		dlclose(plugin);
 }
 
 int
 mfa_store_begin(struct mfa_store *s, const char *user, unsigned int timeout_ms,
     struct mfa_state *st, struct mfa_store_txn **txn, char *why, size_t whysz)
 {
-	int rc;
-
-	rc = lock_user(s, user, timeout_ms, txn, why, whysz);
-	if (rc != MFA_OK)
-		return rc;
-	rc = load(*txn, st, why, whysz);
-	if (rc == MFA_OK)
-		rc = load_tally(*txn, st, why, whysz);
-	if (rc == MFA_OK)
-		memcpy(&(*txn)->base, st, sizeof((*txn)->base));
-	if (rc != MFA_OK) {
-		mfa_store_end(*txn);
-		*txn = NULL;
-		mfa_state_wipe(st);
-	}
-	return rc;
-}
-
-/* A failure-only update: one record over the last, no fsync (tally.h). */
-static int
-write_tally(struct mfa_store_txn *txn, const struct mfa_state *st)
-{
-	char rec[MFA_TALLY_LEN + 1];
-	ssize_t n;
-	int rc;
-
-	rc = mfa_tally_format(st, rec, sizeof(rec));
-	if (rc != MFA_OK)
-		return rc;
-	do
-		n = pwrite(txn->lockfd, rec, MFA_TALLY_LEN, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return mfa_err_from_errno(errno);
-	/* A short write of one small record at offset 0: a full disk. */
-	return n == MFA_TALLY_LEN ? MFA_OK : MFA_ERR_NOSPACE;
-}
-
-/* Empty the tally of a locked record. */
-static int
-clear_tally(struct mfa_store_txn *txn)
-{
-	return ftruncate(txn->lockfd, 0) == 0 ? MFA_OK
-					      : mfa_err_from_errno(errno);
-}
-
-/* The temporary file of a durable write: ".NAME.new". */
-static int
-temp_name(const struct mfa_store_txn *txn, char *out, size_t outsz)
-{
-	/* Data names never start with '.', so ".NAME.new" is free. */
-	int n = snprintf(out, outsz, ".%s.new", txn->name);
-
-	return n > 0 && (size_t)n < outsz ? MFA_OK : MFA_ERR_BUFSIZE;
-}
-
-/*
- * The serial of the next durable write: one more than the last, or a
- * random one for a new record, so that a tally left from a record that
- * was removed (reset, or deleted by hand) never matches its successor.
- * 0 is kept for "no record yet".
- */
-static int
-next_serial(uint64_t *serial)
-{
-	int rc = MFA_OK;
-
-	if (*serial == 0)
-		rc = mfa_random_bytes(serial, sizeof(*serial));
-	else
-		(*serial)++;
-	if (*serial == 0)
-		*serial = 1;
-	return rc;
-}
-
-/* The durable path: a new state file, then an empty tally. */
-static int
-write_record(struct mfa_store_txn *txn, struct mfa_state *st, int64_t now)
-{
-	char tmp[MFA_STORE_NAME_MAX + 8];
-	char *text = NULL;
-	size_t len = 0;
-	int rc;
-
-	mfa_state_prune(st, now);
-	/* A new serial: the tally in the lock file is stale from now on. */
-	rc = next_serial(&st->serial);
-	if (rc == MFA_OK)
-		rc = temp_name(txn, tmp, sizeof(tmp));
-	if (rc == MFA_OK)
-		rc = mfa_state_serialize(st, &text, &len);
-	if (rc != MFA_OK)
-		return rc;
-	rc = mfa_file_replace_locked(
-	    txn->store->dirfd, txn->name, tmp, text, len, 0600);
-	mfa_freezero(text, len);
-	/* The old tally is stale now, so ignored; emptied only so that an
-	 * admin reading the lock file finds no old count there.  A failure
-	 * here changes nothing a reader sees. */
-	if (rc == MFA_OK)
-		(void)clear_tally(txn);
-	return rc;
+	*txn = NULL;
+	return s->ops->begin(s, user, timeout_ms, st, txn, why, whysz);
 }
 
 int
 mfa_store_commit(struct mfa_store_txn *txn, struct mfa_state *st, int64_t now)
 {
-	int rc;
-
-	if (mfa_tally_only_change(&txn->base, st))
-		rc = write_tally(txn, st);
-	else
-		rc = write_record(txn, st, now);
-	if (rc == MFA_OK)
-		memcpy(&txn->base, st, sizeof(txn->base));
-	return rc;
+	return txn->store->ops->commit(txn, st, now);
 }
 
 void
 mfa_store_end(struct mfa_store_txn *txn)
 {
-	if (txn == NULL)
-		return;
-	mfa_lock_release(txn->lockfd);
-	mfa_state_wipe(&txn->base);
-	free(txn);
+	if (txn != NULL)
+		txn->store->ops->end(txn);
 }
 
 int
@@ -407,194 +58,49 @@ mfa_store_read(struct mfa_store *s, const char *user, unsigned int timeout_ms,
 int
 mfa_store_remove(struct mfa_store *s, const char *user, unsigned int timeout_ms)
 {
-	struct mfa_store_txn *txn = NULL;
-	char why[256], tmp[MFA_STORE_NAME_MAX + 8];
-	int rc;
-
-	rc = lock_user(s, user, timeout_ms, &txn, why, sizeof(why));
-	if (rc != MFA_OK)
-		return rc;
-	/* The tally first: a reset that stops half-way never leaves an old
-	 * count to be read against a new record. */
-	rc = clear_tally(txn);
-	if (rc == MFA_OK)
-		rc = mfa_file_remove(s->dirfd, txn->name);
-	/* A killed writer's temporary holds code hashes too. */
-	if (rc == MFA_OK && temp_name(txn, tmp, sizeof(tmp)) == MFA_OK)
-		rc = mfa_file_remove(s->dirfd, tmp);
-	mfa_store_end(txn);
-	return rc;
-}
-
-int
-mfa_store_clear_tally(struct mfa_store *s, const char *user,
-    unsigned int timeout_ms, char *why, size_t whysz)
-{
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state record;
-	int rc;
-
-	rc = lock_user(s, user, timeout_ms, &txn, why, whysz);
-	if (rc != MFA_OK)
-		return rc;
-	/* Only the tally may be at fault: a record that does not parse is
-	 * the admin's to inspect, with its failure count as it stands. */
-	rc = load(txn, &record, why, whysz);
-	mfa_state_wipe(&record);
-	if (rc == MFA_OK)
-		rc = clear_tally(txn);
-	mfa_store_end(txn);
-	return rc;
+	return s->ops->remove(s, user, timeout_ms);
 }
 
 int
 mfa_store_unlock(struct mfa_store *s, const char *user, unsigned int timeout_ms,
     int64_t now, unsigned int *failures, int *dropped, char *why, size_t whysz)
 {
-	struct mfa_store_txn *txn = NULL;
-	struct mfa_state st;
-	int rc;
-
-	*dropped = 0;
-	rc = mfa_store_begin(s, user, timeout_ms, &st, &txn, why, whysz);
-	/* A tally that does not parse blocks every read: only a failure
-	 * count, which unlock clears anyway, so it goes.  The record's own
-	 * error stays the result when the record is at fault. */
-	if (rc != MFA_OK && rc != MFA_ERR_LOCK_TIMEOUT &&
-	    mfa_store_clear_tally(s, user, timeout_ms, why, whysz) == MFA_OK) {
-		rc =
-		    mfa_store_begin(s, user, timeout_ms, &st, &txn, why, whysz);
-		*dropped = rc == MFA_OK;
-	}
-	if (rc == MFA_OK) {
-		*failures = st.failures;
-		mfa_state_unlock(&st);
-		rc = mfa_store_commit(txn, &st, now);
-		mfa_state_wipe(&st);
-	}
-	mfa_store_end(txn);
-	return rc;
-}
-
-/* The byte of the %XX escape at p ("%" and two hex digits), or -1. */
-static int
-escaped_byte(const char *p)
-{
-	char hex[3];
-	unsigned char b;
-
-	if (p[0] != '%' || p[1] == '\0' || p[2] == '\0')
-		return -1;
-	hex[0] = (char)tolower((unsigned char)p[1]);
-	hex[1] = (char)tolower((unsigned char)p[2]);
-	hex[2] = '\0';
-	return mfa_text_hex_decode(hex, &b, 1) == MFA_OK ? b : -1;
-}
-
-void
-mfa_store_username(const char *file, char *out, size_t outsz)
-{
-	size_t o = 0;
-	int b;
-
-	for (; *file != '\0' && o + 1 < outsz; file++) {
-		b = escaped_byte(file);
-		if (b > 0) {
-			out[o++] = (char)b;
-			file += 2;
-		} else {
-			out[o++] = *file;
-		}
-	}
-	out[o] = '\0';
-}
-
-/*
- * The failure tally of a record being listed, read without the lock from
- * its lock file when there is one (a snapshot: the serial it names keeps a
- * stale one out).
- */
-static int
-peek_tally(struct mfa_store_txn *t, struct mfa_state *st,
-    struct mfa_parse_error *perr, char *why, size_t whysz)
-{
-	struct mfa_file_rules rules = {
-	    .owner = t->store->owner, .max_size = MFA_TALLY_LEN + 1};
-	struct mfa_file_error ferr = {""};
-	char lockname[MFA_STORE_NAME_MAX + 8];
-	int rc;
-
-	snprintf(lockname, sizeof(lockname), ".%s.lock", t->name);
-	rc = mfa_file_openat_read(
-	    t->store->dirfd, lockname, &rules, &t->lockfd, &ferr);
-	if (rc == MFA_ERR_NOENT)
-		return MFA_OK;
-	if (rc != MFA_OK) {
-		snprintf(why, whysz, "%s", ferr.why);
-		return rc;
-	}
-	rc = load_tally_parsed(t, st, perr, why, whysz);
-	close(t->lockfd);
-	t->lockfd = -1;
-	return rc;
-}
-
-/* Read the record file name as the module would, and hand it to visit. */
-static int
-list_one(
-    struct mfa_store *s, const char *name, mfa_store_visit visit, void *arg)
-{
-	struct mfa_store_txn t = {.store = s, .lockfd = -1};
-	struct mfa_parse_error perr = {0, ""};
-	struct mfa_store_entry e = {NULL, 0, NULL, "state", 1, 0, ""};
-	char user[MFA_STORE_NAME_MAX],
-	    why[256] = ""; /* for a log: not listed */
-	struct mfa_state st;
-	int rc;
-
-	snprintf(t.name, sizeof(t.name), "%s", name);
-	mfa_store_username(name, user, sizeof(user));
-	e.rc = load_parsed(&t, &st, &perr, why, sizeof(why));
-	if (e.rc == MFA_OK) {
-		e.part = "failure tally (in its lock file)";
-		e.needs_reset = 0;
-		e.rc = peek_tally(&t, &st, &perr, why, sizeof(why));
-	}
-	e.user = user;
-	e.st = e.rc == MFA_OK ? &st : NULL;
-	e.line = perr.line;
-	e.why = perr.msg;
-	rc = visit(arg, &e);
-	mfa_state_wipe(&st);
-	return rc;
-}
-
-/* Record names never start with '.': lock and temporary files do. */
-static int
-not_hidden(const struct dirent *de)
-{
-	return de->d_name[0] != '.';
+	return s->ops->unlock(
+	    s, user, timeout_ms, now, failures, dropped, why, whysz);
 }
 
 int
 mfa_store_list(struct mfa_store *s, mfa_store_visit visit, void *arg, char *why,
     size_t whysz)
 {
-	struct dirent **list = NULL;
-	int i, n, rc = MFA_OK;
+	return s->ops->list(s, visit, arg, why, whysz);
+}
 
-	n = scandirat(s->dirfd, ".", &list, not_hidden, alphasort);
-	if (n < 0) {
-		rc = mfa_err_from_errno(errno);
-		snprintf(why, whysz, "state directory: %s", strerror(errno));
-		return rc;
-	}
-	for (i = 0; i < n; i++) {
-		/* d_name (at most NAME_MAX bytes) fits MFA_STORE_NAME_MAX. */
-		if (rc == MFA_OK)
-			rc = list_one(s, list[i]->d_name, visit, arg);
-		free(list[i]);
-	}
-	free(list);
-	return rc;
+int64_t
+mfa_store_now(struct mfa_store_txn *txn, int64_t host_now)
+{
+	const struct mfa_store_ops *ops = txn->store->ops;
+
+	return ops->now != NULL ? ops->now(txn, host_now) : host_now;
+}
+
+int
+mfa_store_probe(struct mfa_store *s, char *info, size_t infosz)
+{
+	if (s->ops->probe != NULL)
+		return s->ops->probe(s, info, infosz);
+	snprintf(info, infosz, "%s", s->ops->name);
+	return MFA_OK;
+}
+
+int
+mfa_store_setup(struct mfa_store *s, char *why, size_t whysz)
+{
+	return s->ops->setup != NULL ? s->ops->setup(s, why, whysz) : MFA_OK;
+}
+
+const char *
+mfa_store_backend(const struct mfa_store *s)
+{
+	return s->ops->name;
 }

@@ -3,10 +3,10 @@
  *
  * A store holds one record (struct mfa_state, state.h) per user name, and
  * is opened from the site's configuration (mfa_store_open_config,
- * store_open.h), which picks the backend: today the file backend
- * (store_files.h, DESIGN §2).  Nothing here depends on how a backend
- * keeps the records: callers (the module, mfa-enroll) only use the
- * functions below.  What every backend guarantees:
+ * store_open.h), which picks the backend: the file backend
+ * (store_files.h, DESIGN §2) or a plug-in (store_backend.h).  Nothing here
+ * depends on how a backend keeps the records: callers (the module, mfa-enroll)
+ * only use the functions below.  What every backend guarantees:
  *
  * - Every read-verify-write goes: mfa_store_begin (the user's record,
  *   locked against every other writer of that user) ... change the
@@ -26,6 +26,7 @@
 #define MFA_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "state.h"
 
@@ -131,5 +132,31 @@ typedef int (*mfa_store_visit)(void *arg, const struct mfa_store_entry *e);
  */
 int mfa_store_list(struct mfa_store *s, mfa_store_visit visit, void *arg,
     char *why, size_t whysz);
+
+/*
+ * mfa_store_now - the time that expiry and lock-out of an open
+ * transaction go by: the store's clock where the store is shared by many
+ * hosts (the database server's, read when the transaction began), else
+ * host_now.
+ */
+int64_t mfa_store_now(struct mfa_store_txn *txn, int64_t host_now);
+
+/*
+ * mfa_store_probe - one line about the store for the admin (doctor):
+ * the backend, where it is and, for a server, its version, TLS, schema
+ * version and round-trip time.  Returns MFA_OK, or the error that makes
+ * the store unusable with the reason in info.
+ */
+int mfa_store_probe(struct mfa_store *s, char *info, size_t infosz);
+
+/*
+ * mfa_store_setup - create or upgrade what the store needs to hold
+ * records (a database schema; nothing for files), idempotent.  Returns
+ * MFA_OK or an error with why.
+ */
+int mfa_store_setup(struct mfa_store *s, char *why, size_t whysz);
+
+/* mfa_store_backend - the backend's name ("files", "postgresql"). */
+const char *mfa_store_backend(const struct mfa_store *s);
 
 #endif /* MFA_STORE_H */
