@@ -17,6 +17,8 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 PAMDIR    ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/security,$(PREFIX)/lib/security)
+# Plug-in store backends (pam_mfa.conf(5) store=, plugin_dir=).
+PLUGINDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/pam_mfa,$(PREFIX)/lib/pam_mfa)
 SYSCONFDIR ?= /etc
 STATEDIR  ?= /var/lib/pam_mfa
 
@@ -26,12 +28,12 @@ PKG_CONFIG ?= pkg-config
 
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = libpam0g-dev libssl-dev libqrencode-dev libargon2-dev check \
-	pkg-config make gcc
+	pkg-config make gcc libpq-dev
 DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
 	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
 	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
 	inotify-tools mandoc groff-base libpam-google-authenticator \
-	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev
+	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev postgresql
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes
@@ -60,6 +62,7 @@ $(call require-pkg,pam,libpam0g-dev)
 $(call require-pkg,libcrypto,libssl-dev)
 $(call require-pkg,libargon2,libargon2-dev)
 $(call require-pkg,libqrencode,libqrencode-dev)
+$(call require-pkg,libpq,libpq-dev)
 endif
 
 PAM_CFLAGS   := $(shell $(PKG_CONFIG) --cflags pam 2>/dev/null)
@@ -73,12 +76,15 @@ QR_LIBS      := $(shell $(PKG_CONFIG) --libs libqrencode 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 PAMTEST_LIBS := $(shell $(PKG_CONFIG) --libs libpamtest 2>/dev/null)
+PQ_CFLAGS    := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+PQ_LIBS      := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
 
 # The version has one home: the top entry of debian/changelog (without a
 # Debian revision); tests/sh/docs_version.sh checks --version against it.
 VERSION := $(shell head -n 1 debian/changelog | cut -d'(' -f2 | cut -d')' -f1 | cut -d- -f1)
 DEFS = -D_GNU_SOURCE -DMFA_SYSCONFDIR='"$(SYSCONFDIR)"' \
-	-DMFA_STATEDIR='"$(STATEDIR)"' -DMFA_VERSION='"$(VERSION)"'
+	-DMFA_STATEDIR='"$(STATEDIR)"' -DMFA_VERSION='"$(VERSION)"' \
+	-DMFA_PLUGINDIR='"$(PLUGINDIR)"'
 ALL_CPPFLAGS = $(DEFS) $(COMMON_DIRS:%=-I%) $(PAM_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(ARGON2_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS = -std=gnu11 -fPIC $(WARNINGS) $(HARDEN) $(SANFLAGS) $(CFLAGS)
@@ -96,6 +102,9 @@ PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
 MODTEST_SRC = $(sort $(wildcard tests/module/test_*.c))
 TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
 PRELOAD_SRC = $(sort $(wildcard tests/preload/*.c))
+# The PostgreSQL store backend: a plug-in, so that libpq is loaded only
+# where store = postgresql (store_backend.h).
+PGSQL_SRC  = $(sort $(wildcard pgsql/*.c))
 
 COMMON_OBJ = $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 MODULE_OBJ = $(MODULE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -121,6 +130,8 @@ LIBCOMMON  = $(BUILD)/libmfa_common.a
 MODULE     = $(BUILD)/pam_mfa.so
 MODULE_TEST = $(BUILD)/testclock/pam_mfa.so
 ENROLL     = $(BUILD)/mfa-enroll
+PGSQL_OBJ  = $(PGSQL_SRC:%.c=$(BUILD)/obj/%.o)
+PLUGIN_PGSQL = $(if $(PGSQL_SRC),$(BUILD)/plugins/pam_mfa_store_pgsql.so)
 MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
 
 .PHONY: all check check-valgrind bench fuzz install uninstall clean deps \
@@ -128,7 +139,7 @@ MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(MODULE) $(ENROLL)
+all: $(MODULE) $(ENROLL) $(PLUGIN_PGSQL)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -163,6 +174,17 @@ $(LIBMODULE_TEST): $(MODULE_TOBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(BUILD)/obj/pgsql/%.o: ALL_CPPFLAGS += $(PQ_CFLAGS)
+
+# Exports only its entry point (store_backend.h); links its own copy of
+# common/ so that it needs nothing from whoever loads it.
+$(BUILD)/plugins/pam_mfa_store_pgsql.so: $(PGSQL_OBJ) $(LIBCOMMON) \
+		pgsql/plugin.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) \
+		-Wl,--version-script=pgsql/plugin.map -o $@ \
+		$(PGSQL_OBJ) $(LIBCOMMON) $(PQ_LIBS) $(CRYPTO_LIBS)
 
 $(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie -o $@ $(ENROLL_OBJ) \
@@ -242,6 +264,8 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_mfa.so
 	install -m 0755 $(ENROLL) $(DESTDIR)$(BINDIR)/mfa-enroll
+	$(if $(PLUGIN_PGSQL),install -d $(DESTDIR)$(PLUGINDIR) && \
+		install -m 0644 $(PLUGIN_PGSQL) $(DESTDIR)$(PLUGINDIR)/)
 	for m in man/*.[158]; do \
 		[ -f "$$m" ] || continue; \
 		install -m 0644 "$$m" \
@@ -250,6 +274,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_mfa.so $(DESTDIR)$(BINDIR)/mfa-enroll
+	rm -f $(DESTDIR)$(PLUGINDIR)/pam_mfa_store_pgsql.so
 	rm -f $(DESTDIR)$(MANDIR)/man1/mfa-enroll.1 \
 		$(DESTDIR)$(MANDIR)/man5/pam_mfa.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_mfa.8
@@ -267,7 +292,7 @@ deps:
 		--no-install-recommends $(DEB_BUILD) $(DEB_TEST)
 
 FORMAT_FILES = $(sort $(wildcard common/*/*.[ch] pam_mfa/*.[ch] \
-	mfa-enroll/*.[ch] tests/*/*.[ch]))
+	mfa-enroll/*.[ch] pgsql/*.[ch] tests/*/*.[ch]))
 
 format:
 	clang-format -i $(FORMAT_FILES)
