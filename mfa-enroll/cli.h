@@ -106,6 +106,13 @@ int mfa_cli_want_help(int argc, char **argv);
 void mfa_cli_hostname(char *out, size_t outsz);
 
 /*
+ * mfa_cli_printable - text (a user name as a store lists it) for showing,
+ * never for use as a name: every byte outside printable ASCII becomes '?',
+ * cut to fit outsz (> 0) bytes.
+ */
+void mfa_cli_printable(const char *text, char *out, size_t outsz);
+
+/*
  * mfa_cli_time - t as "YYYY-MM-DD HH:MM UTC" in out (or "never" for 0).
  */
 void mfa_cli_time(int64_t t, char *out, size_t outsz);

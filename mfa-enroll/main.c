@@ -44,6 +44,7 @@ static const struct command commands[] = {
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
+    {"store", mfa_storecmd_run},
     {"unlock", mfa_admin_unlock_run},
 };
 
@@ -82,6 +83,9 @@ static const char usage[] =
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"
+    "  store init        make the configured store ready (idempotent)\n"
+    "  store import [DIR]  copy the file store DIR (default: state_dir)\n"
+    "                    into the configured store: nobody enrols again\n"
     "\n"
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
