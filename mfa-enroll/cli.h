@@ -50,6 +50,9 @@ struct mfa_cli {
 	int is_root;    /* the effective uid is 0 */
 	int stdin_tty;  /* answers come from a terminal */
 	int stdout_tty; /* output goes to a terminal */
+
+	/* doctor: pam_mfa.conf did not load, cfg holds the defaults */
+	int conf_unloaded;
 };
 
 /*

@@ -252,6 +252,7 @@ load_config(struct mfa_cli *c, const char *conf, int own_conf)
 	rc = mfa_config_load(
 	    &c->cfg, conf != NULL ? 1 : 0, argv, err, sizeof(err));
 	if (rc != MFA_OK && own_conf) {
+		c->conf_unloaded = 1;
 		rc = mfa_config_init(&c->cfg);
 		if (rc == MFA_OK && conf != NULL) {
 			free(c->cfg.conf); /* the file the command checks */
