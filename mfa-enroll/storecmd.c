@@ -132,6 +132,7 @@ copy_record(struct import_run *r, const char *user, const struct mfa_state *src,
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_state *cur = malloc(sizeof(*cur)), *none = NULL;
 	int rc, same = 0, empty = 0;
+	uint64_t serial;
 	int64_t now;
 
 	if (cur == NULL || (none = malloc(sizeof(*none))) == NULL) {
@@ -152,7 +153,9 @@ copy_record(struct import_run *r, const char *user, const struct mfa_state *src,
 		*out = same ? UNCHANGED : KEPT;
 		goto out;
 	}
+	serial = cur->serial; /* the store's own count of writes */
 	*cur = *src;
+	cur->serial = serial;
 	rc = mfa_store_commit(txn, cur, now);
 	*out = IMPORTED;
 out:
