@@ -95,8 +95,9 @@ static const char usage[] =
     "from standard input; --code and --yes answer without a prompt.\n"
     "\n"
     "Exit status: 0 success, 1 the operation failed (wrong code, I/O error,\n"
-    "refused file), 2 usage error (bad option, unknown command, not root\n"
-    "for a root command), 3 not enrolled.\n";
+    "refused file; store run by someone else than root), 2 usage error (bad\n"
+    "option, unknown command, not root for another root command), 3 not\n"
+    "enrolled.\n";
 
 /* Refuse to run with privileges that are not the caller's own. */
 static int

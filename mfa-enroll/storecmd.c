@@ -145,11 +145,11 @@ copy_record(struct import_run *r, const char *user, const struct mfa_state *src,
 	if (rc != MFA_OK)
 		goto out;
 	now = mfa_store_now(txn, mfa_cli_now());
+	rc = same_record(cur, src, now, &same);
 	/* No record and an empty one are the same state: nothing there. */
-	rc = same_record(cur, none, now, &empty);
-	if (rc == MFA_OK && !empty)
-		rc = same_record(cur, src, now, &same);
-	if (rc != MFA_OK || !empty) {
+	if (rc == MFA_OK && !same)
+		rc = same_record(cur, none, now, &empty);
+	if (rc != MFA_OK || same || !empty) {
 		*out = same ? UNCHANGED : KEPT;
 		goto out;
 	}

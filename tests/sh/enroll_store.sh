@@ -148,6 +148,21 @@ else
 	fail "keep the newer: rc=$rc $(cat "$out" "$err") $(cat "$NEW/bob")"
 fi
 
+# 8b. A record that holds nothing any more (one old send time, pruned on
+# write) is the same state as none: not written, however often it runs.
+printf 'pam_mfa-state 1\nsend-times 1000\n' >"$OLD/frank"
+chmod 0600 "$OLD/frank"
+for i in 1 2; do
+	run store import "$OLD" >"$out" 2>"$err"
+	rc=$?
+	if [[ $rc == 0 && ! -e $NEW/frank ]] && grep -qx 'frank: unchanged (the store has the same record)' "$out" &&
+		grep -qx '0 imported, 2 unchanged, 1 kept, 0 unreadable' "$out"; then
+		pass "store import (run $i): a record with nothing left in it is not written"
+	else
+		fail "empty record, run $i: rc=$rc $(cat "$out" "$err")"
+	fi
+done
+
 # 9. A record of DIR that does not parse: reported, nothing copied, exit 1.
 printf 'pam_mfa-state 1\nfailures x\n' >"$OLD/erin"
 chmod 0600 "$OLD/erin"
@@ -155,7 +170,7 @@ run store import "$OLD" >"$out" 2>"$err"
 rc=$?
 if [[ $rc == 1 && ! -e $NEW/erin ]] &&
 	grep -q '^erin: not imported: its state in .* does not parse (line 2: ' "$out" &&
-	grep -qx '0 imported, 1 unchanged, 1 kept, 1 unreadable' "$out"; then
+	grep -qx '0 imported, 2 unchanged, 1 kept, 1 unreadable' "$out"; then
 	pass "an unreadable record: reported, not copied, exit 1"
 else
 	fail "unreadable record: rc=$rc $(cat "$out" "$err") $(ls -A "$NEW")"
