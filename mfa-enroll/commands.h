@@ -39,6 +39,12 @@ int mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv);
  */
 int mfa_doctor_run(struct mfa_cli *c, int argc, char **argv);
 
+/*
+ * store init | store import [DIR] (root): set up the configured store, or
+ * copy the file store DIR into it (storecmd.c).
+ */
+int mfa_storecmd_run(struct mfa_cli *c, int argc, char **argv);
+
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);
 

@@ -8,7 +8,8 @@
  * include and substack) and doctor_stack.c judges that stack (order,
  * jumps, control, arguments); doctor_conf.c checks pam_mfa.conf, the
  * state directory, the delivery programs and the syslog socket;
- * doctor_users.c counts the users the module's state knows.  Every unit
+ * doctor_store.c asks the configured store about itself; doctor_users.c
+ * counts the users the module's state knows.  Every unit
  * reports through mfa_doctor_say and changes nothing on the system.
  */
 #ifndef MFA_ENROLL_DOCTOR_H
@@ -257,6 +258,18 @@ void mfa_doctor_check_program(struct doctor *d, const char *option,
 
 /* mfa_doctor_check_syslog - the syslog socket exists (and listens). */
 void mfa_doctor_check_syslog(struct doctor *d);
+
+/* ---- doctor_store.c: the configured store ---------------------------- */
+
+/*
+ * mfa_doctor_check_store - open the store cfg names (never creating it)
+ * and say what mfa_store_probe says of it: ok with its description, FAIL
+ * with the reason and the fix; a store that does not exist yet is a
+ * warning (mfa-enroll store init creates it).  Only on the live system
+ * (under --root the store is not this tree's) and when pam_mfa.conf
+ * loads (the store it names is not known otherwise).
+ */
+void mfa_doctor_check_store(struct doctor *d, const struct mfa_config *cfg);
 
 /* ---- doctor_users.c: the users the state knows ---------------------- */
 

@@ -44,6 +44,7 @@ static const struct command commands[] = {
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
+    {"store", mfa_storecmd_run},
     {"unlock", mfa_admin_unlock_run},
 };
 
@@ -82,6 +83,9 @@ static const char usage[] =
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"
+    "  store init        make the configured store ready (idempotent)\n"
+    "  store import [DIR]  copy the file store DIR (default: state_dir)\n"
+    "                    into the configured store: nobody enrols again\n"
     "\n"
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
@@ -91,8 +95,9 @@ static const char usage[] =
     "from standard input; --code and --yes answer without a prompt.\n"
     "\n"
     "Exit status: 0 success, 1 the operation failed (wrong code, I/O error,\n"
-    "refused file), 2 usage error (bad option, unknown command, not root\n"
-    "for a root command), 3 not enrolled.\n";
+    "refused file; store run by someone else than root), 2 usage error (bad\n"
+    "option, unknown command, not root for another root command), 3 not\n"
+    "enrolled.\n";
 
 /* Refuse to run with privileges that are not the caller's own. */
 static int
@@ -248,6 +253,7 @@ load_config(struct mfa_cli *c, const char *conf, int own_conf)
 	rc = mfa_config_load(
 	    &c->cfg, conf != NULL ? 1 : 0, argv, err, sizeof(err));
 	if (rc != MFA_OK && own_conf) {
+		c->conf_unloaded = 1;
 		rc = mfa_config_init(&c->cfg);
 		if (rc == MFA_OK && conf != NULL) {
 			free(c->cfg.conf); /* the file the command checks */

@@ -273,4 +273,38 @@ if [[ $(id -u) == 0 ]]; then
 		pass "doctor with a broken --conf: runs and names the bad line" ||
 		fail "doctor with a broken --conf: exit $rc: $(head -c 300 "$T/out")"
 fi
+if [[ $(id -u) == 0 ]]; then
+	# The configured store, asked about itself (mfa_store_probe): only on
+	# the live system, so only without --root, and only as root.
+	mkdir -m 0700 "$T/store-ok" "$T/store-open"
+	chmod 0777 "$T/store-open"
+	for case in ok missing open; do
+		printf 'state_dir = %s\n' "$T/store-$case" >"$T/store-$case.conf"
+		chmod 0600 "$T/store-$case.conf"
+		CONF=$T/store-$case.conf
+		run doctor >"$T/out-$case" 2>&1
+		echo $? >"$T/rc-$case"
+	done
+	grep -qx "ok: store at $T/store-ok: files" "$T/out-ok" &&
+		! grep -q "^FAIL: store" "$T/out-ok" &&
+		pass "doctor: the configured store answers: ok with what it is" ||
+		fail "doctor store ok: $(grep -i store "$T/out-ok")"
+	grep -qx "warn: store at $T/store-missing does not exist yet: mfa-enroll store init creates it" "$T/out-missing" &&
+		pass "doctor: a store that does not exist yet: warn, store init creates it" ||
+		fail "doctor store missing: $(grep -i store "$T/out-missing")"
+	[[ $(cat "$T/rc-open") == 1 ]] &&
+		grep -qE "^FAIL: store at $T/store-open: .+: every login fails closed until this is fixed; then run mfa-enroll store init to check it$" "$T/out-open" &&
+		! grep -q "^ok: store at" "$T/out-open" &&
+		pass "doctor: a store that cannot be opened: FAIL with the reason and the fix, exit 1" ||
+		fail "doctor store unsafe: rc=$(cat "$T/rc-open") $(grep -i store "$T/out-open")"
+	CONF=$T/bad.conf
+	run doctor >"$T/out" 2>&1
+	! grep -q '^[a-zA-Z]*: store at ' "$T/out" &&
+		pass "doctor with a pam_mfa.conf that does not load: no store probed" ||
+		fail "doctor probed a store the broken conf may not name: $(grep 'store at' "$T/out")"
+	doctor --root "$T/good" >"$T/out" 2>&1
+	! grep -q '^[a-zA-Z]*: store at ' "$T/out" &&
+		pass "doctor --root: no line about this system's store" ||
+		fail "doctor --root probed the live store: $(grep 'store at' "$T/out")"
+fi
 exit 0
