@@ -100,9 +100,10 @@ mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 	if (lg == NULL)
 		return;
 	mfa_log(&lg->log, v == MFA_VERDICT_SUCCESS ? LOG_INFO : LOG_NOTICE,
-	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s",
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s",
 	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
 	    mfa_method_name(lg->method), mfa_verdict_name(v),
+	    lg->key_fp[0] != '\0' ? " key=" : "", lg->key_fp,
 	    lg->cfg.line != NULL ? " line=" : "",
 	    lg->cfg.line != NULL ? lg->cfg.line : "",
 	    lg->reason != NULL ? " reason=" : "",

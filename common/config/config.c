@@ -67,6 +67,7 @@ static int set_line(struct parse_ctx *, const struct opt *, const char *);
 static int set_trust_by(struct parse_ctx *, const struct opt *, const char *);
 static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 static int set_services(struct parse_ctx *, const struct opt *, const char *);
+static int set_sk_keys(struct parse_ctx *, const struct opt *, const char *);
 
 #define OFF(f) offsetof(struct mfa_config, f)
 
@@ -95,6 +96,7 @@ static int set_services(struct parse_ctx *, const struct opt *, const char *);
 	X(notify, set_flag, OFF(notify), 0, 0, 0)                              \
 	X(nullok, set_flag, OFF(nullok), 0, 0, 0)                              \
 	X(secret, set_secret, OFF(secret), 0, 0, 0)                            \
+	X(sk_keys, set_sk_keys, OFF(sk_keys), 0, 0, 0)                         \
 	X(sms_command, set_command, OFF(sms_argv), 0, 0, 0)                    \
 	X(state_dir, set_path, OFF(state_dir), 0, 0, 0)                        \
 	X(tries, set_uint, OFF(tries), 1, 10, 0)                               \
@@ -793,6 +795,23 @@ set_trust_by(struct parse_ctx *x, const struct opt *o, const char *val)
 	else
 		return fail(x, MFA_ERR_FORMAT,
 		    "%s: '%s' is not one of sshkey, rhost", o->name,
+		    shown(val, b, sizeof(b)));
+	return MFA_OK;
+}
+
+/* sk_keys=: does a FIDO2 SSH key sshd verified count (pam_mfa.conf(5))? */
+static int
+set_sk_keys(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	char b[SHOWN_MAX];
+
+	if (strcmp(val, "off") == 0)
+		x->c->sk_keys = MFA_SK_KEYS_OFF;
+	else if (strcmp(val, "second-factor") == 0)
+		x->c->sk_keys = MFA_SK_KEYS_SECOND_FACTOR;
+	else
+		return fail(x, MFA_ERR_FORMAT,
+		    "%s: '%s' is not one of off, second-factor", o->name,
 		    shown(val, b, sizeof(b)));
 	return MFA_OK;
 }

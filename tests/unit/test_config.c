@@ -75,6 +75,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.lock_timeout, 5000);
 	ck_assert_int_eq(c.trust_by, MFA_TRUST_SSHKEY);
 	ck_assert_int_eq(c.failmode, MFA_FAILMODE_SECURE);
+	ck_assert_int_eq(c.sk_keys, MFA_SK_KEYS_OFF);
 	assert_argv(c.mail_argv, mail);
 	ck_assert_ptr_null(c.sms_argv);
 	ck_assert_ptr_null(c.mail_from);
@@ -113,6 +114,7 @@ static const struct {
     {"notify", NULL},
     {"nullok", NULL},
     {"secret", "/srv/mfa/${USER}/secret"},
+    {"sk_keys", "second-factor"},
     {"sms_command", "/usr/local/bin/sms-gw\t--to"},
     {"state_dir", "/srv/mfa-state"},
     {"tries", "10"},
@@ -162,6 +164,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->notify, 1);
 	ck_assert_int_eq(c->nullok, 1);
 	ck_assert_str_eq(c->secret, "/srv/mfa/${USER}/secret");
+	ck_assert_int_eq(c->sk_keys, MFA_SK_KEYS_SECOND_FACTOR);
 	assert_argv(c->sms_argv, sms);
 	ck_assert_str_eq(c->state_dir, "/srv/mfa-state");
 	ck_assert_uint_eq(c->tries, 10);
@@ -384,6 +387,10 @@ static const struct {
     {"email_hourly_max", "0", MFA_ERR_RANGE},
     {"email_hourly_max", "21", MFA_ERR_RANGE},
     {"trust_days", "366", MFA_ERR_RANGE},
+    /* sk_keys */
+    {"sk_keys", "on", MFA_ERR_FORMAT},
+    {"sk_keys", "Second-Factor", MFA_ERR_FORMAT},
+    {"sk_keys", NULL, MFA_ERR_FORMAT},
     /* trust_services */
     {"trust_services", NULL, MFA_ERR_FORMAT},
     {"trust_services", "sshd,,login", MFA_ERR_FORMAT},
