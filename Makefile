@@ -33,7 +33,8 @@ DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
 	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
 	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
 	inotify-tools mandoc groff-base libpam-google-authenticator \
-	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev postgresql
+	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev postgresql \
+	python3-prometheus-client
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes

@@ -39,6 +39,12 @@ int mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv);
  */
 int mfa_doctor_run(struct mfa_cli *c, int argc, char **argv);
 
+/*
+ * report [--json] [--prometheus FILE] (root): the accounts that must use
+ * MFA and how far each is (report.c).
+ */
+int mfa_report_run(struct mfa_cli *c, int argc, char **argv);
+
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);
 
