@@ -42,6 +42,9 @@ struct mfa_login {
 	enum mfa_method method;             /* what decided, for the log line */
 	char key_fp[MFA_DEVICE_FP_MAX + 1]; /* the FIDO2 key that did
 					       (skkey.h), or "" */
+	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
+						  (trust.h), or "": for the
+						  journal only */
 	int unconfirmed_file; /* the secret file is an enrolment at login
 				 that setcred never confirmed */
 	int unpriv;           /* a caller without root's state (unpriv.c):
