@@ -250,6 +250,8 @@ mfa_doctor_run(struct mfa_cli *c, int argc, char **argv)
 	    d, d->root[0] == '\0' ? c->cfg.conf : DOC_CONF, t);
 	mfa_doctor_check_pam_service(d, "sshd", t);
 	mfa_doctor_check_pam_service(d, "login", t);
+	if (t->sk_keys)
+		mfa_doctor_check_sk_keys(d);
 	for (i = 0; i < t->nstate; i++)
 		mfa_doctor_check_state_dir(d, t->state_dir[i]);
 	if (d->root[0] == '\0' && !c->conf_unloaded)

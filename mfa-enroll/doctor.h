@@ -46,6 +46,8 @@ struct doctor {
 	uid_t owner;         /* expected owner of root's files */
 	int verbose;
 	int ssh_key_first; /* every AuthenticationMethods list has publickey */
+	int sk_verify;     /* PubkeyAuthOptions has verify-required */
+	char sk_opts[DOC_VALUE_MAX + DOC_SHOWN_MAX + 64]; /* value, where */
 	unsigned int fails, warns;
 	int64_t now;
 	FILE *out;      /* where the result lines go (stdout) */
@@ -61,6 +63,7 @@ struct doc_targets {
 	char mail[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	char sms[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	size_t nstate, nmail, nsms;
+	int sk_keys; /* some configuration says sk_keys=second-factor */
 };
 
 /* ---- doctor.c: helpers of every unit ------------------------------- */
@@ -114,6 +117,7 @@ enum sshd_key {
 	SK_PASSWORD,
 	SK_METHODS,
 	SK_ROOTLOGIN,
+	SK_PUBKEYOPTS,
 	SK_COUNT
 };
 
@@ -148,6 +152,14 @@ void mfa_doctor_sshd_read(
  * place "sshd -T".
  */
 void mfa_doctor_sshd_t_parse(struct doc_sshd_conf *sc, char *out);
+
+/*
+ * mfa_doctor_check_sk_keys - for a site with sk_keys=second-factor: ok when
+ * sshd's PubkeyAuthOptions (as mfa_doctor_check_sshd read it) has
+ * verify-required, else a warning that touch-only FIDO2 keys prove
+ * possession only.
+ */
+void mfa_doctor_check_sk_keys(struct doctor *d);
 
 /*
  * mfa_doctor_sshd_t_run - run prog -T (prog: sshd) with a clean

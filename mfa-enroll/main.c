@@ -41,6 +41,7 @@ static const struct command commands[] = {
     {"doctor", mfa_doctor_run},
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
+    {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
@@ -80,6 +81,8 @@ static const char usage[] =
     "  unlock            clear NAME's failures and lock-outs\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
+    "  report [--json] [--prometheus FILE]\n"
+    "                    the roll-out: who must use MFA, who enrolled\n"
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"

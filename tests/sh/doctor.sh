@@ -166,6 +166,14 @@ check authmethods-publickey 1 "warn: sshd: PermitRootLogin prohibit-password (ss
 check match-block 0 'warn: sshd: /etc/ssh/sshd_config line 15 sets PasswordAuthentication inside a Match block: only the global settings are checked; make sure the users it matches still get the code prompt'
 check include-dropin 1 'FAIL: sshd: KbdInteractiveAuthentication no (/etc/ssh/sshd_config.d/10-hardening.conf line 2): the code prompt cannot be shown; set KbdInteractiveAuthentication yes'
 check include-dropin 1 'ok: sshd: UsePAM yes (/etc/ssh/sshd_config line 4)'
+# sk_keys=second-factor: PubkeyAuthOptions verify-required, or a warning.
+check sk-keys-touch-only 0 "warn: sshd: PubkeyAuthOptions none (sshd's default): with sk_keys=second-factor a touch-only FIDO2 key proves possession only, no PIN; set PubkeyAuthOptions verify-required"
+check sk-keys-verify 0 'ok: sshd: PubkeyAuthOptions verify-required (/etc/ssh/sshd_config line 9): a FIDO2 key (sk_keys=second-factor) proves possession and the PIN'
+if grep -q 'PubkeyAuthOptions' <(doctor --root "$T/good" 2>&1); then
+	fail "good: PubkeyAuthOptions judged without sk_keys=second-factor"
+else
+	pass "good: PubkeyAuthOptions not judged without sk_keys=second-factor"
+fi
 check pam-mfa-sufficient 1 'FAIL: /etc/pam.d/sshd line 3: pam_mfa is sufficient: a right code would replace the password; use required'
 check pam-mfa-before-password 1 'FAIL: /etc/pam.d/sshd line 2: pam_mfa comes before the password module (pam_unix.so at /etc/pam.d/common-auth line 2): put it after the password module (after @include common-auth)'
 check pam-unix-skips-mfa 1 'FAIL: /etc/pam.d/common-auth line 2: a success of pam_unix.so ([success=2 default=ignore]) skips pam_mfa at /etc/pam.d/common-auth line 3: the code is never asked; move the pam_mfa line to just below /etc/pam.d/common-auth line 5 (pam_permit.so), where the jump lands'
