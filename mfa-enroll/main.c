@@ -27,7 +27,6 @@
 #endif
 
 #define PW_BUF 16384
-#define MAX_GROUPS 65536
 
 struct command {
 	const char *name;
@@ -41,6 +40,7 @@ static const struct command commands[] = {
     {"doctor", mfa_doctor_run},
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
+    {"import-home", mfa_import_home_run},
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
@@ -79,6 +79,8 @@ static const char usage[] =
     "  unlock            clear NAME's failures and lock-outs\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
+    "  import-home       (secrets = vault) copy NAME's home enrolment into\n"
+    "                    the vault; --all import-home: every user's\n"
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"
@@ -108,36 +110,6 @@ privileged_copy(void)
 	    (st.st_mode & (S_ISUID | S_ISGID)) != 0)
 		return 1;
 	return 0;
-}
-
-/* The groups of the user, for switching to their identity. */
-static int
-load_groups(struct mfa_cli *c)
-{
-	int n = 32, got;
-
-	for (;;) {
-		free(c->groups);
-		c->groups = calloc((size_t)n, sizeof(gid_t));
-		if (c->groups == NULL)
-			return MFA_ERR_NOMEM;
-		got = n;
-		if (getgrouplist(c->user, c->gid, c->groups, &got) >= 0) {
-			c->ngroups = got;
-			break;
-		}
-		if (got <= n || got > MAX_GROUPS)
-			return MFA_ERR_SYSTEM;
-		n = got;
-	}
-	n = getgroups(0, NULL);
-	if (n < 0 || n > MAX_GROUPS)
-		return MFA_ERR_SYSTEM;
-	c->own_groups = calloc((size_t)n + 1, sizeof(gid_t));
-	if (c->own_groups == NULL)
-		return MFA_ERR_NOMEM;
-	c->own_ngroups = getgroups(n, c->own_groups);
-	return c->own_ngroups < 0 ? MFA_ERR_SYSTEM : MFA_OK;
 }
 
 /* Look the user up (by name for --user, else our real uid). */
@@ -175,7 +147,7 @@ find_user(struct mfa_cli *c, const char *name)
 	free(buf);
 	if (c->user == NULL || c->home == NULL)
 		return MFA_EXIT_FAIL;
-	if (c->admin && load_groups(c) != MFA_OK) {
+	if (c->admin && mfa_cli_load_groups(c) != MFA_OK) {
 		mfa_cli_err(c, "cannot list the groups of %s", c->user);
 		return MFA_EXIT_FAIL;
 	}
@@ -185,6 +157,7 @@ find_user(struct mfa_cli *c, const char *name)
 struct globals {
 	const char *user, *conf;
 	int own_conf; /* the command reads and checks pam_mfa.conf itself */
+	int all;      /* --all: every user (import-home only) */
 };
 
 /* Global options.  Returns the index of the first other argument, or
@@ -204,6 +177,10 @@ parse_globals(int argc, char **argv, struct globals *g)
 		if (strcmp(a, "--version") == 0) {
 			printf("mfa-enroll (pam_mfa) %s\n", MFA_VERSION);
 			return -1 - MFA_EXIT_OK;
+		}
+		if (strcmp(a, "--all") == 0) {
+			g->all = 1;
+			continue;
 		}
 		if (strncmp(a, "--user", 6) == 0)
 			dst = &g->user;
@@ -296,11 +273,44 @@ find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * The command (argv[1] when cmd is set; argv[0] is what came before):
+ * --all only with import-home, and the user's own commands in vault mode
+ * go to vaultcmd.c.
+ */
+static int
+run(struct mfa_cli *c, const struct globals *g, const struct command *cmd,
+    int argc, char **argv)
+{
+	int ex, handled = 0;
+
+	if (g->all &&
+	    (cmd == NULL || cmd->run != mfa_import_home_run ||
+		g->user != NULL)) {
+		mfa_cli_err(c,
+		    "--all goes with import-home only (and not "
+		    "with --user)");
+		return MFA_EXIT_USAGE;
+	}
+	if (g->all)
+		return mfa_import_home_all(c, argc - 1, argv + 1);
+	if (c->cfg.secrets == MFA_SECRETS_VAULT && !c->is_root) {
+		ex = cmd != NULL
+		    ? mfa_vaultcmd_user(
+			  c, cmd->name, argc - 1, argv + 1, &handled)
+		    : mfa_vaultcmd_user(c, NULL, argc, argv, &handled);
+		if (handled)
+			return ex;
+	}
+	return cmd != NULL ? cmd->run(c, argc - 1, argv + 1)
+			   : mfa_enrol_run(c, argc, argv);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct mfa_cli c;
-	struct globals g = {NULL, NULL, 0};
+	struct globals g = {NULL, NULL, 0, 0};
 	const struct command *cmd = NULL;
 	int i, ex;
 
@@ -328,9 +338,7 @@ main(int argc, char **argv)
 	}
 	ex = setup(&c, &g);
 	if (ex == MFA_EXIT_OK)
-		ex = cmd != NULL
-		    ? cmd->run(&c, argc - i, argv + i)
-		    : mfa_enrol_run(&c, argc - i + 1, argv + i - 1);
+		ex = run(&c, &g, cmd, argc - i + 1, argv + i - 1);
 	mfa_cli_free(&c);
 	return ex;
 }

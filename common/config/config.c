@@ -67,6 +67,7 @@ static int set_line(struct parse_ctx *, const struct opt *, const char *);
 static int set_trust_by(struct parse_ctx *, const struct opt *, const char *);
 static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 static int set_services(struct parse_ctx *, const struct opt *, const char *);
+static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
 
 #define OFF(f) offsetof(struct mfa_config, f)
 
@@ -95,6 +96,7 @@ static int set_services(struct parse_ctx *, const struct opt *, const char *);
 	X(notify, set_flag, OFF(notify), 0, 0, 0)                              \
 	X(nullok, set_flag, OFF(nullok), 0, 0, 0)                              \
 	X(secret, set_secret, OFF(secret), 0, 0, 0)                            \
+	X(secrets, set_secrets, OFF(secrets), 0, 0, 0)                         \
 	X(sms_command, set_command, OFF(sms_argv), 0, 0, 0)                    \
 	X(state_dir, set_path, OFF(state_dir), 0, 0, 0)                        \
 	X(tries, set_uint, OFF(tries), 1, 10, 0)                               \
@@ -793,6 +795,22 @@ set_trust_by(struct parse_ctx *x, const struct opt *o, const char *val)
 	else
 		return fail(x, MFA_ERR_FORMAT,
 		    "%s: '%s' is not one of sshkey, rhost", o->name,
+		    shown(val, b, sizeof(b)));
+	return MFA_OK;
+}
+
+static int
+set_secrets(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	char b[SHOWN_MAX];
+
+	if (strcmp(val, "home") == 0)
+		x->c->secrets = MFA_SECRETS_HOME;
+	else if (strcmp(val, "vault") == 0)
+		x->c->secrets = MFA_SECRETS_VAULT;
+	else
+		return fail(x, MFA_ERR_FORMAT,
+		    "%s: '%s' is not one of home, vault", o->name,
 		    shown(val, b, sizeof(b)));
 	return MFA_OK;
 }

@@ -41,6 +41,9 @@ enum mfa_trust_by { MFA_TRUST_SSHKEY, MFA_TRUST_RHOST };
 /* What to do when a code cannot be delivered: secure fails the method. */
 enum mfa_failmode { MFA_FAILMODE_SECURE, MFA_FAILMODE_SAFE };
 
+/* Where enrolments live (secrets=): the user's file, or root's vault. */
+enum mfa_secrets { MFA_SECRETS_HOME, MFA_SECRETS_VAULT };
+
 /* One element of groups=: an fnmatch(3) pattern, "!" patterns exclude. */
 struct mfa_group_rule {
 	char *pattern; /* without the leading '!' */
@@ -80,6 +83,7 @@ struct mfa_config {
 	char *issuer;          /* NULL: the caller uses the host name */
 	char *line; /* line=: this stack line's name for logs; NULL: none */
 	enum mfa_failmode failmode; /* secure */
+	enum mfa_secrets secrets;   /* home */
 	int notify; /* email the user when a backup code is used or a
 		       device is trusted */
 };

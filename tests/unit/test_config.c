@@ -75,6 +75,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.lock_timeout, 5000);
 	ck_assert_int_eq(c.trust_by, MFA_TRUST_SSHKEY);
 	ck_assert_int_eq(c.failmode, MFA_FAILMODE_SECURE);
+	ck_assert_int_eq(c.secrets, MFA_SECRETS_HOME);
 	assert_argv(c.mail_argv, mail);
 	ck_assert_ptr_null(c.sms_argv);
 	ck_assert_ptr_null(c.mail_from);
@@ -113,6 +114,7 @@ static const struct {
     {"notify", NULL},
     {"nullok", NULL},
     {"secret", "/srv/mfa/${USER}/secret"},
+    {"secrets", "vault"},
     {"sms_command", "/usr/local/bin/sms-gw\t--to"},
     {"state_dir", "/srv/mfa-state"},
     {"tries", "10"},
@@ -148,6 +150,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->enforce_after, 1709164800);
 	ck_assert_int_eq(c->enroll_at_login, 1);
 	ck_assert_int_eq(c->failmode, MFA_FAILMODE_SAFE);
+	ck_assert_int_eq(c->secrets, MFA_SECRETS_VAULT);
 	ck_assert_uint_eq(c->ngroups, 3);
 	ck_assert_str_eq(c->groups[0].pattern, "wheel");
 	ck_assert_int_eq(c->groups[0].exclude, 0);
@@ -459,6 +462,8 @@ static const struct {
     {"trust_by", "ssh", MFA_ERR_FORMAT},
     {"trust_by", "SSHKEY", MFA_ERR_FORMAT},
     {"failmode", "open", MFA_ERR_FORMAT},
+    {"secrets", "root", MFA_ERR_FORMAT},
+    {"secrets", "VAULT", MFA_ERR_FORMAT},
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 
