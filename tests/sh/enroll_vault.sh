@@ -42,6 +42,21 @@ id=$(sed -n 's/^id //p' "$BOBKEY")
 grep -qE "^enrolled [0-9]+ $id\$" "$T/state/bob" &&
 	pass "vault: bob marked enrolled with the vault record's id" ||
 	fail "vault: state $(cat "$T/state/bob" 2>&1)"
+
+# Root records bob's address (the code mailed is typed back): in the vault.
+printf 'cat >%s/mail.out\n' "$T" >"$T/mail.sh"
+printf 'mail_command = /bin/sh %s/mail.sh\n' "$T" >>"$CONF"
+(
+	for _ in $(seq 100); do [[ -s $T/mail.out ]] && break; sleep 0.05; done
+	sed -n 's/.*code is: \([0-9]\{6\}\).*/\1/p' "$T/mail.out"
+) | run --user bob email bob@example.com >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && grep -qx 'email bob@example.com' "$BOBKEY" &&
+	grep -qx "totp-secret $S1" "$BOBKEY" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
+	pass "vault: root --user bob email writes the address into the vault"
+else
+	fail "vault: email for bob: rc=$rc $(cat "$out" "$err")"
+fi
 sum=$(sha256sum <"$BOBKEY")
 
 # 2. The attacker with bob's uid cannot read the key.
