@@ -88,7 +88,12 @@ static const char usage[] =
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
     "/security/pam_mfa.conf\n"
+    "  --all             every user of the password database (root, with\n"
+    "                    import-home only)\n"
     "  --help, --version\n"
+    "With secrets = vault the enrolments are root's: run by a user, no\n"
+    "command and backup-codes only ask the next login (after a code from\n"
+    "the app or a backup code) to show a new QR code or new codes.\n"
     "Each command has its own --help.  Without a terminal, answers are read\n"
     "from standard input; --code and --yes answer without a prompt.\n"
     "\n"

@@ -173,6 +173,10 @@ in_vault_write(const struct mfa_cli *c, enum mfa_secret_write_op op,
 		return MFA_ERR_NOENT; /* not vault mode: the home file */
 	if (!c->is_root)
 		return MFA_ERR_DENIED;
+	/* A renewal abandoned at a login goes with the enrolment. */
+	if (op == MFA_SECRET_WRITE_REMOVE)
+		mfa_vault_write(
+		    &v, c->user, MFA_VAULT_PENDING, op, NULL, NULL, 0);
 	return mfa_vault_write(
 	    &v, c->user, MFA_VAULT_CURRENT, op, s, why, whysz);
 }

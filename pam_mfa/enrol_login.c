@@ -501,8 +501,8 @@ mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st)
 /*
  * secrets = vault, once the state names the confirmed enrolment: a renewal
  * waits in the vault's pending slot; it becomes the current record and the
- * request in the home is done.  Nothing pending: an enrolment at login,
- * written to the current record already.
+ * request in the home is done.  Nothing pending (or another enrolment's):
+ * an enrolment at login, written to the current record already.
  */
 static void
 promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
@@ -512,7 +512,8 @@ promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
 	int rc;
 
 	rc = mfa_vault_promote(&v, user, id, why, sizeof(why));
-	if (rc == MFA_ERR_NOENT)
+	/* A pending record of another id is a renewal abandoned earlier. */
+	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_MISMATCH)
 		return;
 	if (rc != MFA_OK) {
 		mfa_log(&lg->log, LOG_ERR,
