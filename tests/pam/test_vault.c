@@ -393,6 +393,21 @@ START_TEST(request_without_the_factor_gives_nothing)
 }
 END_TEST
 
+START_TEST(request_others_could_write_is_ignored)
+{
+	char path[4096];
+
+	vault_put("alice", SEED, NULL);
+	put_request("alice", "authenticator");
+	request_path("alice", path, sizeof(path));
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(login_at("v", T0, CODE_T0, NULL, NULL), PAM_SUCCESS);
+	ck_not_shown(ASKED_APP);
+	ck_logged("user=alice self-service request ignored: ");
+	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED "\n");
+}
+END_TEST
+
 START_TEST(request_not_honoured_by_email_alone)
 {
 	vault_put("alice", SEED, "email alice@example.org\n");
@@ -511,6 +526,7 @@ make_suite(void)
 	tcase_add_test(tc, vault_enrolment_at_login);
 	tcase_add_test(tc, request_new_authenticator);
 	tcase_add_test(tc, request_without_the_factor_gives_nothing);
+	tcase_add_test(tc, request_others_could_write_is_ignored);
 	tcase_add_test(tc, request_not_honoured_by_email_alone);
 	tcase_add_test(tc, request_renewal_waits_for_the_whole_stack);
 	tcase_add_test(tc, request_new_backup_codes_with_a_backup_code);
