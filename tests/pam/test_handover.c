@@ -80,8 +80,12 @@ state_text(void)
 {
 	char path[4096];
 
+	char *text;
+
 	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
-	return slurp(path);
+	text = (char *)slurp(path);               /* our static buffer */
+	mfa_test_record_text(text, strlen(text)); /* the current record */
+	return text;
 }
 
 static const char *

@@ -106,7 +106,7 @@ code_at(int64_t t)
 	return code;
 }
 
-/* alice's state file (empty when there is none). */
+/* alice's state record (empty when there is none). */
 static const char *
 state_text(void)
 {
@@ -121,7 +121,7 @@ state_text(void)
 		n = fread(text, 1, sizeof(text) - 1, f);
 		fclose(f);
 	}
-	text[n] = '\0';
+	mfa_test_record_text(text, n); /* the current record */
 	return text;
 }
 

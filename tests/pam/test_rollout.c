@@ -239,8 +239,14 @@ state_text(const char *user)
 {
 	static char path[4096];
 
+	char *text;
+
 	snprintf(path, sizeof(path), "%s/%s", mfa_pamh_state_dir(), user);
-	return exists(path) ? slurp(path) : "";
+	if (!exists(path))
+		return "";
+	text = (char *)slurp(path);               /* our static buffer */
+	mfa_test_record_text(text, strlen(text)); /* the current record */
+	return text;
 }
 
 /* Run a shell command without the test's preloads; its first line. */

@@ -139,7 +139,7 @@ devices_in_state(void)
 		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
-	buf[n] = '\0';
+	mfa_test_record_text(buf, n); /* the current record */
 	while ((p = strstr(p, "\ndevice ")) != NULL) {
 		count++;
 		p++;
