@@ -37,7 +37,7 @@
 
 static const char text_old[] = "pam_mfa-state 1\nserial 5\nfailures 9\n";
 static const char text_new[] = "pam_mfa-state 1\nserial 6\n";
-static char g_file[FILE_LEN];
+static char g_file[FILE_LEN + 1]; /* and the NUL of a formatted tally */
 
 /* ---- buffers ---- */
 
