@@ -27,7 +27,21 @@
  * with its own secret files, used round robin, each user logging in with
  * the code of step T and then T+1 (both inside the window of +-1 step).
  * Nothing is faked: the modules read the real clock and really write their
- * state on every success.
+ * state on every success.  Each pool user's pam_mfa record is created
+ * before timing (one wrong code), so that the timed logins are those of
+ * users who logged in before.
+ *
+ * A second method, the state-restore one (issue 19), times one user (rs0)
+ * whose state is put back before every login, outside the timing: pam_mfa's
+ * record and lock file from a snapshot taken after one login, and
+ * google-authenticator's file from its pristine copy, each rewritten and
+ * flushed.  Both methods print both ratios (right and wrong code).
+ *
+ * Flushes per successful login are counted, not timed: a child stops
+ * itself, strace -c attaches to it, and it makes BENCH_FLUSH_LOGINS
+ * right-code logins to one module; the fsync, fdatasync, sync_file_range,
+ * syncfs and sync calls over the number of logins is printed.  Nothing
+ * here asserts a time: targets are printed as met or MISSED.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +74,9 @@
 #define BENCH_SAMPLES 600      /* per stack and case (at most) */
 #define BENCH_TP_SECONDS 1.5   /* per throughput point */
 #define BENCH_MAX_PROCS 8
+#define BENCH_RESTORE_USER (BENCH_USERS + BENCH_BACKUP_USERS) /* "rs0" */
+#define BENCH_ALL_USERS (BENCH_RESTORE_USER + 1)
+#define BENCH_FLUSH_LOGINS 20 /* right-code logins under strace -c */
 
 enum stack { ST_PERMIT, ST_MFA, ST_GA, ST_COUNT };
 
@@ -76,7 +93,7 @@ struct user {
 };
 
 static char fixture[PATH_MAX / 2];
-static struct user users[BENCH_USERS + BENCH_BACKUP_USERS];
+static struct user users[BENCH_ALL_USERS];
 static int have_ga;
 static unsigned int cursor[ST_COUNT];
 static unsigned int unexpected, step_waits;
@@ -147,8 +164,10 @@ user_name(unsigned int i, char *out, size_t outsz)
 {
 	if (i < BENCH_USERS)
 		snprintf(out, outsz, "u%u", i);
-	else
+	else if (i < BENCH_RESTORE_USER)
 		snprintf(out, outsz, "bk%u", i - BENCH_USERS);
+	else
+		snprintf(out, outsz, "rs%u", i - BENCH_RESTORE_USER);
 }
 
 static void
@@ -163,7 +182,7 @@ write_users(void)
 	f = fopen(path, "w");
 	if (f == NULL)
 		die(path);
-	for (i = 0; i < BENCH_USERS + BENCH_BACKUP_USERS; i++) {
+	for (i = 0; i < BENCH_ALL_USERS; i++) {
 		char name[16];
 
 		user_name(i, name, sizeof(name));
@@ -317,7 +336,8 @@ write_user_secrets(unsigned int i, int64_t now)
 	    mfa_secret_generate(s, sizeof(u->key), now) != MFA_OK)
 		exit(2);
 	/* Ten codes issued: a backup login must still cost one Argon2id. */
-	if (i >= BENCH_USERS && mfa_backup_new_set(s, u->backup, now) != MFA_OK)
+	if (i >= BENCH_USERS && i < BENCH_RESTORE_USER &&
+	    mfa_backup_new_set(s, u->backup, now) != MFA_OK)
 		exit(2);
 	memcpy(u->key, s->key, sizeof(u->key));
 	if (mfa_secret_serialize(s, &text, &len) != MFA_OK)
@@ -475,6 +495,25 @@ one_login(enum stack st, int right, double *us)
 	    st == ST_PERMIT || right ? PAM_SUCCESS : PAM_AUTH_ERR,
 	    stack_label[st]);
 	mfa_wipe(code, sizeof(code));
+}
+
+/*
+ * Before timing: one wrong-code pam_mfa login per pool user, which
+ * creates the user's record (a new file: two flushes, once per user), so
+ * that the timed logins are those of users who have logged in before, as
+ * google-authenticator's users have their file.  No step is used up.
+ */
+static void
+warm_up(void)
+{
+	char code[MFA_OTP_CODE_SIZE];
+	unsigned int i;
+
+	for (i = 0; i < BENCH_USERS; i++) {
+		wrong_code(&users[i], code, sizeof(code));
+		expect(login("mfa", users[i].name, code, NULL), PAM_AUTH_ERR,
+		    "pam_mfa warm-up");
+	}
 }
 
 /* Interleave the stacks, rotating which goes first. */
@@ -637,6 +676,239 @@ throughput_beside_stuck_lock(unsigned int procs)
 	return tp;
 }
 
+/* ---- flushes per successful login ---- */
+
+/* The calls to the syscalls counted in an strace -c summary file. */
+static long
+strace_calls(const char *path)
+{
+	static const char *const names[] = {
+	    "fsync", "fdatasync", "sync_file_range", "syncfs", "sync"};
+	char line[256], name[64];
+	long calls, total = 0;
+	double pct, secs;
+	unsigned long usecs;
+	FILE *f = fopen(path, "r");
+	size_t i;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* "% time seconds usecs/call calls [errors] syscall" */
+		if (sscanf(line, "%lf %lf %lu %ld", &pct, &secs, &usecs,
+			&calls) != 4 ||
+		    sscanf(strrchr(line, ' ') + 1, "%63s", name) != 1)
+			continue;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(name, names[i]) == 0)
+				total += calls;
+	}
+	fclose(f);
+	return total;
+}
+
+/* 1 once pid is traced (its TracerPid), within about five seconds. */
+static int
+wait_traced(pid_t pid)
+{
+	char path[64], line[128];
+	int i, traced = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	for (i = 0; i < 500 && !traced; i++) {
+		f = fopen(path, "r");
+		while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "TracerPid:", 10) == 0)
+				traced = atol(line + 10) != 0;
+		if (f != NULL)
+			fclose(f);
+		if (!traced)
+			usleep(10000);
+	}
+	return traced;
+}
+
+/* Run strace -c on the stopped process pid, writing its summary to out. */
+static pid_t
+start_strace(pid_t pid, const char *out)
+{
+	char pidstr[32];
+	pid_t tracer = fork();
+
+	snprintf(pidstr, sizeof(pidstr), "%ld", (long)pid);
+	if (tracer == 0) {
+		execlp("strace", "strace", "-f", "-qq", "-c", "-o", out, "-e",
+		    "trace=fsync,fdatasync,sync_file_range,syncfs,sync", "-p",
+		    pidstr, (char *)NULL);
+		_exit(127);
+	}
+	return tracer;
+}
+
+/*
+ * Flushes per successful login to stack st: a child that stops itself,
+ * is traced by strace -c, then makes BENCH_FLUSH_LOGINS right-code logins
+ * (users of the pool that already have a record).  -1 without strace.
+ */
+static double
+flushes_per_login(enum stack st)
+{
+	char out[PATH_MAX + 32];
+	pid_t child, tracer;
+	int status, ok;
+	unsigned int i;
+	long calls;
+
+	snprintf(out, sizeof(out), "%s/strace.%s", fixture, stack_service[st]);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		raise(SIGSTOP);
+		for (i = 0; i < BENCH_FLUSH_LOGINS; i++)
+			one_login(st, 1, NULL);
+		_exit(unexpected == 0 ? 0 : 1);
+	}
+	if (waitpid(child, &status, WUNTRACED) != child || !WIFSTOPPED(status))
+		die("stopped child");
+	tracer = start_strace(child, out);
+	ok = tracer > 0 && wait_traced(child);
+	kill(child, ok ? SIGCONT : SIGKILL);
+	if (!ok)
+		kill(child, SIGCONT);
+	ok = waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0 && ok;
+	if (tracer > 0)
+		waitpid(tracer, &status, 0);
+	calls = ok ? strace_calls(out) : -1;
+	return calls < 0 ? -1 : (double)calls / BENCH_FLUSH_LOGINS;
+}
+
+static void
+print_flushes(void)
+{
+	double mfa = flushes_per_login(ST_MFA);
+	double ga = have_ga ? flushes_per_login(ST_GA) : -1;
+
+	printf("\nflushes per successful login (strace -f -c -e "
+	       "trace=fsync,fdatasync,sync_file_range,syncfs,sync, %d "
+	       "right-code logins of users who have a record)\n",
+	    BENCH_FLUSH_LOGINS);
+	if (mfa < 0) {
+		printf("  not counted: strace missing or cannot trace "
+		       "(apt-get install strace)\n");
+		return;
+	}
+	printf("  pam_mfa %.2f (target 1)  %s", mfa,
+	    mfa <= 1.0 ? "met" : "MISSED");
+	if (ga >= 0)
+		printf("; google-authenticator %.2f", ga);
+	printf("\n");
+}
+
+/* ---- the state-restore method: one user, state put back each time ---- */
+
+/* A file as it was, to be put back before each login. */
+struct saved {
+	char path[PATH_MAX + 64];
+	char *data;
+	size_t len;
+	mode_t mode;
+};
+
+static struct saved saved_mfa, saved_lock, saved_ga;
+
+static void
+save_file(struct saved *f, mode_t mode)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0)
+		die(f->path);
+	f->len = (size_t)st.st_size;
+	f->data = malloc(f->len + 1);
+	if (f->data == NULL ||
+	    read(fd, f->data, f->len + 1) != (ssize_t)f->len)
+		die(f->path);
+	close(fd);
+	f->mode = mode;
+}
+
+/* Put f back, flushed (outside the timing: the next login's own
+ * flushes are then only its own writes). */
+static void
+restore_file(const struct saved *f)
+{
+	int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || fchmod(fd, f->mode) != 0 ||
+	    write(fd, f->data, f->len) != (ssize_t)f->len || fsync(fd) != 0 ||
+	    close(fd) != 0)
+		die(f->path);
+}
+
+/*
+ * The snapshot: user rs0 logs in to pam_mfa once with the code of the
+ * step before this one (its record: enrolled, a replay floor below every
+ * code typed later, its own source listed); google-authenticator's file
+ * as written, never used.
+ */
+static void
+take_snapshots(void)
+{
+	struct user *u = &users[BENCH_RESTORE_USER];
+	char code[MFA_OTP_CODE_SIZE];
+
+	code_at(u, current_step() - 1, code, sizeof(code));
+	expect(login("mfa", u->name, code, NULL), PAM_SUCCESS,
+	    "pam_mfa snapshot login");
+	snprintf(saved_mfa.path, sizeof(saved_mfa.path), "%s/state/%s",
+	    fixture, u->name);
+	snprintf(saved_lock.path, sizeof(saved_lock.path), "%s/state/.%s.lock",
+	    fixture, u->name);
+	snprintf(saved_ga.path, sizeof(saved_ga.path),
+	    "%s/home/%s/.google_authenticator", fixture, u->name);
+	save_file(&saved_mfa, 0600);
+	save_file(&saved_lock, 0600);
+	if (have_ga)
+		save_file(&saved_ga, 0400);
+}
+
+/* Like measure, all logins by rs0, every one after a restore. */
+static void
+measure_restore(int right, struct phase *ph)
+{
+	static double t[ST_COUNT][BENCH_SAMPLES];
+	struct user *u = &users[BENCH_RESTORE_USER];
+	char code[MFA_OTP_CODE_SIZE];
+	unsigned int i, k, nst = have_ga ? ST_COUNT : ST_GA;
+
+	for (i = 0; i < samples; i++)
+		for (k = 0; k < nst; k++) {
+			enum stack st = (enum stack)((i + k) % nst);
+
+			restore_file(&saved_mfa);
+			restore_file(&saved_lock);
+			if (have_ga)
+				restore_file(&saved_ga);
+			if (right)
+				code_at(u, current_step(), code, sizeof(code));
+			else
+				wrong_code(u, code, sizeof(code));
+			expect(login(stack_service[st], u->name, code,
+				   &t[st][i]),
+			    st == ST_PERMIT || right ? PAM_SUCCESS
+						    : PAM_AUTH_ERR,
+			    stack_label[st]);
+		}
+	for (k = 0; k < nst; k++) {
+		ph->s[k].median = quantile(t[k], samples, 0.5);
+		ph->s[k].p95 = quantile(t[k], samples, 0.95);
+	}
+}
+
 /* ---- peak memory of one login process ---- */
 
 static long
@@ -694,32 +966,62 @@ own(const struct phase *ph, enum stack st)
 	return ph->s[st].median - ph->s[ST_PERMIT].median;
 }
 
+/* Both ratios of one method, with their targets (printed, not asserted). */
+static void
+print_ratios(
+    const char *method, const struct phase *right, const struct phase *wrong)
+{
+	double r = own(right, ST_MFA) / own(right, ST_GA);
+	double w = own(wrong, ST_MFA) / own(wrong, ST_GA);
+
+	if (!have_ga) {
+		printf(
+		    "  pam_google_authenticator.so not installed: no "
+		    "ratios (apt-get install libpam-google-authenticator)\n");
+		return;
+	}
+	printf("  %s, right code: pam_mfa own cost / google-authenticator's "
+	       "= %.2f  (target <= 1.00)  %s\n",
+	    method, r, r <= 1.0 ? "met" : "MISSED");
+	printf("  %s, wrong code: pam_mfa own cost / google-authenticator's "
+	       "= %.3f (target <= 0.10)  %s\n",
+	    method, w, w <= 0.10 ? "met" : "MISSED");
+}
+
 static void
 print_targets(const struct phase *right, const struct phase *wrong,
     double backup_ms, double argon_ms)
 {
-	double r = own(right, ST_MFA) / own(right, ST_GA);
-	double w = own(wrong, ST_MFA) / own(wrong, ST_GA);
 	double b = (backup_ms - right->s[ST_PERMIT].median / 1000) / argon_ms;
 
 	printf("\ntargets\n");
-	if (have_ga) {
-		printf(
-		    "  right code: pam_mfa own cost / google-authenticator's "
-		    "= %.2f  (target <= 1.00)  %s\n",
-		    r, r <= 1.0 ? "met" : "MISSED");
-		printf(
-		    "  wrong code: pam_mfa own cost / google-authenticator's "
-		    "= %.3f (target <= 0.10)  %s\n",
-		    w, w <= 0.10 ? "met" : "MISSED");
-	} else {
-		printf(
-		    "  pam_google_authenticator.so not installed: no "
-		    "ratios (apt-get install libpam-google-authenticator)\n");
-	}
+	print_ratios("round robin", right, wrong);
 	printf("  backup code: login minus framework = %.2f Argon2id "
 	       "evaluations (target 1)  %s\n",
 	    b, b < 1.5 ? "met" : "MISSED");
+}
+
+/*
+ * The state-restore method: one user, whose pam_mfa state directory
+ * entries and google-authenticator file are put back (and flushed)
+ * before every timed login, outside the timing.
+ */
+static void
+run_restore_method(void)
+{
+	struct phase right, wrong;
+
+	memset(&right, 0, sizeof(right));
+	memset(&wrong, 0, sizeof(wrong));
+	take_snapshots();
+	printf("\nstate-restore method: one user (rs0), both modules' state "
+	       "put back from a snapshot and flushed before every login, "
+	       "outside the timing\n");
+	measure_restore(1, &right);
+	print_phase("right code", &right);
+	measure_restore(0, &wrong);
+	print_phase("wrong code", &wrong);
+	print_ratios("state restore", &right, &wrong);
 }
 
 static void
@@ -797,7 +1099,10 @@ print_header(void)
 	       "limit\n");
 	printf("(a wrong code costs pam_mfa the same with the default deny=10 "
 	       "until the one that locks the user, which is written "
-	       "durably)\n\n");
+	       "durably)\n");
+	printf("every pool user's pam_mfa record is created before timing, by "
+	       "one wrong code (a record's first write is a new file, two "
+	       "flushes, once)\n\n");
 	printf("%-11s %-21s %8s %8s   %8s\n", "case", "stack", "median", "p95",
 	    "own cost");
 	printf("%-11s %-21s %8s %8s   %8s\n", "", "", "us", "us", "us (med)");
@@ -817,11 +1122,12 @@ bench_main(void)
 		samples = (unsigned int)atoi(n);
 	have_ga =
 	    access(PAM_SECURITY_DIR "/pam_google_authenticator.so", R_OK) == 0;
-	for (i = 0; i < BENCH_USERS + BENCH_BACKUP_USERS; i++)
+	for (i = 0; i < BENCH_ALL_USERS; i++)
 		write_user_secrets(i, now);
 	memset(&right, 0, sizeof(right));
 	memset(&wrong, 0, sizeof(wrong));
 	print_header();
+	warm_up();
 	measure(1, &right);
 	print_phase("right code", &right);
 	measure(0, &wrong);
@@ -831,8 +1137,10 @@ bench_main(void)
 	       "evaluation alone %.1f ms\n",
 	    "backup code", "pam_mfa", backup_ms, argon_ms);
 	print_targets(&right, &wrong, backup_ms, argon_ms);
+	run_restore_method();
 	print_throughput();
 	print_rss();
+	print_flushes();
 	if (step_waits > 0)
 		printf(
 		    "\n(the user pool ran out %u time(s): waited for the next "

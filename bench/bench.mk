@@ -7,7 +7,8 @@
 # real $(MODULE), real clock) and Debian's pam_google_authenticator.so
 # (libpam-google-authenticator) in one run; see the comment at the top of
 # bench/bench.c for how the loop is built.  It needs libpamtest,
-# pam_wrapper and nss_wrapper (make deps) and takes about a minute.
+# pam_wrapper and nss_wrapper (make deps), and strace to count flushes per
+# login; it takes about two minutes.
 
 BENCH_BIN = $(BUILD)/bench/bench
 

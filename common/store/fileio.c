@@ -379,10 +379,12 @@ walk_parent(
 	return r;
 }
 
-/* Open name in dirfd and check it, before (no open) and after opening. */
+/* Open name in dirfd with flags and check it, before (no open) and after
+ * opening. */
 static int
-open_file_at(int dirfd, const char *name, const char *label,
-    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err)
+open_file_at_flags(int dirfd, const char *name, const char *label,
+    const struct mfa_file_rules *rules, int flags, int *fd,
+    struct mfa_file_error *err)
 {
 	struct stat st;
 	int f, r;
@@ -393,7 +395,7 @@ open_file_at(int dirfd, const char *name, const char *label,
 	r = check_file(&st, rules, label, err);
 	if (r != MFA_OK)
 		return r;
-	f = openat(dirfd, name, FILE_FLAGS);
+	f = openat(dirfd, name, flags);
 	if (f < 0)
 		return errno_why(err, errno, label);
 	/* It may have been swapped since: the descriptor is what counts. */
@@ -407,6 +409,14 @@ open_file_at(int dirfd, const char *name, const char *label,
 	}
 	*fd = f;
 	return MFA_OK;
+}
+
+static int
+open_file_at(int dirfd, const char *name, const char *label,
+    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err)
+{
+	return open_file_at_flags(
+	    dirfd, name, label, rules, FILE_FLAGS, fd, err);
 }
 
 int
@@ -427,9 +437,10 @@ mfa_file_open_read(const char *path, const struct mfa_file_rules *rules,
 	return r;
 }
 
-int
-mfa_file_openat_read(int dirfd, const char *name,
-    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err)
+/* mfa_file_openat_read and _rw: name checked, opened with flags. */
+static int
+openat_checked(int dirfd, const char *name, const struct mfa_file_rules *rules,
+    int flags, int *fd, struct mfa_file_error *err)
 {
 	clear_why(err);
 	if (fd == NULL || rules == NULL)
@@ -440,7 +451,21 @@ mfa_file_openat_read(int dirfd, const char *name,
 		    err, "%s: not a single file name", name ? name : "(null)");
 		return MFA_ERR_INVALID;
 	}
-	return open_file_at(dirfd, name, name, rules, fd, err);
+	return open_file_at_flags(dirfd, name, name, rules, flags, fd, err);
+}
+
+int
+mfa_file_openat_read(int dirfd, const char *name,
+    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err)
+{
+	return openat_checked(dirfd, name, rules, FILE_FLAGS, fd, err);
+}
+
+int
+mfa_file_openat_rw(int dirfd, const char *name,
+    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err)
+{
+	return openat_checked(dirfd, name, rules, FILE_FLAGS | O_RDWR, fd, err);
 }
 
 int

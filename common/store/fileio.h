@@ -170,6 +170,14 @@ int mfa_file_openat_read(int dirfd, const char *name,
     const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err);
 
 /*
+ * mfa_file_openat_rw - mfa_file_openat_read, opened for reading and
+ * writing: for a file of a private directory that is updated in place
+ * (the file store's record files).  Same checks and results.
+ */
+int mfa_file_openat_rw(int dirfd, const char *name,
+    const struct mfa_file_rules *rules, int *fd, struct mfa_file_error *err);
+
+/*
  * mfa_file_remove - remove name (one component, never a directory) from
  * dirfd.  A missing name is not an error.
  * Returns MFA_OK, MFA_ERR_INVALID or an error mapped from errno.

@@ -7,7 +7,9 @@
  * already used, the pending emailed/SMS code, the send history (throttling)
  * and the trusted devices.  This unit only converts between a buffer and an
  * in-memory record and offers small pure helpers on the record; the locking
- * and file I/O around it live elsewhere.  No I/O, no clock: time is always a
+ * and file I/O around it live elsewhere (the file store keeps the text in
+ * a slot of a two-slot record file, slots.h; files of the older layout are
+ * the text alone).  No I/O, no clock: time is always a
  * parameter.
  *
  * File format (pam_mfa(8), FILES), version 1:

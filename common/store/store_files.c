@@ -1,6 +1,7 @@
 /*
- * store.c - per-user state in a root-owned directory: the file backend of
- * store.h (see store_files.h).
+ * store_files.c - per-user state in a root-owned directory: the file
+ * backend of store.h (see store_files.h; the record file's layout is
+ * slots.h's).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,13 +19,15 @@
 #include "mem.h"
 #include "random.h"
 #include "store.h"
-#include "store_backend.h"
+#include "slots.h"
 #include "store_backend.h"
 #include "store_files.h"
 #include "tally.h"
 #include "text.h"
 
 #define MFA_STORE_NAME_MAX 256
+/* The largest record file: two of the largest slots and the tally. */
+#define RECORD_MAX (2 * MFA_SLOTS_MAX_SLOT + MFA_TALLY_SEALED_LEN)
 
 /* A file store: the generic handle first (store_backend.h). */
 struct fstore {
@@ -32,14 +35,22 @@ struct fstore {
 	int dirfd;
 	uid_t owner;
 	int inspect; /* mfa_store_open_inspect: listing only */
+	char boot[MFA_SLOTS_BOOT_LEN + 1]; /* this boot's id (slots.h) */
 };
 
 struct ftxn {
 	struct mfa_store_txn head;
 	struct fstore *store;
-	int lockfd; /* also holds the tally (tally.h) */
+	int lockfd; /* holds the tally of an older-layout record (tally.h) */
+	int recfd;  /* the two-slot record file, read-write; or -1 */
 	char name[MFA_STORE_NAME_MAX];
 	struct mfa_state base; /* the record as loaded or last committed */
+	/* The record file as loaded or last written (slots.h). */
+	int slotted; /* 0: no file, or one in the older, one-text layout */
+	size_t slot_size;
+	unsigned int current;
+	uint64_t seq;
+	char tally[MFA_TALLY_SEALED_LEN];
 };
 
 static const struct mfa_store_ops files_ops;
@@ -93,6 +104,36 @@ mfa_store_filename(const char *user, char *out, size_t outsz)
 	return MFA_OK;
 }
 
+/*
+ * This boot's id as 32 hex digits (the kernel's boot_id without its
+ * dashes), or zeros when it cannot be read: then a reader never passes
+ * over a torn slot (slots.h), it refuses it.
+ */
+static void
+read_boot_id(char out[MFA_SLOTS_BOOT_LEN + 1])
+{
+	char buf[64];
+	size_t i, o = 0;
+	ssize_t n = -1;
+	int fd;
+
+	memset(out, '0', MFA_SLOTS_BOOT_LEN);
+	out[MFA_SLOTS_BOOT_LEN] = '\0';
+	fd = open("/proc/sys/kernel/random/boot_id",
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	for (i = 0; n > 0 && i < (size_t)n && o < MFA_SLOTS_BOOT_LEN; i++)
+		if (isxdigit((unsigned char)buf[i]))
+			out[o++] = (char)tolower((unsigned char)buf[i]);
+		else if (buf[i] != '-')
+			break;
+	if (o != MFA_SLOTS_BOOT_LEN)
+		memset(out, '0', MFA_SLOTS_BOOT_LEN);
+}
+
 int
 mfa_store_open(const char *dir, int create, struct mfa_store **out, char *why,
     size_t whysz)
@@ -106,6 +147,7 @@ mfa_store_open(const char *dir, int create, struct mfa_store **out, char *why,
 	if (s == NULL)
 		return MFA_ERR_NOMEM;
 	s->head.ops = &files_ops;
+	read_boot_id(s->boot);
 	/* Root in production; the tests' own uid when they run unprivileged. */
 	s->owner = geteuid();
 	rc = mfa_dir_open_private_as(dir, create, s->owner, &s->dirfd, &ferr);
@@ -133,6 +175,7 @@ mfa_store_open_inspect(
 		return MFA_ERR_NOMEM;
 	s->head.ops = &files_ops;
 	s->inspect = 1;
+	read_boot_id(s->boot);
 	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (s->dirfd < 0 || fstat(s->dirfd, &sb) != 0) {
 		rc = mfa_err_from_errno(errno);
@@ -158,60 +201,119 @@ files_close(struct mfa_store *gs)
 }
 
 /*
- * Read and parse the record of an open transaction (missing = empty), the
- * line and reason of a parse error in *perr (left as it is otherwise).
+ * Read the record file of t whole into *buf (the caller frees it with
+ * mfa_freezero(*buf, *len + 1)); with keep, opened read-write and kept in
+ * t->recfd.  MFA_ERR_NOENT when there is none.
  */
 static int
-load_parsed(struct ftxn *t, struct mfa_state *st, struct mfa_parse_error *perr,
-    char *why, size_t whysz)
+read_file(
+    struct ftxn *t, int keep, char **buf, size_t *len, char *why, size_t whysz)
 {
 	struct mfa_file_rules rules = {
-	    .owner = t->store->owner, .max_size = MFA_STATE_MAX_SIZE};
+	    .owner = t->store->owner, .max_size = RECORD_MAX};
 	struct mfa_file_error ferr = {""};
-	char *buf = NULL;
-	size_t len = 0;
 	int fd, rc;
 
-	mfa_state_init(st);
-	rc = mfa_file_openat_read(t->store->dirfd, t->name, &rules, &fd, &ferr);
+	*buf = NULL;
+	*len = 0;
+	rc = keep
+	    ? mfa_file_openat_rw(t->store->dirfd, t->name, &rules, &fd, &ferr)
+	    : mfa_file_openat_read(
+		  t->store->dirfd, t->name, &rules, &fd, &ferr);
 	if (rc == MFA_ERR_NOENT)
-		return MFA_OK;
+		return rc;
 	if (rc != MFA_OK) {
 		snprintf(why, whysz, "%s", ferr.why);
 		return rc;
 	}
-	rc = mfa_file_read_all(fd, MFA_STATE_MAX_SIZE, &buf, &len);
-	close(fd);
-	if (rc == MFA_OK) {
+	rc = mfa_file_read_all(fd, RECORD_MAX, buf, len);
+	if (rc != MFA_OK)
+		snprintf(
+		    why, whysz, "state file %s: %s", t->name, mfa_strerror(rc));
+	if (keep && rc == MFA_OK)
+		t->recfd = fd;
+	else
+		close(fd);
+	return rc;
+}
+
+/*
+ * Parse the len bytes of t's record file: a two-slot file (slots.h),
+ * whose current slot and tally t keeps, or an older one-text file.
+ */
+static int
+parse_record(struct ftxn *t, const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
+{
+	struct mfa_slots_view v;
+	int rc;
+
+	t->slotted = mfa_slots_detect(buf, len);
+	if (!t->slotted) {
 		rc = mfa_state_parse(buf, len, st, perr);
 		if (rc != MFA_OK)
 			snprintf(why, whysz, "state file %s line %u: %s",
 			    t->name, perr->line, perr->msg);
-		mfa_freezero(buf, len + 1);
-	} else {
-		snprintf(
-		    why, whysz, "state file %s: %s", t->name, mfa_strerror(rc));
+		return rc;
 	}
+	rc = mfa_slots_read(buf, len, t->store->boot, &v, perr);
+	if (rc == MFA_OK)
+		rc = mfa_state_parse(v.text, v.text_len, st, perr);
+	if (rc != MFA_OK) {
+		t->slotted = 0;
+		snprintf(why, whysz,
+		    "state file %s: %s (restore it from a backup, or "
+		    "mfa-enroll --user NAME reset)",
+		    t->name, perr->msg);
+		return rc;
+	}
+	t->slot_size = v.slot_size;
+	t->current = v.current;
+	t->seq = v.seq;
+	memcpy(t->tally, v.tally, sizeof(t->tally));
+	return MFA_OK;
+}
+
+/*
+ * Read and parse the record of t (missing = empty; keep as read_file),
+ * the line and reason of a parse error in *perr (left as it is otherwise).
+ */
+static int
+load_parsed(struct ftxn *t, int keep, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	mfa_state_init(st);
+	t->slotted = 0;
+	rc = read_file(t, keep, &buf, &len, why, whysz);
+	if (rc == MFA_ERR_NOENT)
+		return MFA_OK;
+	if (rc != MFA_OK)
+		return rc;
+	rc = parse_record(t, buf, len, st, perr, why, whysz);
+	mfa_freezero(buf, len + 1);
 	return rc;
 }
 
 /* load_parsed, for callers that only want why. */
 static int
-load(struct ftxn *t, struct mfa_state *st, char *why, size_t whysz)
+load(struct ftxn *t, int keep, struct mfa_state *st, char *why, size_t whysz)
 {
 	struct mfa_parse_error perr = {0, ""};
 
-	return load_parsed(t, st, &perr, why, whysz);
+	return load_parsed(t, keep, st, &perr, why, whysz);
 }
 
-/* Put the tally in the lock file (if any) into st; a parse error in *perr. */
+/* The tally in an older layout's lock file (t->lockfd) into st. */
 static int
-load_tally_parsed(struct ftxn *t, struct mfa_state *st,
+apply_lock_tally(struct ftxn *t, struct mfa_state *st,
     struct mfa_parse_error *perr, char *why, size_t whysz)
 {
-	char buf[MFA_TALLY_LEN + 1];
+	char buf[MFA_TALLY_SEALED_LEN + 1];
 	ssize_t n;
-	int rc;
 
 	do
 		n = pread(t->lockfd, buf, sizeof(buf), 0);
@@ -221,18 +323,39 @@ load_tally_parsed(struct ftxn *t, struct mfa_state *st,
 		    strerror(errno));
 		return mfa_err_from_errno(errno);
 	}
-	if (n > MFA_TALLY_LEN) {
+	if (n > MFA_TALLY_SEALED_LEN) {
 		snprintf(perr->msg, sizeof(perr->msg),
-		    "more than %d bytes: not a tally record", MFA_TALLY_LEN);
-		rc = MFA_ERR_FORMAT;
-	} else {
-		rc = mfa_tally_apply(buf, (size_t)n, st, perr);
+		    "more than %d bytes: not a tally record",
+		    MFA_TALLY_SEALED_LEN);
+		return MFA_ERR_FORMAT;
 	}
-	if (rc != MFA_OK)
+	if (n == MFA_TALLY_SEALED_LEN)
+		return mfa_tally_apply_sealed(buf, (size_t)n, st, perr);
+	return mfa_tally_apply(buf, (size_t)n, st, perr);
+}
+
+/*
+ * Put the tally into st: the sealed one of a two-slot file, or the one in
+ * the lock file (if any) of an older record or of none; a parse error in
+ * *perr.
+ */
+static int
+load_tally_parsed(struct ftxn *t, struct mfa_state *st,
+    struct mfa_parse_error *perr, char *why, size_t whysz)
+{
+	int rc;
+
+	if (t->slotted)
+		rc = mfa_tally_apply_sealed(
+		    t->tally, sizeof(t->tally), st, perr);
+	else
+		rc = apply_lock_tally(t, st, perr, why, whysz);
+	if (rc != MFA_OK && perr->msg[0] != '\0')
 		snprintf(why, whysz,
-		    "failure tally in the lock file of %s: %s (mfa-enroll "
+		    "failure tally in the %s of %s: %s (mfa-enroll "
 		    "--user NAME unlock clears it)",
-		    t->name, perr->msg);
+		    t->slotted ? "state file" : "lock file", t->name,
+		    perr->msg);
 	return rc;
 }
 
@@ -265,6 +388,7 @@ lock_user(struct fstore *s, const char *user, unsigned int timeout_ms,
 	t->head.store = &s->head;
 	t->store = s;
 	t->lockfd = -1;
+	t->recfd = -1;
 	rc = mfa_store_filename(user, t->name, sizeof(t->name));
 	if (rc == MFA_OK) {
 		/* Data names never start with '.', so ".NAME.lock" is free. */
@@ -293,7 +417,7 @@ files_begin(struct mfa_store *gs, const char *user, unsigned int timeout_ms,
 	rc = lock_user(fstore_of(gs), user, timeout_ms, &t, why, whysz);
 	if (rc != MFA_OK)
 		return rc;
-	rc = load(t, st, why, whysz);
+	rc = load(t, 1, st, why, whysz);
 	if (rc == MFA_OK)
 		rc = load_tally(t, st, why, whysz);
 	if (rc != MFA_OK) {
@@ -306,32 +430,88 @@ files_begin(struct mfa_store *gs, const char *user, unsigned int timeout_ms,
 	return MFA_OK;
 }
 
-/* A failure-only update: one record over the last, no fsync (tally.h). */
+/* Write all len bytes at offset at of fd (a file of fixed size). */
+static int
+pwrite_all(int fd, const char *p, size_t len, off_t at)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, p, len, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return mfa_err_from_errno(errno);
+		if (n == 0)
+			return MFA_ERR_NOSPACE;
+		p += n;
+		len -= (size_t)n;
+		at += n;
+	}
+	return MFA_OK;
+}
+
+/* The record file of txn, read-write (reopened after a replacement). */
+static int
+record_fd(struct ftxn *txn, int *fd)
+{
+	struct mfa_file_rules rules = {
+	    .owner = txn->store->owner, .max_size = RECORD_MAX};
+	struct mfa_file_error ferr = {""};
+	int rc = MFA_OK;
+
+	if (txn->recfd < 0)
+		rc = mfa_file_openat_rw(
+		    txn->store->dirfd, txn->name, &rules, &txn->recfd, &ferr);
+	*fd = txn->recfd;
+	return rc;
+}
+
+/* The offset of a two-slot file's tally. */
+static off_t
+tally_at(const struct ftxn *txn)
+{
+	return (off_t)(2 * txn->slot_size);
+}
+
+/*
+ * A failure-only update: one sealed record over the last, no flush
+ * (tally.h): in the record file when it has two slots, else in the lock
+ * file.
+ */
 static int
 write_tally(struct ftxn *txn, const struct mfa_state *st)
 {
-	char rec[MFA_TALLY_LEN + 1];
-	ssize_t n;
-	int rc;
+	char rec[MFA_TALLY_SEALED_LEN + 1];
+	int rc, fd = txn->lockfd;
 
-	rc = mfa_tally_format(st, rec, sizeof(rec));
-	if (rc != MFA_OK)
-		return rc;
-	do
-		n = pwrite(txn->lockfd, rec, MFA_TALLY_LEN, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return mfa_err_from_errno(errno);
-	/* A short write of one small record at offset 0: a full disk. */
-	return n == MFA_TALLY_LEN ? MFA_OK : MFA_ERR_NOSPACE;
+	rc = mfa_tally_format_sealed(st, rec, sizeof(rec));
+	if (rc == MFA_OK && txn->slotted)
+		rc = record_fd(txn, &fd);
+	if (rc == MFA_OK)
+		rc = pwrite_all(fd, rec, MFA_TALLY_SEALED_LEN,
+		    txn->slotted ? tally_at(txn) : 0);
+	return rc;
 }
 
-/* Empty the tally of a locked record. */
+/* Empty the tally of a locked record: the lock file's (older layout). */
 static int
 clear_tally(struct ftxn *txn)
 {
 	return ftruncate(txn->lockfd, 0) == 0 ? MFA_OK
 					      : mfa_err_from_errno(errno);
+}
+
+/* Empty the tally of a locked record, wherever it is kept. */
+static int
+clear_any_tally(struct ftxn *txn)
+{
+	struct mfa_state none;
+
+	if (!txn->slotted)
+		return clear_tally(txn);
+	mfa_state_init(&none); /* serial 0: names no record */
+	return write_tally(txn, &none);
 }
 
 /* The temporary file of a durable write: ".NAME.new". */
@@ -364,11 +544,99 @@ next_serial(uint64_t *serial)
 	return rc;
 }
 
-/* The durable path: a new state file, then an empty tally. */
+/*
+ * The durable path in place: the slot that is not current gets the text,
+ * body first and header last, then one fdatasync (slots.h).  When the
+ * flush fails, the slot's header is put back older than the current one,
+ * so that what a reader sees is the old record.
+ */
+static int
+write_slot(struct ftxn *txn, const char *text, size_t len)
+{
+	size_t s = txn->slot_size;
+	unsigned int next = 1 - txn->current;
+	off_t at = (off_t)(next * s);
+	char *img;
+	int rc, fd = -1;
+
+	img = malloc(s);
+	if (img == NULL)
+		return MFA_ERR_NOMEM;
+	rc =
+	    mfa_slots_format(txn->seq + 1, txn->store->boot, s, text, len, img);
+	if (rc == MFA_OK)
+		rc = record_fd(txn, &fd);
+	if (rc == MFA_OK)
+		rc = pwrite_all(fd, img + MFA_SLOTS_HEADER_LEN,
+		    s - MFA_SLOTS_HEADER_LEN, at + MFA_SLOTS_HEADER_LEN);
+	if (rc == MFA_OK)
+		rc = pwrite_all(fd, img, MFA_SLOTS_HEADER_LEN, at);
+	if (rc == MFA_OK && fdatasync(fd) != 0) {
+		rc = mfa_err_from_errno(errno);
+		if (mfa_slots_retract(txn->seq - 1, txn->store->boot, s, img) ==
+		    MFA_OK)
+			(void)pwrite_all(fd, img, MFA_SLOTS_HEADER_LEN, at);
+	}
+	mfa_freezero(img, s);
+	if (rc == MFA_OK) {
+		txn->current = next;
+		txn->seq++;
+	}
+	return rc;
+}
+
+/*
+ * The durable path through a new file: a two-slot file (the record in
+ * slot 1, slot 2 blank, an empty tally) replaces the record file, for a
+ * new record, a record in the older layout (its conversion), or one that
+ * outgrew its slots.  The lock file's tally is counted in the record now.
+ */
+static int
+write_new_file(struct ftxn *txn, const char *text, size_t len)
+{
+	size_t s = mfa_slots_size_for(len), flen = 2 * s + MFA_TALLY_SEALED_LEN;
+	uint64_t seq = txn->slotted && txn->seq < UINT64_MAX ? txn->seq + 1 : 1;
+	char tmp[MFA_STORE_NAME_MAX + 8], *img;
+	struct mfa_state none;
+	int rc;
+
+	if (s == 0)
+		return MFA_ERR_TOOBIG;
+	img = malloc(flen + 1);
+	if (img == NULL)
+		return MFA_ERR_NOMEM;
+	mfa_state_init(&none);
+	rc = mfa_slots_format(seq, txn->store->boot, s, text, len, img);
+	if (rc == MFA_OK)
+		rc = mfa_slots_format(0, txn->store->boot, s, NULL, 0, img + s);
+	if (rc == MFA_OK)
+		rc = mfa_tally_format_sealed(
+		    &none, img + 2 * s, MFA_TALLY_SEALED_LEN + 1);
+	if (rc == MFA_OK)
+		rc = temp_name(txn, tmp, sizeof(tmp));
+	if (rc == MFA_OK)
+		rc = mfa_file_replace_locked(
+		    txn->store->dirfd, txn->name, tmp, img, flen, 0600);
+	mfa_freezero(img, flen + 1);
+	if (rc != MFA_OK)
+		return rc;
+	if (txn->recfd >= 0)
+		close(txn->recfd);
+	txn->recfd = -1; /* the old file's: reopened when needed */
+	txn->slotted = 1;
+	txn->slot_size = s;
+	txn->current = 0;
+	txn->seq = seq;
+	/* Stale from now on (the serial moved); emptied only so that an
+	 * admin reading the lock file finds no old count there. */
+	(void)clear_tally(txn);
+	return MFA_OK;
+}
+
+/* The durable path: the record in the next slot, or in a new file. */
 static int
 write_record(struct ftxn *txn, struct mfa_state *st, int64_t now)
 {
-	char tmp[MFA_STORE_NAME_MAX + 8];
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -377,19 +645,15 @@ write_record(struct ftxn *txn, struct mfa_state *st, int64_t now)
 	/* A new serial: the tally in the lock file is stale from now on. */
 	rc = next_serial(&st->serial);
 	if (rc == MFA_OK)
-		rc = temp_name(txn, tmp, sizeof(tmp));
-	if (rc == MFA_OK)
 		rc = mfa_state_serialize(st, &text, &len);
 	if (rc != MFA_OK)
 		return rc;
-	rc = mfa_file_replace_locked(
-	    txn->store->dirfd, txn->name, tmp, text, len, 0600);
+	if (txn->slotted && mfa_slots_fits(txn->slot_size, len) &&
+	    txn->seq < UINT64_MAX)
+		rc = write_slot(txn, text, len);
+	else
+		rc = write_new_file(txn, text, len);
 	mfa_freezero(text, len);
-	/* The old tally is stale now, so ignored; emptied only so that an
-	 * admin reading the lock file finds no old count there.  A failure
-	 * here changes nothing a reader sees. */
-	if (rc == MFA_OK)
-		(void)clear_tally(txn);
 	return rc;
 }
 
@@ -414,6 +678,8 @@ files_end(struct mfa_store_txn *gt)
 	struct ftxn *txn = ftxn_of(gt);
 
 	mfa_lock_release(txn->lockfd);
+	if (txn->recfd >= 0)
+		close(txn->recfd);
 	mfa_state_wipe(&txn->base);
 	free(txn);
 }
@@ -456,10 +722,10 @@ mfa_store_clear_tally(struct mfa_store *gs, const char *user,
 		return rc;
 	/* Only the tally may be at fault: a record that does not parse is
 	 * the admin's to inspect, with its failure count as it stands. */
-	rc = load(txn, &record, why, whysz);
+	rc = load(txn, 1, &record, why, whysz);
 	mfa_state_wipe(&record);
 	if (rc == MFA_OK)
-		rc = clear_tally(txn);
+		rc = clear_any_tally(txn);
 	files_end(&txn->head);
 	return rc;
 }
@@ -536,11 +802,13 @@ peek_tally(struct ftxn *t, struct mfa_state *st, struct mfa_parse_error *perr,
     char *why, size_t whysz)
 {
 	struct mfa_file_rules rules = {
-	    .owner = t->store->owner, .max_size = MFA_TALLY_LEN + 1};
+	    .owner = t->store->owner, .max_size = MFA_TALLY_SEALED_LEN + 1};
 	struct mfa_file_error ferr = {""};
 	char lockname[MFA_STORE_NAME_MAX + 8];
 	int rc;
 
+	if (t->slotted) /* the sealed tally came with the record */
+		return load_tally_parsed(t, st, perr, why, whysz);
 	snprintf(lockname, sizeof(lockname), ".%s.lock", t->name);
 	rc = mfa_file_openat_read(
 	    t->store->dirfd, lockname, &rules, &t->lockfd, &ferr);
@@ -560,7 +828,7 @@ peek_tally(struct ftxn *t, struct mfa_state *st, struct mfa_parse_error *perr,
 static int
 list_one(struct fstore *s, const char *name, mfa_store_visit visit, void *arg)
 {
-	struct ftxn t = {.store = s, .lockfd = -1};
+	struct ftxn t = {.store = s, .lockfd = -1, .recfd = -1};
 	struct mfa_parse_error perr = {0, ""};
 	struct mfa_store_entry e = {NULL, 0, NULL, "state", 1, 0, ""};
 	char user[MFA_STORE_NAME_MAX],
@@ -570,9 +838,10 @@ list_one(struct fstore *s, const char *name, mfa_store_visit visit, void *arg)
 
 	snprintf(t.name, sizeof(t.name), "%s", name);
 	mfa_store_username(name, user, sizeof(user));
-	e.rc = load_parsed(&t, &st, &perr, why, sizeof(why));
+	e.rc = load_parsed(&t, 0, &st, &perr, why, sizeof(why));
 	if (e.rc == MFA_OK) {
-		e.part = "failure tally (in its lock file)";
+		e.part = t.slotted ? "failure tally (in its state file)"
+				   : "failure tally (in its lock file)";
 		e.needs_reset = 0;
 		e.rc = peek_tally(&t, &st, &perr, why, sizeof(why));
 	}

@@ -6,15 +6,16 @@
  * the lock file (record names never start with '.', see
  * mfa_store_filename, so lock and temporary files cannot clash with them).
  * The lock file is never replaced or removed, so an open-file-description
- * lock on it means something even while the record is renamed over; it
- * also holds the failure tally (tally.h): the count of wrong answers since
- * the record was last written, which overrides the record's own while the
- * record's serial is the one it names.  A commit that only raises failure
- * counters is one pwrite of the tally, no fsync (tally.h says what a power
- * cut may cost); any other commit replaces the record file and syncs it
- * and the directory.
- * "<dir>/.<name>.new" is the temporary file of a record being written; a
- * writer killed before its rename leaves it, and the next write removes
+ * lock on it means something even while the record is renamed over.
+ * The record file has two slots and the failure tally (slots.h): a commit
+ * that only raises failure counters is one pwrite of the sealed tally, no
+ * flush (tally.h says what a power cut may cost); any other commit writes
+ * the slot that is not current and flushes it with one fdatasync.  A new
+ * record, one in the older layout (the record's text alone, its tally in
+ * the lock file: still read, converted here) and one that outgrew its
+ * slots are written as a new file instead, synced with its directory.
+ * "<dir>/.<name>.new" is the temporary file of such a write; a writer
+ * killed before its rename leaves it, and the next such write removes
  * it.  Callers open a store from the configuration (store_open.h); these
  * functions are for that unit, the doctor's look at a directory and tests.
  */

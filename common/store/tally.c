@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "slots.h"
 #include "tally.h"
 
 #define TALLY_MAGIC "pam_mfa-tally "
@@ -240,6 +241,68 @@ mfa_tally_apply(const char *buf, size_t len, struct mfa_state *st,
 	if (c.serial != st->serial || st->nsources > MFA_STATE_MAX_SOURCES)
 		return MFA_OK; /* counted on a record since replaced */
 	return apply_counts(&r, &c, st);
+}
+
+/* Where the version digit is, and where a sealed record's hash starts. */
+#define VERSION_AT (sizeof(TALLY_MAGIC) - 1)
+#define SEAL_AT (MFA_TALLY_LEN - 1)
+
+int
+mfa_tally_format_sealed(const struct mfa_state *st, char *out, size_t outsz)
+{
+	char sha[65];
+	int rc;
+
+	if (outsz < MFA_TALLY_SEALED_LEN + 1)
+		return MFA_ERR_INVALID;
+	rc = mfa_tally_format(st, out, outsz);
+	if (rc != MFA_OK)
+		return rc;
+	out[VERSION_AT] = '3';
+	rc = mfa_slots_checksum(out, SEAL_AT, sha);
+	if (rc != MFA_OK)
+		return rc;
+	snprintf(out + SEAL_AT, outsz - SEAL_AT, " sha256 %s\n", sha);
+	return MFA_OK;
+}
+
+int
+mfa_tally_apply_sealed(const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_parse_error *err)
+{
+	char plain[MFA_TALLY_LEN], sha[65];
+	int rc;
+
+	if (st == NULL || buf == NULL)
+		return MFA_ERR_INVALID;
+	if (len != MFA_TALLY_SEALED_LEN ||
+	    memcmp(buf, TALLY_MAGIC "3 ", VERSION_AT + 2) != 0 ||
+	    memcmp(buf + SEAL_AT, " sha256 ", 8) != 0 ||
+	    buf[MFA_TALLY_SEALED_LEN - 1] != '\n') {
+		if (err != NULL) {
+			err->line = 1;
+			snprintf(err->msg, sizeof(err->msg),
+			    "not a sealed tally record (version 3, %d bytes)",
+			    MFA_TALLY_SEALED_LEN);
+		}
+		return MFA_ERR_FORMAT;
+	}
+	rc = mfa_slots_checksum(buf, SEAL_AT, sha);
+	if (rc != MFA_OK)
+		return rc;
+	if (memcmp(buf + SEAL_AT + 8, sha, 64) != 0) {
+		if (err != NULL) {
+			err->line = 1;
+			snprintf(err->msg, sizeof(err->msg),
+			    "tally record does not match its checksum");
+		}
+		return MFA_ERR_FORMAT;
+	}
+	/* Checked: the rest is version 2's record. */
+	memcpy(plain, buf, SEAL_AT);
+	plain[VERSION_AT] = '2';
+	plain[SEAL_AT] = '\n';
+	return mfa_tally_apply(plain, sizeof(plain), st, err);
 }
 
 /* The file text of st with every counter the tally holds taken from from. */

@@ -4,12 +4,14 @@
  *
  * Every answer is one locked read-verify-write of the user's state.  A
  * right answer changes what protects the account (the replay floor, used
- * backup codes, the enrolled mark) and is written durably: a new file,
- * fsync, rename, fsync of the directory.  A wrong answer only counts: it
+ * backup codes, the enrolled mark) and is written durably: one slot of
+ * the record file and one fdatasync (slots.h).  A wrong answer only counts: it
  * changes counters and nothing else, unless it starts or ends a lock-out.
  * Such an update is written as one fixed-size record over the previous one
- * in the user's lock file (which the transaction holds open anyway),
- * without fsync, like pam_faillock's tally (one line, 352 bytes and '\n'):
+ * at the end of the user's record file (slots.h; in the lock file for a
+ * record of the older layout or none), without fsync, like pam_faillock's
+ * tally (one line; version 2, below, is 352 bytes and '\n', and the
+ * sealed version 3 that is written adds its SHA-256):
  *
  *   pam_mfa-tally 2 serial 00000000000000000042 failures 0000000003
  *   last-failure 0000000001764028800 sources 0000000002
@@ -55,6 +57,15 @@
 /* The length of a record, its '\n' included: version 2, version 1. */
 #define MFA_TALLY_LEN 353
 #define MFA_TALLY_V1_LEN 97
+/*
+ * Version 3, the sealed record: version 2's fields with "3" for "2", and
+ * " sha256 " and the SHA-256 (64 hex digits) of the bytes before it
+ * inserted before the '\n'.  Every tally written now is sealed, so that
+ * a torn, cut or flipped one is refused rather than read as fewer
+ * failures; versions 1 and 2 are still read from the lock files of
+ * records in the older layout (store_files.h).
+ */
+#define MFA_TALLY_SEALED_LEN (MFA_TALLY_LEN + 8 + 64)
 
 /*
  * mfa_tally_format - the version 2 record of st's serial and counters
@@ -78,6 +89,23 @@ int mfa_tally_format(const struct mfa_state *st, char *out, size_t outsz);
  * MFA_ERR_VERSION, MFA_ERR_RANGE or MFA_ERR_FORMAT.
  */
 int mfa_tally_apply(const char *buf, size_t len, struct mfa_state *st,
+    struct mfa_parse_error *err);
+
+/*
+ * mfa_tally_format_sealed - the version 3 record of st into out (at least
+ * MFA_TALLY_SEALED_LEN + 1 bytes).  Same results as mfa_tally_format,
+ * and MFA_ERR_CRYPTO.
+ */
+int mfa_tally_format_sealed(
+    const struct mfa_state *st, char *out, size_t outsz);
+
+/*
+ * mfa_tally_apply_sealed - mfa_tally_apply for a version 3 record only:
+ * exactly MFA_TALLY_SEALED_LEN bytes whose checksum matches (len 0 is
+ * refused too: a sealed tally is never empty).  Same results, and
+ * MFA_ERR_CRYPTO.
+ */
+int mfa_tally_apply_sealed(const char *buf, size_t len, struct mfa_state *st,
     struct mfa_parse_error *err);
 
 /*

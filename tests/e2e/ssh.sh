@@ -142,7 +142,7 @@ e2e_fresh_code
 E2E_TRUST=y e2e_ssh $PK "$KEY" "$E2E_CODE"
 if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] && [[ $(trusts) == 1 ]] &&
 	shown "This device will be trusted for 90 days." &&
-	grep -q '^device ' "$DIR/state/$U"; then
+	mfa_state_text "$DIR/state/$U" | grep -q '^device '; then
 	pass "trust: key + code + yes logs in and records the device"
 else
 	fail "trust: key + code + yes: $(why)"
@@ -172,7 +172,7 @@ new_user f
 e2e_fresh_code
 E2E_TRUST=y e2e_ssh $PK "$KEY" "$E2E_CODE"
 if [[ $RC == 0 ]] && ran && [[ $(trusts) == 1 ]] &&
-	grep -q '^device ' "$DIR/state/$U"; then
+	mfa_state_text "$DIR/state/$U" | grep -q '^device '; then
 	pass "trust: a second user trusts the key (key + code + yes)"
 else
 	fail "trust: second user, key + code + yes: $(why)"
@@ -249,11 +249,12 @@ fi
 # A success clears the failures counted so far (the retyped backup code).
 e2e_fresh_code
 e2e_ssh $PK "$KEY" "$E2E_CODE"
-if [[ $RC == 0 ]] && ran && { grep -qx 'failures 0' "$DIR/state/$U" ||
-	! grep -q '^failures ' "$DIR/state/$U"; }; then
+if [[ $RC == 0 ]] && ran &&
+	! mfa_state_text "$DIR/state/$U" | grep -v '^failures 0$' |
+	grep -q '^failures '; then
 	pass "a successful login clears the failure count"
 else
-	fail "failures after a success: rc=$RC $(grep '^failures' "$DIR/state/$U")"
+	fail "failures after a success: rc=$RC $(mfa_state_text "$DIR/state/$U" | grep '^failures')"
 fi
 
 # Lock-out: one wrong answer per connection (tries=1), deny=3.
@@ -278,11 +279,12 @@ fi
 log_has "result=failure reason=locked out"
 check "lock-out logged: reason=locked out" $? "$(log_new | tail -n 3)"
 # deny= counts per source: this address is locked, not the account.
+mfa_state_text "$DIR/state/$U" >"$DIR/state.txt"
 if grep -qE '^source 127\.0\.0\.1 3 [1-9][0-9]* [1-9][0-9]*$' \
-	"$DIR/state/$U" && ! grep -q '^locked-until ' "$DIR/state/$U"; then
+	"$DIR/state.txt" && ! grep -q '^locked-until ' "$DIR/state.txt"; then
 	pass "the state file records the lock-out of 127.0.0.1"
 else
-	fail "no source lock-out in the state: $(cat "$DIR/state/$U")"
+	fail "no source lock-out in the state: $(cat "$DIR/state.txt")"
 fi
 timeout 20 "$ENROLL" --conf "$CONF" --user "$U" status >"$DIR/status.out" 2>&1
 if grep -q '^  failures: *3 in all' "$DIR/status.out" &&
@@ -333,7 +335,7 @@ check "PasswordAuthentication yes, wrong password: denied" $? "$(why)"
 timeout 20 "$ENROLL" --conf "$CONF" --user "$U" status >"$DIR/status.out" 2>&1
 if grep -q '^  failures: *0 in all' "$DIR/status.out" &&
 	! grep -q '^  from ' "$DIR/status.out" &&
-	! grep -q '^failures \|^source ' "$DIR/state/$U" 2>/dev/null; then
+	! mfa_state_text "$DIR/state/$U" | grep -q '^failures \|^source '; then
 	pass "passwords at the code prompt added no failure (mfa-enroll status)"
 else
 	fail "failures counted: $(cat "$DIR/status.out")"

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "slots.h"
 #include "testutil.h"
 
 int
@@ -178,4 +179,21 @@ mfa_test_process_dies(long pid, unsigned int ms)
 	for (waited = 0; waited < ms && !process_dead(pid); waited += 10)
 		usleep(10000);
 	return process_dead(pid);
+}
+
+size_t
+mfa_test_record_text(char *buf, size_t len)
+{
+	static const char no_boot[] = "00000000000000000000000000000000";
+	struct mfa_parse_error e = {0, ""};
+	struct mfa_slots_view v;
+
+	buf[len] = '\0';
+	if (!mfa_slots_detect(buf, len))
+		return len;
+	ck_assert_msg(mfa_slots_read(buf, len, no_boot, &v, &e) == 0,
+	    "record file: %s", e.msg);
+	memmove(buf, v.text, v.text_len);
+	buf[v.text_len] = '\0';
+	return v.text_len;
 }

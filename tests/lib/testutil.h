@@ -71,4 +71,13 @@ const char *mfa_test_dir_names(const char *dir);
  */
 int mfa_test_process_dies(long pid, unsigned int ms);
 
+/*
+ * mfa_test_record_text - the state text of a record file read whole into
+ * buf (len bytes, buf holding len + 1): for a two-slot file (slots.h) its
+ * current record is moved to the start of buf, for an older one-text file
+ * nothing moves; either way NUL-terminated.  Returns the text's length.
+ * Fails the test when a two-slot file does not check out.
+ */
+size_t mfa_test_record_text(char *buf, size_t len);
+
 #endif /* MFA_TESTUTIL_H */

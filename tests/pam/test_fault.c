@@ -35,6 +35,7 @@
 
 #include "otp.h"
 #include "pamh.h"
+#include "slots.h"
 #include "state.h"
 #include "tally.h"
 #include "testutil.h"
@@ -150,7 +151,7 @@ read_state_file(const char *name, char *buf, size_t bufsz)
 struct snapshot {
 	char text[MFA_STATE_MAX_SIZE + 1];
 	ssize_t len; /* -1: no state file */
-	char tally[MFA_TALLY_LEN + 2];
+	char tally[MFA_TALLY_SEALED_LEN + 2];
 	ssize_t tallylen; /* -1: no lock file */
 };
 
@@ -171,6 +172,48 @@ same_snapshot(const struct snapshot *a, const struct snapshot *b)
 		a->tallylen > 0 ? (size_t)a->tallylen : 0) == 0;
 }
 
+/*
+ * The record of a two-slot state file (slots.h) and its tally into st: read
+ * as from another boot's never (a zero boot id), so that a slot a killed
+ * writer left newer than the current one would be refused, not passed
+ * over.  0 when the file is in the older layout.
+ */
+static int
+parse_slotted(const struct snapshot *s, struct mfa_state *st, int64_t t)
+{
+	static const char no_boot[] = "00000000000000000000000000000000";
+	struct mfa_parse_error err = {0, ""};
+	struct mfa_slots_view v;
+
+	if (s->len < 0 || !mfa_slots_detect(s->text, (size_t)s->len))
+		return 0;
+	ck_assert_msg(
+	    mfa_slots_read(s->text, (size_t)s->len, no_boot, &v, &err) == 0,
+	    "torn record file at t=%lld: %s", (long long)t, err.msg);
+	ck_assert_msg(mfa_state_parse(v.text, v.text_len, st, &err) == 0,
+	    "torn state at t=%lld, line %u: %s", (long long)t, err.line,
+	    err.msg);
+	ck_assert_msg(mfa_tally_apply_sealed(
+			  v.tally, MFA_TALLY_SEALED_LEN, st, &err) == 0,
+	    "torn tally at t=%lld: %s", (long long)t, err.msg);
+	return 1;
+}
+
+/* The bytes of a snapshot's state file without a two-slot file's tally. */
+static size_t
+record_bytes(const struct snapshot *s)
+{
+	static const char no_boot[] = "00000000000000000000000000000000";
+	struct mfa_slots_view v;
+
+	if (s->len <= 0)
+		return 0;
+	if (mfa_slots_detect(s->text, (size_t)s->len) &&
+	    mfa_slots_read(s->text, (size_t)s->len, no_boot, &v, NULL) == 0)
+		return 2 * v.slot_size;
+	return (size_t)s->len;
+}
+
 /* Parse a snapshot as the store does; fails the test when it cannot. */
 static void
 parse_snapshot(const struct snapshot *s, struct mfa_state *st, int64_t t)
@@ -178,12 +221,18 @@ parse_snapshot(const struct snapshot *s, struct mfa_state *st, int64_t t)
 	struct mfa_parse_error err = {0, ""};
 
 	mfa_state_init(st);
+	if (parse_slotted(s, st, t))
+		return;
 	if (s->len >= 0)
 		ck_assert_msg(
 		    mfa_state_parse(s->text, (size_t)s->len, st, &err) == 0,
 		    "torn state at t=%lld, line %u: %s:\n%s", (long long)t,
 		    err.line, err.msg, s->text);
-	if (s->tallylen > 0)
+	if (s->tallylen == MFA_TALLY_SEALED_LEN)
+		ck_assert_msg(mfa_tally_apply_sealed(
+				  s->tally, (size_t)s->tallylen, st, &err) == 0,
+		    "torn tally at t=%lld: %s", (long long)t, err.msg);
+	else if (s->tallylen > 0)
 		ck_assert_msg(mfa_tally_apply(
 				  s->tally, (size_t)s->tallylen, st, &err) == 0,
 		    "torn tally at t=%lld: %s: %s", (long long)t, err.msg,
@@ -322,12 +371,12 @@ check_transition(
 		    n.last_failure == t && n.last_success == o->last_success);
 		ck_assert(n.has_last_step == o->has_last_step &&
 		    n.totp_last_step == o->totp_last_step);
-		/* Counting a failure never touches the state file, once
-		 * the record names the source (the console here). */
+		/* Counting a failure never touches the record (only the
+		 * tally), once it names the source (the console here). */
 		if (mfa_state_source_find(o, "-") != NULL)
 			ck_assert(now.len == old->len &&
-			    memcmp(now.text, old->text,
-				now.len > 0 ? (size_t)now.len : 0) == 0);
+			    memcmp(now.text, old->text, record_bytes(old)) ==
+				0);
 		else
 			ck_assert(mfa_state_source_find(&n, "-") != NULL);
 	}
@@ -642,23 +691,70 @@ expect_unavailable(int64_t t, int right, const char *cause)
 	ck_assert_str_eq(after, before);
 }
 
+/*
+ * A login that must create a record on a full disk (bob has none yet):
+ * unavailable, the cause in the log, and no record left behind.
+ */
+static void
+expect_no_room_for_a_record(int64_t t)
+{
+	const char *answers[] = {NULL, NULL};
+	char code[MFA_OTP_CODE_SIZE];
+
+	code_at(t, code);
+	answers[0] = code;
+	mfa_pamh_set_time(t);
+	mfa_pamh_log_clear();
+	mfa_pamh_login("fault", "bob", answers, 0, &res);
+	ck_assert_int_eq(res.rv, PAM_AUTHINFO_UNAVAIL);
+	ck_shown(UNAVAILABLE);
+	ck_logged("no space left on device");
+	ck_logged("user=bob service=fault rhost=- method=none result=failure");
+	ck_assert_int_eq(access(state_path("bob"), F_OK), -1);
+}
+
+/*
+ * A full disk: a user whose record exists keeps logging in, every update
+ * written in place in the slots the record file already has (slots.h);
+ * only a record that has to be created needs room, and fails closed.
+ */
 START_TEST(full_state_dir_fails_closed)
 {
 	char code[MFA_OTP_CODE_SIZE];
+	struct snapshot snap;
+	struct mfa_state st;
 
 	if (!mfa_pamh_files_only("full state directory") ||
 	    private_tmpfs(64, 64) != 0)
 		return;
+	mfa_pamh_write_secret("bob", secret_text);
 	code_at(T0, code);
 	ck_assert_int_eq(login_at("fault", T0, code), PAM_SUCCESS);
 	fill_state_dir();
-	expect_unavailable(T0 + 30, 1, "no space left on device");
-	expect_unavailable(T0 + 60, 0, "no space left on device");
-	/* Space again: the next code works and is recorded. */
+	code_at(T0 + 30, code);
+	ck_assert_int_eq(login_at("fault", T0 + 30, code), PAM_SUCCESS);
+	ck_assert_int_eq(login_at("fault", T0 + 30, code), PAM_AUTH_ERR);
+	wrong_code_at(T0 + 60, code);
+	ck_assert_int_eq(login_at("fault", T0 + 60, code), PAM_AUTH_ERR);
+	take_snapshot(&snap);
+	parse_snapshot(&snap, &st, T0 + 60);
+	ck_assert_uint_eq(st.totp_last_step, (uint64_t)(T0 + 30) / 30);
+	ck_assert_uint_eq(st.failures, 2); /* the replay and the wrong code */
+	mfa_state_wipe(&st);
+	expect_no_room_for_a_record(T0 + 90);
+	/* Space again: bob's code works and is recorded. */
 	empty_state_dir();
-	code_at(T0 + 90, code);
-	ck_assert_int_eq(login_at("fault", T0 + 90, code), PAM_SUCCESS);
-	ck_assert_int_eq(login_at("fault", T0 + 90, code), PAM_AUTH_ERR);
+	code_at(T0 + 120, code);
+	mfa_pamh_set_time(T0 + 120);
+	ck_assert_int_eq(access(state_path("bob"), F_OK), -1);
+	{
+		const char *answers[] = {code, NULL};
+
+		mfa_pamh_login("fault", "bob", answers, 0, &res);
+		ck_assert_int_eq(res.rv, PAM_SUCCESS);
+		mfa_pamh_login("fault", "bob", answers, 0, &res);
+		ck_assert_int_eq(res.rv, PAM_AUTH_ERR);
+	}
 	unmount_state();
 }
 END_TEST

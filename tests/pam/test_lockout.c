@@ -127,7 +127,7 @@ state_file_text(void)
 		n = fread(text, 1, sizeof(text) - 1, f);
 		fclose(f);
 	}
-	text[n] = '\0';
+	mfa_test_record_text(text, n); /* the current record */
 	return text;
 }
 

@@ -138,21 +138,31 @@ else
 	fail "unlock with sources: rc=$rc $(cat "$STATE" "$err")"
 fi
 
-# 6. A state file that does not parse is reported, not overwritten.
+# 6. A state file that does not parse is reported, not overwritten (the
+# unlock above wrote it as a two-slot file: one line more is damage).
 cp "$STATE" "$T/state-good"
 echo 'failures -1' >>"$STATE"
+cp "$STATE" "$T/state-bad"
 run --user bob unlock >"$out" 2>"$err"
 rc=$?
-[[ $rc == 1 ]] && grep -q 'line' "$err" &&
-	pass "unlock with a corrupt state: exit 1, the line named" ||
+[[ $rc == 1 ]] && grep -q 'state file bob: .*truncated or extended.*reset' "$err" &&
+	cmp -s "$STATE" "$T/state-bad" &&
+	pass "unlock with a corrupt state: exit 1, the damage and the fix named" ||
 	fail "corrupt state: rc=$rc $(cat "$err")"
 cp "$T/state-good" "$STATE"
 
-# 6b. The failure tally in the lock file (pam_mfa(8) FILES): status counts
-# it; unlock clears it, and also empties one that does not parse.
+# 6b. The failure tally in the lock file of a record in the older layout
+# (pam_mfa(8) FILES): status counts it; unlock clears it (writing the
+# record as a two-slot file), and also empties one that does not parse.
 LOCKF=$(dirname "$STATE")/.bob.lock
-# The serial is a random 64-bit number: pad it as text, not as a number.
-serial=$(sed -n 's/^serial //p' "$STATE" | awk '{printf "%20s", $0}' | tr ' ' 0)
+cat >"$T/state-legacy" <<EOF
+pam_mfa-state 1
+serial 4711
+enrolled $now $id
+backup-used $set_id 0,3
+EOF
+cp "$T/state-legacy" "$STATE"
+serial=00000000000000004711
 printf 'pam_mfa-tally 1 serial %s failures 0000000004 last-failure %019d\n' \
 	"$serial" "$now" >"$LOCKF"
 run --user bob status >"$out" 2>&1
@@ -165,7 +175,7 @@ rc=$?
 	grep -q '4 failures cleared' "$out" &&
 	pass "unlock clears the tally's failures" ||
 	fail "unlock with a tally: rc=$rc $(cat "$out" "$err")"
-cp "$STATE" "$T/state-good"
+cp "$T/state-legacy" "$STATE"
 printf 'pam_mfa-tally 1 serial garbage\n' >"$LOCKF"
 run --user bob status >"$out" 2>"$err"
 rc=$?

@@ -47,7 +47,9 @@ login() {
 }
 code_at() { oathtool --totp -b "$S1" -N "@$1"; }
 # The record of NAME in DIR, without its serial and comments.
-record() { grep -v -e '^serial ' -e '^#' "$1/$2" 2>/dev/null; }
+# shellcheck source=tests/lib/statetext.sh
+. "$SRC/tests/lib/statetext.sh"
+record() { mfa_state_text "$1/$2" | grep -v -e '^serial ' -e '^#'; }
 
 # 1. Root only: a user is told so, exit 1.
 setpriv --reuid 4242 --regid 4242 --clear-groups \

@@ -1,6 +1,7 @@
 /*
  * test_store.c - the per-user store on a real directory: durable writes,
- * failure-only writes as a tally in the lock file (state file untouched),
+ * failure-only writes as a tally (in the two-slot record file, or in the
+ * lock file of a record in the older layout; the record untouched),
  * lock-outs and successes taking the durable path, the merged view, stale
  * and corrupt tallies, stale or planted temporary files, and two commits
  * in one transaction.  Every case looks at the files on disk.
@@ -24,6 +25,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "slots.h"
 #include "state.h"
 #include "store.h"
 #include "store_files.h"
@@ -78,6 +80,10 @@ teardown(void)
 
 /* ---- looking at the files ---- */
 
+/* The largest record file (slots.h). */
+#define SLURP_MAX (2 * MFA_SLOTS_MAX_SLOT + MFA_TALLY_SEALED_LEN)
+static const char no_boot[] = "00000000000000000000000000000000";
+
 /* dir + "/" + rel in one of four rotating buffers. */
 static const char *
 at(const char *dir, const char *rel)
@@ -96,7 +102,7 @@ at(const char *dir, const char *rel)
 static char *
 slurp(const char *path, size_t *len)
 {
-	char *buf = malloc(MFA_STATE_MAX_SIZE + 1);
+	char *buf = malloc(SLURP_MAX + 1);
 	ssize_t n;
 	int fd;
 
@@ -108,7 +114,7 @@ slurp(const char *path, size_t *len)
 		*len = 0;
 		return NULL;
 	}
-	n = read(fd, buf, MFA_STATE_MAX_SIZE);
+	n = read(fd, buf, SLURP_MAX);
 	ck_assert_int_ge(n, 0);
 	close(fd);
 	buf[n] = '\0';
@@ -170,32 +176,113 @@ tally2_text(char *out, size_t outsz, uint64_t serial, unsigned int failures,
 	ck_assert_int_eq(n, MFA_TALLY_LEN);
 }
 
-/* The lock file holds exactly the tally (serial, failures, last). */
+/* The record file's name for a lock file's (".alice.lock": "alice"). */
+static const char *
+record_of(const char *lock)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(lock) - 6), lock + 1);
+	return name;
+}
+
+/* The current slot and the tally of a two-slot record file. */
+static int
+view_of(const char *buf, size_t len, struct mfa_slots_view *v)
+{
+	struct mfa_parse_error e = {0, ""};
+
+	if (buf == NULL || !mfa_slots_detect(buf, len))
+		return 0;
+	ck_assert_msg(mfa_slots_read(buf, len, no_boot, v, &e) == MFA_OK,
+	    "record file: %s", e.msg);
+	return 1;
+}
+
+/*
+ * The tally the store wrote is exactly (serial, failures, last), sealed:
+ * in the record file when it has two slots, else in the lock file.
+ */
 static void
 assert_tally(
     const char *lock, uint64_t serial, unsigned int failures, int64_t last)
 {
-	char want[MFA_TALLY_LEN + 1];
-	size_t len;
+	char want[MFA_TALLY_SEALED_LEN + 1], sha[65];
+	struct mfa_slots_view v;
+	size_t len, rlen;
+	char *rec = slurp(at(g_dir, record_of(lock)), &rlen);
 	char *got = slurp(at(g_dir, lock), &len);
 
 	tally2_text(want, sizeof(want), serial, failures, last);
-	ck_assert_ptr_nonnull(got);
-	ck_assert_uint_eq(len, MFA_TALLY_LEN);
-	ck_assert_str_eq(got, want);
+	want[14] = '3';
+	ck_assert_int_eq(mfa_slots_checksum(want, MFA_TALLY_LEN - 1, sha), 0);
+	snprintf(want + MFA_TALLY_LEN - 1, sizeof(want) - MFA_TALLY_LEN + 1,
+	    " sha256 %s\n", sha);
+	if (view_of(rec, rlen, &v)) {
+		ck_assert_mem_eq(v.tally, want, MFA_TALLY_SEALED_LEN);
+	} else {
+		ck_assert_ptr_nonnull(got);
+		ck_assert_uint_eq(len, MFA_TALLY_SEALED_LEN);
+		ck_assert_str_eq(got, want);
+	}
+	free(rec);
 	free(got);
 }
 
-/* The lock file exists, is 0600 and empty (no tally). */
+/*
+ * No tally counts on the record: the lock file exists, is 0600 and empty,
+ * and the tally of a two-slot record file names another serial.
+ */
 static void
 assert_no_tally(const char *lock)
 {
-	struct stat st;
+	struct mfa_state st, merged;
+	struct mfa_parse_error e = {0, ""};
+	struct mfa_slots_view v;
+	struct stat sb;
+	size_t rlen;
+	char *rec = slurp(at(g_dir, record_of(lock)), &rlen);
 
-	ck_assert_int_eq(lstat(at(g_dir, lock), &st), 0);
-	ck_assert(S_ISREG(st.st_mode));
-	ck_assert_uint_eq(st.st_mode & 07777, 0600);
-	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(lstat(at(g_dir, lock), &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	ck_assert_int_eq(sb.st_size, 0);
+	if (view_of(rec, rlen, &v)) {
+		ck_assert_int_eq(
+		    mfa_state_parse(v.text, v.text_len, &st, &e), 0);
+		memcpy(&merged, &st, sizeof(st));
+		ck_assert_int_eq(mfa_tally_apply_sealed(v.tally,
+				     MFA_TALLY_SEALED_LEN, &merged, &e),
+		    0);
+		ck_assert_mem_eq(&merged, &st, sizeof(st));
+	}
+	free(rec);
+}
+
+/* The record of a record file as the store reads it (its current slot). */
+static char *
+record_text(const char *name, size_t *len)
+{
+	struct mfa_slots_view v;
+	char *buf = slurp(at(g_dir, name), len), *text;
+
+	ck_assert_msg(buf != NULL, "no state file %s", name);
+	if (!view_of(buf, *len, &v))
+		return buf;
+	text = strndup(v.text, v.text_len);
+	ck_assert_ptr_nonnull(text);
+	*len = v.text_len;
+	free(buf);
+	return text;
+}
+
+/* The bytes of a record file without its tally (which a failure writes). */
+static size_t
+without_tally(const char *buf, size_t len)
+{
+	struct mfa_slots_view v;
+
+	return view_of(buf, len, &v) ? 2 * v.slot_size : len;
 }
 
 /* Parse the state file name as the store would (it must exist). */
@@ -205,9 +292,8 @@ parse_file(const char *name, struct mfa_state *st, char **text)
 	struct mfa_parse_error e = {0, ""};
 	struct stat sb;
 	size_t len;
-	char *buf = slurp(at(g_dir, name), &len);
+	char *buf = record_text(name, &len);
 
-	ck_assert_msg(buf != NULL, "no state file %s", name);
 	ck_assert_int_eq(lstat(at(g_dir, name), &sb), 0);
 	ck_assert(S_ISREG(sb.st_mode));
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
@@ -326,6 +412,28 @@ seed_enrolled(const char *user)
 	mfa_state_wipe(&st);
 }
 
+/*
+ * An enrolled user whose record is in the older layout (one text, its
+ * tally in the lock file), as an earlier version wrote it: serial
+ * g_first, the console a known source.
+ */
+static void
+seed_legacy(const char *user)
+{
+	char text[512];
+	int n;
+
+	g_first = 7001;
+	n = snprintf(text, sizeof(text),
+	    "pam_mfa-state 1\nserial %llu\nenrolled %lld "
+	    "6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f\ntotp-last-step %llu\n"
+	    "last-success %lld totp\nsource - 0 0 0\n",
+	    (unsigned long long)g_first, (long long)(T0 - 86400),
+	    (unsigned long long)STEP, (long long)T0);
+	ck_assert(n > 0 && (size_t)n < sizeof(text));
+	mfa_test_write_file(at(g_dir, user), text, (size_t)n, 0600);
+}
+
 /* ---- cases ---- */
 
 START_TEST(new_user_then_success)
@@ -379,11 +487,11 @@ START_TEST(failure_only_writes_the_tally)
 	ino = ino_of(at(g_dir, USER));
 	before = slurp(at(g_dir, USER), &blen);
 	fail_once(USER, T0 + 10);
-	/* The state file: same inode, same bytes.  The tally: exactly. */
+	/* The record: same inode, same bytes.  The tally: exactly. */
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	after = slurp(at(g_dir, USER), &alen);
 	ck_assert_uint_eq(alen, blen);
-	ck_assert_mem_eq(after, before, blen);
+	ck_assert_mem_eq(after, before, without_tally(before, blen));
 	free(after);
 	assert_tally(LOCK, g_first, 1, T0 + 10);
 	ENTRIES(USER, LOCK);
@@ -433,7 +541,7 @@ START_TEST(two_more_failures_make_three)
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	after = slurp(at(g_dir, USER), &alen);
 	ck_assert_uint_eq(alen, blen);
-	ck_assert_mem_eq(after, before, blen);
+	ck_assert_mem_eq(after, before, without_tally(before, blen));
 	free(before);
 	free(after);
 	ENTRIES(USER, LOCK);
@@ -453,9 +561,10 @@ START_TEST(lockout_is_durable)
 	fail_once(USER, T0 + 2);
 	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	assert_tally(LOCK, g_first, 2, T0 + 2);
-	/* The third reaches DENY: locked_until changes, so a new file. */
+	/* The third reaches DENY: locked_until changes, so a durable write
+	 * (in the other slot of the same file). */
 	fail_once(USER, T0 + 3);
-	ck_assert_uint_ne(ino_of(at(g_dir, USER)), ino);
+	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino);
 	parse_file(USER, &file, &text);
 	ck_assert_uint_eq(file.serial, g_first + 1);
 	ck_assert_uint_eq(file.failures, 3);
@@ -475,9 +584,7 @@ START_TEST(lockout_is_durable)
 	mfa_store_end(txn);
 	/* A failure after the lock-out ran out starts again, durably too
 	 * (locked_until goes back to 0). */
-	ino = ino_of(at(g_dir, USER));
 	fail_once(USER, T0 + 3 + UNLOCK);
-	ck_assert_uint_ne(ino_of(at(g_dir, USER)), ino);
 	parse_file(USER, &file, NULL);
 	ck_assert_uint_eq(file.serial, g_first + 2);
 	ck_assert_uint_eq(file.sources[0].failures, 1);
@@ -551,6 +658,7 @@ START_TEST(version_1_tally_converts_on_write)
 				   "failures 5\n"
 				   "last-failure 100\n";
 	char rec[MFA_TALLY_LEN + 1], *text, *got;
+	struct mfa_slots_view v;
 	struct mfa_state st;
 	struct mfa_store_txn *txn;
 	size_t len;
@@ -571,15 +679,21 @@ START_TEST(version_1_tally_converts_on_write)
 	ck_assert_ptr_nonnull(strstr(text, "\nsource - 1 1764028800 0\n"));
 	free(text);
 	assert_no_tally(LOCK);
-	/* The next one is a version 2 tally. */
+	/* The record is a two-slot file now; the next one is a sealed
+	 * tally in it, and the lock file stays empty. */
 	fail_once(USER, T0 + 1);
 	txn = begin(USER, &st);
 	ck_assert_uint_eq(st.failures, 10);
 	ck_assert_uint_eq(st.sources[0].failures, 2);
 	mfa_store_end(txn);
+	got = slurp(at(g_dir, USER), &len);
+	ck_assert(view_of(got, len, &v));
+	ck_assert_mem_eq(v.tally,
+	    "pam_mfa-tally 3 serial 00000000000000000008 failures 0000000010 ",
+	    64);
+	free(got);
 	got = slurp(at(g_dir, LOCK), &len);
-	ck_assert_uint_eq(len, MFA_TALLY_LEN);
-	ck_assert_mem_eq(got, "pam_mfa-tally 2 ", 16);
+	ck_assert_uint_eq(len, 0);
 	free(got);
 }
 END_TEST
@@ -689,7 +803,7 @@ START_TEST(stale_tally_is_ignored)
 	struct mfa_store_txn *txn;
 	size_t i;
 
-	seed_enrolled(USER); /* serial g_first */
+	seed_legacy(USER); /* serial g_first */
 	stale[0] = 0;
 	stale[1] = g_first + 1;
 	stale[2] = g_first + 2;
@@ -718,10 +832,10 @@ static const struct {
 	int rc;
 	const char *reason;
 } corrupt[] = {
-    /* Only the first 354 bytes are read; the test holds to what is true
+    /* Only the first 426 bytes are read; the test holds to what is true
      * whatever the file's size. */
-    {"400 bytes", X100 X100 X100 X100, 400, MFA_ERR_FORMAT,
-	"more than 353 bytes: not a tally record"},
+    {"430 bytes", X100 X100 X100 X100 X10 X10 X10, 430, MFA_ERR_FORMAT,
+	"more than 425 bytes: not a tally record"},
     {"garbage", "hello, world\n", 13, MFA_ERR_FORMAT,
 	"tally record of 13 bytes, not 353 (or 97, version 1)"},
     {"98 bytes",
@@ -759,7 +873,7 @@ START_TEST(corrupt_tally_fails_closed)
 	size_t len;
 	int rc;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	mfa_test_write_file(
 	    at(g_dir, LOCK), corrupt[_i].content, corrupt[_i].len, 0600);
 	memset(&st, 0xa5, sizeof(st));
@@ -852,7 +966,7 @@ START_TEST(stale_new_file_is_replaced)
 	struct mfa_state file;
 	char *text;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	/* Left by a writer killed before its rename. */
 	mfa_test_write_file(
 	    at(g_dir, NEWF), junk, sizeof(junk) - 1, stale_modes[_i]);
@@ -905,7 +1019,7 @@ START_TEST(planted_symlink_not_followed)
 	char *got;
 	size_t len;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	mfa_test_write_file(
 	    at(g_base, "target"), precious, sizeof(precious) - 1, 0600);
 	ck_assert_int_eq(lstat(at(g_base, "target"), &before), 0);
@@ -929,7 +1043,7 @@ START_TEST(planted_dangling_symlink_not_followed)
 {
 	struct mfa_state file;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	ck_assert_int_eq(symlink(at(g_base, "nothere"), at(g_dir, NEWF)), 0);
 	succeed_once(USER, T0 + 30);
 	/* O_CREAT through the link would have made the target. */
@@ -948,7 +1062,7 @@ START_TEST(planted_hard_link_not_written)
 	char *got;
 	size_t len;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	mfa_test_write_file(
 	    at(g_base, "target"), precious, sizeof(precious) - 1, 0600);
 	ck_assert_int_eq(link(at(g_base, "target"), at(g_dir, NEWF)), 0);
@@ -974,7 +1088,7 @@ START_TEST(planted_directory_fails_closed)
 	ino_t ino;
 	int rc;
 
-	seed_enrolled(USER);
+	seed_legacy(USER);
 	ino = ino_of(at(g_dir, USER));
 	before = slurp(at(g_dir, USER), &blen);
 	ck_assert_int_eq(mkdir(at(g_dir, NEWF), 0700), 0);
@@ -1062,7 +1176,7 @@ START_TEST(failure_then_success_in_one_transaction)
 	assert_tally(LOCK, g_first, 1, T0 + 10);
 	mfa_state_record_success(&st, T0 + 11, MFA_METHOD_TOTP);
 	commit(txn, &st, T0 + 11);
-	ck_assert_uint_ne(ino_of(at(g_dir, USER)), ino);
+	ck_assert_uint_eq(ino_of(at(g_dir, USER)), ino); /* in place */
 	assert_no_tally(LOCK);
 	mfa_store_end(txn);
 	parse_file(USER, &file, NULL);

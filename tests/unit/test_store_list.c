@@ -6,6 +6,7 @@
  * admin's unlock, and a store opened for inspection only.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,9 +171,10 @@ START_TEST(tally_counted)
 	ck_assert_int_eq(mfa_store_commit(txn, &st, T0 + 5), MFA_OK);
 	mfa_store_end(txn);
 	mfa_state_wipe(&st);
-	/* It went to the tally: the lock file holds it. */
+	/* It went to the tally, which is in the record file now: the lock
+	 * file stays empty. */
 	ck_assert_int_eq(lstat(at(".alice.lock"), &sb), 0);
-	ck_assert_int_gt(sb.st_size, 0);
+	ck_assert_int_eq(sb.st_size, 0);
 	list(g_s, &seen, MFA_OK);
 	ck_assert_str_eq(seen.text, "alice ok 2\n");
 }
@@ -332,7 +334,8 @@ START_TEST(unlock_clears)
 {
 	struct mfa_state st;
 	unsigned int failures = 0;
-	int dropped = -1;
+	int dropped = -1, fd;
+	struct stat sb;
 	char why[256] = "";
 
 	put_user(g_s, "alice", 5);
@@ -347,7 +350,16 @@ START_TEST(unlock_clears)
 	ck_assert_uint_eq(st.failures, 0);
 	ck_assert_int_eq(st.enrolled, 1);
 	mfa_state_wipe(&st);
-	plant(".alice.lock", "not a tally");
+	/* A byte of the record file's tally (its last bytes) flipped. */
+	fd = open(at("alice"), O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	ck_assert_int_eq(pwrite(fd, "x", 1, sb.st_size - 10), 1);
+	close(fd);
+	ck_assert_int_eq(
+	    mfa_store_read(g_s, "alice", WAIT_MS, &st, why, sizeof(why)),
+	    MFA_ERR_FORMAT);
+	ck_assert_msg(strstr(why, "unlock clears it") != NULL, "%s", why);
 	ck_assert_int_eq(mfa_store_unlock(g_s, "alice", WAIT_MS, T0, &failures,
 			     &dropped, why, sizeof(why)),
 	    MFA_OK);

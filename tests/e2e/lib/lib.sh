@@ -34,6 +34,8 @@ E2E_LIB=$SRC/tests/e2e/lib
 failed=0
 # shellcheck source=tests/lib/testdir.sh
 . "$SRC/tests/lib/testdir.sh"
+# shellcheck source=tests/lib/statetext.sh
+. "$SRC/tests/lib/statetext.sh"
 
 pass() { echo "PASS: $1"; }
 fail() {
@@ -463,3 +465,4 @@ e2e_cleanup() {
 		mfa_test_base_leave
 	fi
 }
+
