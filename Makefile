@@ -256,6 +256,14 @@ $(BUILD)/tests/pgsql/%: $(BUILD)/obj/tests/pgsql/%.o $(UNITLIB_OBJ) \
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(LIBCOMMON) $(CHECK_LIBS) $(PQ_LIBS) $(MODULE_LIBS) -ldl
 
+# ... and the module through libpam with store = postgresql (pamh.h).
+$(BUILD)/tests/pgsql/test_pam_%: $(BUILD)/obj/tests/pgsql/test_pam_%.o \
+		$(PAMLIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,--export-dynamic -o $@ $< \
+		$(PAMLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) \
+		$(PQ_LIBS) $(MODULE_LIBS) -ldl
+
 # Test-only LD_PRELOAD shims (tests/preload/*.c).
 $(BUILD)/tests/preload/%.so: tests/preload/%.c
 	@mkdir -p $(dir $@)

@@ -6,8 +6,8 @@
 # binaries it skips, except under CI, where that is a failure.
 set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
-MFA_BUILD=${MFA_BUILD:-$PWD/build/default}
-export MFA_BUILD
+MFA_BUILD=${MFA_BUILD:-$PWD/build/default} MFA_SRC=$PWD
+export MFA_BUILD MFA_SRC
 
 # shellcheck source=tests/lib/testdir.sh
 . tests/lib/testdir.sh
@@ -38,15 +38,33 @@ if ! pg_start "$work/pg"; then
 fi
 export MFA_PG_PORT=$PG_PORT MFA_PG_PID=$PG_PID MFA_PG_ADMIN=$PG_ADMIN
 
-CK_VERBOSITY=verbose "$prog" >"$work/out" 2>&1
-status=$?
-# Check's lines: FILE:LINE:P|F|E:TCASE:TEST:ITER: MESSAGE
-awk -F: '$3 == "P" { print "PASS: pgsql store: " $5 }
-	$3 == "F" || $3 == "E" { print "FAIL: pgsql store: " $5 ": " $0 }' \
-	"$work/out"
-if ((status != 0)) || ! grep -q ':P:' "$work/out"; then
-	cat "$work/out"
-	grep -q ':[FE]:' "$work/out" || echo "FAIL: pgsql store: exit $status"
-	exit 1
-fi
-exit 0
+printf 'host=127.0.0.1 port=%s dbname=mfa user=mfaadmin\n' "$PG_PORT" \
+	>"$work/pam.conninfo"
+chmod 0600 "$work/pam.conninfo"
+export MFA_PG_CONNINFO_FILE=$work/pam.conninfo
+
+# run_checks NAME PROGRAM: its tests as PASS:/FAIL: lines; 1 on failure.
+# Check's lines: FILE:LINE:P|F|E:TCASE:TEST:ITER: MESSAGE (verbose), or
+# only the failures and "N%: Checks: N, Failures: F, Errors: E".
+run_checks() {
+	local name=$1 prog=$2 out=$work/$1.out status n
+	CK_VERBOSITY=verbose "$prog" >"$out" 2>&1
+	status=$?
+	awk -F: -v n="$name" '$3 == "P" { print "PASS: " n ": " $5 }
+		$3 == "F" || $3 == "E" { print "FAIL: " n ": " $5 ": " $0 }' \
+		"$out"
+	if ! grep -q ':P:' "$out"; then
+		n=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: 0, Errors: 0$/\1/p' "$out")
+		[[ -n $n ]] && echo "PASS: $name: all $n checks"
+	fi
+	if ((status != 0)) || ! grep -qE ':P:|Failures: 0, Errors: 0' "$out"; then
+		cat "$out"
+		grep -q ':[FE]:' "$out" || echo "FAIL: $name: exit $status"
+		return 1
+	fi
+}
+
+rc=0
+run_checks "pgsql store" "$prog" || rc=1
+run_checks "pgsql module" "$MFA_BUILD/tests/pgsql/test_pam_pgsql" || rc=1
+exit $rc
