@@ -250,18 +250,19 @@ $(BUILD)/tests/modules/%.so: tests/modules/%.c
 # Suites of the PostgreSQL plug-in (tests/pgsql/): they load it with
 # dlopen and talk to the test server with libpq themselves.
 $(BUILD)/obj/tests/pgsql/%.o: ALL_CPPFLAGS += $(PQ_CFLAGS)
+PGTESTLIB_OBJ = $(BUILD)/obj/tests/pgsql/pgtest.o
 $(BUILD)/tests/pgsql/%: $(BUILD)/obj/tests/pgsql/%.o $(UNITLIB_OBJ) \
-		$(LIBCOMMON)
+		$(PGTESTLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
-		$(LIBCOMMON) $(CHECK_LIBS) $(PQ_LIBS) $(MODULE_LIBS) -ldl
+		$(PGTESTLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PQ_LIBS) $(MODULE_LIBS) -ldl
 
 # ... and the module through libpam with store = postgresql (pamh.h).
 $(BUILD)/tests/pgsql/test_pam_%: $(BUILD)/obj/tests/pgsql/test_pam_%.o \
-		$(PAMLIB_OBJ) $(LIBCOMMON)
+		$(PAMLIB_OBJ) $(PGTESTLIB_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,--export-dynamic -o $@ $< \
-		$(PAMLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) \
+		$(PAMLIB_OBJ) $(PGTESTLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) \
 		$(PQ_LIBS) $(MODULE_LIBS) -ldl
 
 # Test-only LD_PRELOAD shims (tests/preload/*.c).

@@ -20,6 +20,7 @@
 #include <security/pam_appl.h>
 
 #include "pamh.h"
+#include "pgtest.h"
 #include "testutil.h"
 
 #define ck_shown(s) MFA_CK_IN(res.transcript, s)
@@ -42,35 +43,6 @@ static const char *secret_text = "pam_mfa-secret 1\n"
 
 static struct mfa_pamh_result res;
 
-/* Run sql as the server's admin; the first value into val. */
-static void
-admin(const char *sql, char *val, size_t valsz)
-{
-	PGconn *c = PQconnectdb(getenv("MFA_PG_ADMIN"));
-	PGresult *r;
-
-	ck_assert_msg(
-	    PQstatus(c) == CONNECTION_OK, "admin: %s", PQerrorMessage(c));
-	r = PQexec(c, sql);
-	ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK ||
-		PQresultStatus(r) == PGRES_COMMAND_OK,
-	    "%s: %s", sql, PQresultErrorMessage(r));
-	if (val != NULL)
-		snprintf(val, valsz, "%s",
-		    PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
-	PQclear(r);
-	PQfinish(c);
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Run the shipped pgsql/schema.sql as another client would (psql -f). */
 static void
 apply_schema(void)
@@ -87,7 +59,7 @@ apply_schema(void)
 	sql = calloc(1, (size_t)n + 1);
 	ck_assert(sql != NULL && fread(sql, 1, (size_t)n, f) == (size_t)n);
 	fclose(f);
-	admin(sql, NULL, 0);
+	pgtest_admin(sql, NULL, 0);
 	free(sql);
 }
 
@@ -99,7 +71,7 @@ setup(void)
 	mfa_pamh_set_time(T0);
 	mfa_pamh_write_secret("alice", secret_text);
 	mfa_pamh_log_clear();
-	admin("DELETE FROM pam_mfa.state", NULL, 0);
+	pgtest_admin("DELETE FROM pam_mfa.state", NULL, 0);
 }
 
 /* One login of alice at T0 with code. */
@@ -119,8 +91,8 @@ START_TEST(state_in_the_database)
 
 	mfa_pamh_oath_code(SEED, T0, code);
 	ck_assert_int_eq(login(code), PAM_SUCCESS);
-	admin("SELECT record FROM pam_mfa.state WHERE name = 'alice'", rec,
-	    sizeof(rec));
+	pgtest_admin("SELECT record FROM pam_mfa.state WHERE name = 'alice'",
+	    rec, sizeof(rec));
 	ck_assert_msg(strstr(rec, "enrolled") != NULL, "record: %s", rec);
 	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
 	ck_assert_int_ne(stat(path, &sb), 0);
@@ -138,9 +110,9 @@ START_TEST(stopped_server_fails_closed_in_time)
 
 	mfa_pamh_oath_code(SEED, T0, code);
 	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
-	t0 = mono_ms();
+	t0 = pgtest_mono_ms();
 	rv = login(code);
-	took = mono_ms() - t0;
+	took = pgtest_mono_ms() - t0;
 	kill(pid, SIGCONT);
 	ck_assert_int_eq(rv, PAM_AUTHINFO_UNAVAIL);
 	ck_assert_msg(took < 1000 + 2000, "%lld ms", (long long)took);
@@ -153,7 +125,7 @@ START_TEST(missing_schema_fails_closed)
 {
 	char code[16];
 
-	admin("DROP SCHEMA pam_mfa CASCADE", NULL, 0);
+	pgtest_admin("DROP SCHEMA pam_mfa CASCADE", NULL, 0);
 	mfa_pamh_oath_code(SEED, T0, code);
 	ck_assert_int_eq(login(code), PAM_AUTHINFO_UNAVAIL);
 	ck_shown(UNAVAILABLE);

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "store_backend.h"
 #include "store_plugin.h"
+#include "pgtest.h"
 #include "testutil.h"
 
 #define T_MS 2000      /* store_timeout of most tests */
@@ -43,35 +44,6 @@ need_env(const char *name)
 	ck_assert_msg(v != NULL && *v != '\0',
 	    "%s is not set: run through tests/pgsql/store_pgsql.sh", name);
 	return v;
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Run sql on the server as its admin; the first value of the result. */
-static void
-admin(const char *sql, char *val, size_t valsz)
-{
-	PGconn *c = PQconnectdb(need_env("MFA_PG_ADMIN"));
-	PGresult *r;
-
-	ck_assert_msg(
-	    PQstatus(c) == CONNECTION_OK, "admin: %s", PQerrorMessage(c));
-	r = PQexec(c, sql);
-	ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK ||
-		PQresultStatus(r) == PGRES_COMMAND_OK,
-	    "%s: %s", sql, PQresultErrorMessage(r));
-	if (val != NULL)
-		snprintf(val, valsz, "%s",
-		    PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
-	PQclear(r);
-	PQfinish(c);
 }
 
 /* Write a connection file with text at name (mode), its path in out. */
@@ -129,7 +101,7 @@ setup(void)
 	ck_assert(mfa_test_safe_tmpdir("pgsql", g_base, sizeof(g_base)) == 0);
 	/* Every test starts from the current schema and no records. */
 	mfa_store_close(open_admin(T_MS));
-	admin("DELETE FROM pam_mfa.state", NULL, 0);
+	pgtest_admin("DELETE FROM pam_mfa.state", NULL, 0);
 }
 
 static void
@@ -181,7 +153,8 @@ START_TEST(setup_is_idempotent)
 
 	rc = mfa_store_setup(s, g_why, sizeof(g_why));
 	ck_assert_msg(rc == MFA_OK, "second setup: %d %s", rc, g_why);
-	admin("SELECT count(*) FROM pam_mfa.schema_version", v, sizeof(v));
+	pgtest_admin(
+	    "SELECT count(*) FROM pam_mfa.schema_version", v, sizeof(v));
 	ck_assert_str_eq(v, "1");
 	rc = mfa_store_probe(s, info, sizeof(info));
 	ck_assert_msg(rc == MFA_OK, "probe: %d %s", rc, info);
@@ -234,7 +207,7 @@ START_TEST(commit_then_read_back)
 	ck_assert_uint_eq(st.failures, 2);
 	ck_assert_uint_eq(st.serial, serial0 + 2);
 	snprintf(want, sizeof(want), "%llu", (unsigned long long)st.serial);
-	admin("SELECT serial FROM pam_mfa.state WHERE name = 'alice'", v,
+	pgtest_admin("SELECT serial FROM pam_mfa.state WHERE name = 'alice'", v,
 	    sizeof(v));
 	ck_assert_str_eq(v, want);
 	mfa_state_wipe(&st);
@@ -248,8 +221,8 @@ START_TEST(bad_record_is_an_error)
 	struct mfa_state st;
 	int rc;
 
-	admin("INSERT INTO pam_mfa.state (name, record, serial) VALUES "
-	      "('bob', 'not a state record', 1)",
+	pgtest_admin("INSERT INTO pam_mfa.state (name, record, serial) VALUES "
+		     "('bob', 'not a state record', 1)",
 	    NULL, 0);
 	rc = mfa_store_read(s, "bob", T_MS, &st, g_why, sizeof(g_why));
 	ck_assert_msg(rc != MFA_OK && rc != MFA_ERR_UNAVAILABLE, "%d", rc);
@@ -316,9 +289,9 @@ START_TEST(lock_wait_is_bounded)
 
 	rc = mfa_store_begin(a, "carol", T_MS, &st, &ta, g_why, sizeof(g_why));
 	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
-	t0 = mono_ms();
+	t0 = pgtest_mono_ms();
 	rc = mfa_store_begin(b, "carol", 300, &st, &tb, g_why, sizeof(g_why));
-	took = mono_ms() - t0;
+	took = pgtest_mono_ms() - t0;
 	ck_assert_int_eq(rc, MFA_ERR_LOCK_TIMEOUT);
 	ck_assert_ptr_null(tb);
 	ck_assert_msg(
@@ -362,8 +335,8 @@ START_TEST(list_sorted_with_errors)
 	update(s, "zoe", fail_once);
 	update(s, "Adam", enrol);
 	update(s, "d.e f", fail_once);
-	admin("INSERT INTO pam_mfa.state (name, record, serial) VALUES "
-	      "('mallory', 'garbage', 1)",
+	pgtest_admin("INSERT INTO pam_mfa.state (name, record, serial) VALUES "
+		     "('mallory', 'garbage', 1)",
 	    NULL, 0);
 	rc = mfa_store_list(s, note_user, &seen, g_why, sizeof(g_why));
 	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
@@ -430,14 +403,14 @@ START_TEST(old_or_missing_schema_refused)
 	struct mfa_store *s = open_admin(T_MS);
 	struct mfa_state st;
 
-	admin("UPDATE pam_mfa.schema_version SET version = 0", NULL, 0);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 0", NULL, 0);
 	assert_schema_refused(s);
 	/* setup upgrades it, and the store works again. */
 	ck_assert_int_eq(mfa_store_setup(s, g_why, sizeof(g_why)), MFA_OK);
 	ck_assert_int_eq(
 	    mfa_store_read(s, "frank", T_MS, &st, g_why, sizeof(g_why)),
 	    MFA_OK);
-	admin("DROP SCHEMA pam_mfa CASCADE", NULL, 0);
+	pgtest_admin("DROP SCHEMA pam_mfa CASCADE", NULL, 0);
 	assert_schema_refused(s);
 	ck_assert_int_eq(mfa_store_setup(s, g_why, sizeof(g_why)), MFA_OK);
 	ck_assert_int_eq(
@@ -452,14 +425,15 @@ START_TEST(newer_schema_left_alone)
 	struct mfa_store *s = open_admin(T_MS);
 	char v[16];
 
-	admin("UPDATE pam_mfa.schema_version SET version = 2", NULL, 0);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 2", NULL, 0);
 	ck_assert_int_eq(
 	    mfa_store_setup(s, g_why, sizeof(g_why)), MFA_ERR_VERSION);
 	ck_assert_msg(strstr(g_why, "newer") != NULL, "%s", g_why);
-	admin("SELECT version FROM pam_mfa.schema_version", v, sizeof(v));
+	pgtest_admin(
+	    "SELECT version FROM pam_mfa.schema_version", v, sizeof(v));
 	ck_assert_str_eq(v, "2");
 	assert_schema_refused(s);
-	admin("UPDATE pam_mfa.schema_version SET version = 1", NULL, 0);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 1", NULL, 0);
 	mfa_store_close(s);
 }
 END_TEST
@@ -566,9 +540,9 @@ START_TEST(refused_port)
 	    "host=127.0.0.1 port=1 dbname=mfa user=mfaadmin", 0600, path,
 	    sizeof(path));
 	(void)text;
-	t0 = mono_ms();
+	t0 = pgtest_mono_ms();
 	rc = open_path(path, T_MS, &s);
-	took = mono_ms() - t0;
+	took = pgtest_mono_ms() - t0;
 	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
 	ck_assert_msg(strstr(g_why, "refused") != NULL, "%s", g_why);
 	ck_assert_msg(took < T_MS, "%lld ms", (long long)took);
@@ -584,12 +558,12 @@ stopped(pid_t pid, struct mfa_store *s, const char *path, int *rc)
 	int64_t t0, took;
 
 	ck_assert_int_eq(kill(pid, SIGSTOP), 0);
-	t0 = mono_ms();
+	t0 = pgtest_mono_ms();
 	if (s == NULL)
 		*rc = open_path(path, 1000, &o);
 	else
 		*rc = mfa_store_read(s, "gina", 500, &st, g_why, sizeof(g_why));
-	took = mono_ms() - t0;
+	took = pgtest_mono_ms() - t0;
 	kill(pid, SIGCONT);
 	mfa_store_close(o);
 	return took;
@@ -614,8 +588,9 @@ START_TEST(stopped_server_fails_in_time)
 	conninfo(text, sizeof(text), "mfaadmin", "application_name=stopme");
 	conninfo_file("stop2.conninfo", text, 0600, path, sizeof(path));
 	ck_assert_int_eq(open_path(path, 1000, &s), MFA_OK);
-	admin("SELECT pid FROM pg_stat_activity WHERE application_name = "
-	      "'stopme'",
+	pgtest_admin(
+	    "SELECT pid FROM pg_stat_activity WHERE application_name = "
+	    "'stopme'",
 	    pid, sizeof(pid));
 	ck_assert_msg(atol(pid) > 0, "no backend");
 	took = stopped((pid_t)atol(pid), s, NULL, &rc);
