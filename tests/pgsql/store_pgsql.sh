@@ -8,6 +8,8 @@ set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
 MFA_BUILD=${MFA_BUILD:-$PWD/build/default} MFA_SRC=$PWD
 export MFA_BUILD MFA_SRC
+# As tests/run.sh does: Check's 4 s default is short for a busy machine.
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 
 # shellcheck source=tests/lib/testdir.sh
 . tests/lib/testdir.sh

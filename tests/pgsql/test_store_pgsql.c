@@ -281,7 +281,8 @@ END_TEST
 
 START_TEST(lock_wait_is_bounded)
 {
-	struct mfa_store *a = open_admin(T_MS), *b = open_admin(T_MS);
+	/* b's own lock_timeout (5 s) must not be what bounds the wait. */
+	struct mfa_store *a = open_admin(T_MS), *b = open_admin(5000);
 	struct mfa_store_txn *ta = NULL, *tb = NULL;
 	struct mfa_state st;
 	int64_t t0, took;
