@@ -38,7 +38,12 @@ if ! pg_start "$work/pg"; then
 	echo "FAIL: the test server did not start"
 	exit 1
 fi
+if ! pg_tls; then
+	echo "FAIL: TLS for the test server"
+	exit 1
+fi
 export MFA_PG_PORT=$PG_PORT MFA_PG_PID=$PG_PID MFA_PG_ADMIN=$PG_ADMIN
+export MFA_PG_CA=$PG_CA MFA_PG_OTHER_CA=$PG_OTHER_CA
 
 printf 'host=127.0.0.1 port=%s dbname=mfa user=mfaadmin\n' "$PG_PORT" \
 	>"$work/pam.conninfo"

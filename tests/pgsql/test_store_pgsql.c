@@ -85,7 +85,7 @@ open_admin(unsigned int timeout_ms)
 
 	/* Written once per test, before any writer forks. */
 	snprintf(path, sizeof(path), "%s/admin.conninfo", g_base);
-	conninfo(text, sizeof(text), "mfaadmin", "");
+	conninfo(text, sizeof(text), "mfaadmin", "sslmode=disable");
 	if (access(path, F_OK) != 0)
 		conninfo_file("admin.conninfo", text, 0600, path, sizeof(path));
 	rc = open_path(path, timeout_ms, &s);
@@ -639,6 +639,38 @@ START_TEST(connection_file_checked)
 }
 END_TEST
 
+START_TEST(tls_verified_or_refused)
+{
+	char text[1024], path[PATH_MAX + 32], extra[PATH_MAX + 64], info[512];
+	struct mfa_store *s = NULL;
+	int rc;
+
+	snprintf(extra, sizeof(extra), "sslmode=verify-full sslrootcert=%s",
+	    need_env("MFA_PG_CA"));
+	conninfo(text, sizeof(text), "mfaadmin", extra);
+	conninfo_file("tls.conninfo", text, 0600, path, sizeof(path));
+	rc = open_path(path, T_MS, &s);
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	ck_assert_int_eq(mfa_store_probe(s, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strstr(info, "TLSv1.") != NULL, "%s", info);
+	mfa_store_close(s);
+	/* A server certificate from another CA. */
+	snprintf(extra, sizeof(extra), "sslmode=verify-full sslrootcert=%s",
+	    need_env("MFA_PG_OTHER_CA"));
+	conninfo(text, sizeof(text), "mfaadmin", extra);
+	conninfo_file("other.conninfo", text, 0600, path, sizeof(path));
+	ck_assert_int_eq(open_path(path, T_MS, &s), MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(
+	    strstr(g_why, "certificate verify failed") != NULL, "%s", g_why);
+	/* The root certificate comes from the file, never from the caller. */
+	setenv("PGSSLROOTCERT", need_env("MFA_PG_CA"), 1);
+	conninfo(text, sizeof(text), "mfaadmin", "sslmode=verify-full");
+	conninfo_file("noroot.conninfo", text, 0600, path, sizeof(path));
+	ck_assert_int_eq(open_path(path, T_MS, &s), MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(strstr(g_why, "root certificate") != NULL, "%s", g_why);
+}
+END_TEST
+
 START_TEST(other_abi_refused)
 {
 	char dir[PATH_MAX];
@@ -674,6 +706,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, refused_port);
 	tcase_add_test(tc, stopped_server_fails_in_time);
 	tcase_add_test(tc, connection_file_checked);
+	tcase_add_test(tc, tls_verified_or_refused);
 	tcase_add_test(tc, other_abi_refused);
 	suite_add_tcase(s, tc);
 	return s;

@@ -11,6 +11,8 @@
 #   "mfaadmin", database "mfa").  pg_hba: mfa_pw by password
 #   (scram-sha-256), everyone else trusted.  Returns 1 with the log on
 #   stderr when it cannot start.
+# pg_tls: turn TLS on (a CA made here, a certificate for 127.0.0.1);
+#   sets PG_CA (that CA) and PG_OTHER_CA (one that signed nothing here).
 # pg_psql SQL: run SQL as mfaadmin.
 # pg_stop: stop the server (even a stopped one: SIGCONT first) by PID.
 
@@ -70,6 +72,38 @@ pg_start() {
 	PG_ADMIN="host=127.0.0.1 port=$PG_PORT dbname=mfa user=mfaadmin"
 	pg_psql_db postgres "CREATE DATABASE mfa" &&
 		pg_psql "CREATE ROLE mfa_pw LOGIN PASSWORD 'right-pw'"
+}
+
+# pg_cert NAME SUBJECT [CA]: an EC key and certificate in $PG_DIR/tls,
+# self-signed or signed by CA (the name of another one there).
+pg_cert() {
+	local d=$PG_DIR/tls
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -keyout "$d/$1.key" -out "$d/$1.csr" -subj "$2" \
+		2>/dev/null || return 1
+	if [[ -z ${3:-} ]]; then
+		openssl x509 -req -in "$d/$1.csr" -signkey "$d/$1.key" \
+			-out "$d/$1.crt" -days 2 2>/dev/null
+	else
+		printf 'subjectAltName=IP:127.0.0.1\n' >"$d/$1.ext"
+		openssl x509 -req -in "$d/$1.csr" -CA "$d/$3.crt" \
+			-CAkey "$d/$3.key" -CAcreateserial -out "$d/$1.crt" \
+			-days 2 -extfile "$d/$1.ext" 2>/dev/null
+	fi
+}
+
+pg_tls() {
+	local d=$PG_DIR/tls
+	mkdir -p "$d" && chmod 0755 "$d" || return 1
+	pg_cert ca /CN=pam_mfa-test-ca && pg_cert other /CN=another-ca &&
+		pg_cert server /CN=127.0.0.1 ca || return 1
+	chmod 0600 "$d/server.key"
+	[[ $(id -u) == 0 ]] && chown postgres: "$d/server.key"
+	PG_CA=$d/ca.crt PG_OTHER_CA=$d/other.crt
+	pg_psql "ALTER SYSTEM SET ssl_cert_file = '$d/server.crt'" &&
+		pg_psql "ALTER SYSTEM SET ssl_key_file = '$d/server.key'" &&
+		pg_psql "ALTER SYSTEM SET ssl = on" &&
+		pg_psql "SELECT pg_reload_conf()"
 }
 
 pg_psql_db() {
