@@ -5,13 +5,17 @@
  * MFA_PG_ADMIN (a libpq connection string with every right).  The plug-in
  * is loaded from $MFA_BUILD/plugins as the module loads it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -671,6 +675,138 @@ START_TEST(tls_verified_or_refused)
 }
 END_TEST
 
+/*
+ * A proxy between one client and the test server that counts round
+ * trips: how often the server sends after the client did.
+ */
+struct proxy {
+	int port;
+	pid_t pid;
+	int result; /* read end: the count, once the connection ended */
+};
+
+/* Copy what is ready on from to to; 0 once from has ended. */
+static int
+relay(int from, int to)
+{
+	char buf[65536];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0)
+		return 0;
+	return write(to, buf, (size_t)n) == n;
+}
+
+/* The proxy's child: serve one connection on lfd, then report. */
+static void
+proxy_serve(int lfd, int report)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	struct pollfd p[2];
+	int last = -1, turns = 0;
+
+	p[0].fd = accept(lfd, NULL, NULL);
+	p[1].fd = socket(AF_INET, SOCK_STREAM, 0);
+	a.sin_port = htons((uint16_t)atoi(need_env("MFA_PG_PORT")));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (p[0].fd < 0 ||
+	    connect(p[1].fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+		_exit(1);
+	p[0].events = p[1].events = POLLIN;
+	while (poll(p, 2, -1) > 0) {
+		int from = (p[0].revents & (POLLIN | POLLHUP)) ? 0 : 1;
+
+		if (!relay(p[from].fd, p[1 - from].fd))
+			break;
+		turns += from == 1 && last == 0;
+		last = from;
+	}
+	_exit(write(report, &turns, sizeof(turns)) == sizeof(turns) ? 0 : 1);
+}
+
+static void
+proxy_start(struct proxy *px)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), fds[2];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(lfd >= 0 && bind(lfd, (struct sockaddr *)&a, len) == 0 &&
+	    listen(lfd, 1) == 0 &&
+	    getsockname(lfd, (struct sockaddr *)&a, &len) == 0);
+	ck_assert(pipe(fds) == 0);
+	px->port = ntohs(a.sin_port);
+	px->pid = fork();
+	ck_assert(px->pid >= 0);
+	if (px->pid == 0)
+		proxy_serve(lfd, fds[1]);
+	close(lfd);
+	close(fds[1]);
+	px->result = fds[0];
+}
+
+/* The round trips the proxy counted (after the client closed). */
+static int
+proxy_turns(struct proxy *px)
+{
+	int turns = -1;
+
+	ck_assert(read(px->result, &turns, sizeof(turns)) == sizeof(turns));
+	close(px->result);
+	waitpid(px->pid, NULL, 0);
+	return turns;
+}
+
+/* Open a store through a new proxy. */
+static struct mfa_store *
+open_proxied(struct proxy *px)
+{
+	char text[256], path[PATH_MAX + 32];
+	struct mfa_store *s = NULL;
+	int rc;
+
+	proxy_start(px);
+	snprintf(text, sizeof(text),
+	    "host=127.0.0.1 port=%d dbname=mfa user=mfaadmin sslmode=disable",
+	    px->port);
+	conninfo_file("proxy.conninfo", text, 0600, path, sizeof(path));
+	rc = open_path(path, T_MS, &s);
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	return s;
+}
+
+START_TEST(totp_login_in_three_round_trips)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	struct proxy px;
+	struct mfa_store *s;
+	int connect_only, login;
+
+	s = open_proxied(&px);
+	mfa_store_close(s);
+	connect_only = proxy_turns(&px);
+	/* What the module does for a TOTP login: the policy's read, then
+	 * begin, commit, end. */
+	s = open_proxied(&px);
+	ck_assert_int_eq(
+	    mfa_store_read(s, "hank", T_MS, &st, g_why, sizeof(g_why)), MFA_OK);
+	ck_assert_int_eq(
+	    mfa_store_begin(s, "hank", T_MS, &st, &txn, g_why, sizeof(g_why)),
+	    MFA_OK);
+	st.has_last_step = 1;
+	st.totp_last_step = 58800960;
+	ck_assert_int_eq(
+	    mfa_store_commit(txn, &st, mfa_store_now(txn, 0)), MFA_OK);
+	mfa_store_end(txn);
+	mfa_store_close(s);
+	login = proxy_turns(&px);
+	ck_assert_msg(connect_only >= 1 && login - connect_only <= 3,
+	    "connection %d round trips, with a login %d", connect_only, login);
+}
+END_TEST
+
 START_TEST(other_abi_refused)
 {
 	char dir[PATH_MAX];
@@ -707,6 +843,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, stopped_server_fails_in_time);
 	tcase_add_test(tc, connection_file_checked);
 	tcase_add_test(tc, tls_verified_or_refused);
+	tcase_add_test(tc, totp_login_in_three_round_trips);
 	tcase_add_test(tc, other_abi_refused);
 	suite_add_tcase(s, tc);
 	return s;
