@@ -40,7 +40,14 @@ struct pgc_params {
 	const char *vals[PGC_MAX_KEYS + 1];
 	size_t n;
 	char options[PGC_CONNINFO_MAX + 128];
+	/* host, hostaddr, port: where in vals (-1: not given), the lists as
+	 * given, and the one entry of each tried at a time. */
+	int at[3];
+	const char *list[3];
+	char item[3][256];
 };
+
+static const char *const host_keys[3] = {"host", "hostaddr", "port"};
 
 /* Milliseconds on the monotonic clock. */
 static int64_t
@@ -165,6 +172,19 @@ set_options(
 	return add_param(p, "options", p->options);
 }
 
+/* When keyword (just added to p) is host, hostaddr or port: note it. */
+static void
+note_host_param(struct pgc_params *p, const char *keyword)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (strcmp(keyword, host_keys[k]) == 0) {
+			p->at[k] = (int)p->n - 1;
+			p->list[k] = p->vals[p->n - 1];
+		}
+}
+
 /* The parameters from the parsed string opts (which p points into). */
 static int
 build_params(struct pgc_params *p, const PQconninfoOption *opts,
@@ -175,6 +195,7 @@ build_params(struct pgc_params *p, const PQconninfoOption *opts,
 	int rc = MFA_OK;
 
 	p->n = 0;
+	p->at[0] = p->at[1] = p->at[2] = -1;
 	for (o = opts; o->keyword != NULL && rc == MFA_OK; o++) {
 		if (strcmp(o->keyword, "service") == 0 && given(o)) {
 			snprintf(why, whysz,
@@ -187,6 +208,8 @@ build_params(struct pgc_params *p, const PQconninfoOption *opts,
 			rc = set_options(p, o, timeout_ms);
 		else if ((v = value_for(o)) != NULL)
 			rc = add_param(p, o->keyword, v);
+		if (rc == MFA_OK && given(o))
+			note_host_param(p, o->keyword);
 	}
 	if (rc != MFA_OK)
 		snprintf(why, whysz, "connection file: too many parameters");
@@ -274,8 +297,10 @@ poll_connection(PGconn *conn, int64_t deadline, char *why, size_t whysz)
 			st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
 			deadline) != MFA_OK) {
 			snprintf(why, whysz,
-			    "no answer from the server within the deadline "
-			    "(store_timeout)");
+			    "%s port %s: no answer from the server within the "
+			    "deadline (store_timeout)",
+			    PQhost(conn) != NULL ? PQhost(conn) : "?",
+			    PQport(conn) != NULL ? PQport(conn) : "?");
 			return MFA_ERR_UNAVAILABLE;
 		}
 		st = PQconnectPoll(conn);
@@ -290,12 +315,14 @@ drop_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* Start and finish the connection with p, environment hidden. */
+/*
+ * Start and finish the connection with p by deadline, environment hidden;
+ * the reason of a failure into why.
+ */
 static int
-connect_params(
-    struct pgc *c, const struct pgc_params *p, char *why, size_t whysz)
+connect_once(struct pgc *c, const struct pgc_params *p, int64_t deadline,
+    char *why, size_t whysz)
 {
-	int64_t deadline = mono_ms() + c->timeout_ms;
 	char **saved, **copy;
 	int rc;
 
@@ -320,6 +347,89 @@ connect_params(
 		set_why_line(
 		    why, whysz, "pipeline mode: ", PQerrorMessage(c->conn));
 		rc = MFA_ERR_UNAVAILABLE;
+	}
+	return rc;
+}
+
+/* Entries of the comma-separated list v (NULL: none). */
+static size_t
+list_count(const char *v)
+{
+	size_t n = 1;
+
+	if (v == NULL)
+		return 0;
+	for (; *v != '\0'; v++)
+		n += *v == ',';
+	return n;
+}
+
+/* Entry i of list v into out (a list of one serves every i; "": none). */
+static void
+list_item(const char *v, size_t i, char *out, size_t outsz)
+{
+	size_t len;
+
+	if (list_count(v) == 1)
+		i = 0;
+	for (; v != NULL && i > 0; i--)
+		if ((v = strchr(v, ',')) != NULL)
+			v++;
+	len = v == NULL ? 0 : strcspn(v, ",");
+	snprintf(out, outsz, "%.*s", (int)len, v == NULL ? "" : v);
+}
+
+/* Point p at the i-th host of its lists alone. */
+static void
+one_host(struct pgc_params *p, size_t i)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (p->at[k] >= 0) {
+			list_item(
+			    p->list[k], i, p->item[k], sizeof(p->item[k]));
+			p->vals[p->at[k]] = p->item[k];
+		}
+}
+
+/* Append "; " and more to why. */
+static void
+why_append(char *why, size_t whysz, const char *more)
+{
+	size_t n = strlen(why);
+
+	if (n + 2 < whysz)
+		snprintf(why + n, whysz - n, "%s%s", n > 0 ? "; " : "", more);
+}
+
+/*
+ * Connect within c->timeout_ms.  With several hosts, each is tried alone
+ * in turn with its share of the time left, so that one that accepts and
+ * never answers cannot use up the deadline of the others.
+ */
+static int
+connect_params(struct pgc *c, struct pgc_params *p, char *why, size_t whysz)
+{
+	int64_t deadline = mono_ms() + c->timeout_ms, left;
+	size_t i, n = list_count(p->list[0]);
+	char one[512];
+	int rc = MFA_ERR_UNAVAILABLE;
+
+	if (list_count(p->list[1]) > n)
+		n = list_count(p->list[1]);
+	if (n <= 1)
+		return connect_once(c, p, deadline, why, whysz);
+	why[0] = '\0';
+	for (i = 0; i < n && (left = deadline - mono_ms()) > 0; i++) {
+		one_host(p, i);
+		one[0] = '\0';
+		rc = connect_once(c, p, mono_ms() + left / (int64_t)(n - i),
+		    one, sizeof(one));
+		if (rc != MFA_ERR_UNAVAILABLE)
+			return rc;
+		why_append(why, whysz, one);
+		pgc_close(c);
 	}
 	return rc;
 }

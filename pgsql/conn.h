@@ -44,9 +44,11 @@ struct pgc_query {
  * libpq would otherwise look for in the caller's home (password file,
  * client certificate and key, root certificate, revocation list) are the
  * ones the connection string names or none.  A "service" in the string
- * is refused.  Returns MFA_OK with c ready, MFA_ERR_UNSAFE/NOENT/TOOBIG
- * (the file), MFA_ERR_FORMAT (the string), MFA_ERR_UNAVAILABLE (server
- * down, stopped, refusing, wrong password, TLS failure, deadline) or
+ * is refused.  With several hosts, each is tried alone in turn with its
+ * share of the time left (a hung host leaves time for the next).
+ * Returns MFA_OK with c ready, MFA_ERR_UNSAFE/NOENT/TOOBIG (the file),
+ * MFA_ERR_FORMAT (the string), MFA_ERR_UNAVAILABLE (server down,
+ * stopped, refusing, wrong password, TLS failure, deadline) or
  * MFA_ERR_NOMEM, with the cause in why; c is then closed.
  */
 int pgc_connect(struct pgc *c, const char *path, unsigned int timeout_ms,

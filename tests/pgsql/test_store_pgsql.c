@@ -608,6 +608,61 @@ START_TEST(stopped_server_fails_in_time)
 }
 END_TEST
 
+/* A port on 127.0.0.1 that accepts connections and never answers. */
+static int
+hung_port(int *fd)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert(*fd >= 0 && bind(*fd, (struct sockaddr *)&a, len) == 0 &&
+	    listen(*fd, 8) == 0 &&
+	    getsockname(*fd, (struct sockaddr *)&a, &len) == 0);
+	return ntohs(a.sin_port);
+}
+
+START_TEST(hung_host_leaves_time_for_the_next)
+{
+	char text[512], path[PATH_MAX + 32];
+	struct mfa_store *s = NULL;
+	int64_t t0, took;
+	int fd1, fd2, fd3, rc;
+
+	/* The first host hangs; the second answers. */
+	snprintf(text, sizeof(text),
+	    "host=127.0.0.1,127.0.0.1 port=%d,%s dbname=mfa user=mfaadmin "
+	    "sslmode=disable",
+	    hung_port(&fd1), need_env("MFA_PG_PORT"));
+	conninfo_file("hung.conninfo", text, 0600, path, sizeof(path));
+	t0 = pgtest_mono_ms();
+	rc = open_path(path, 2000, &s);
+	took = pgtest_mono_ms() - t0;
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	ck_assert_msg(
+	    took >= 900 && took < 2000 + MARGIN_MS, "%lld ms", (long long)took);
+	mfa_store_close(s);
+	/* Both hang: one deadline for all, each host named. */
+	snprintf(text, sizeof(text),
+	    "hostaddr=127.0.0.1,127.0.0.1 port=%d,%d dbname=mfa "
+	    "user=mfaadmin",
+	    hung_port(&fd2), hung_port(&fd3));
+	conninfo_file("hung2.conninfo", text, 0600, path, sizeof(path));
+	t0 = pgtest_mono_ms();
+	rc = open_path(path, 1000, &s);
+	took = pgtest_mono_ms() - t0;
+	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(
+	    took >= 900 && took < 1000 + MARGIN_MS, "%lld ms", (long long)took);
+	ck_assert_msg(strstr(g_why, "(store_timeout); 127.0.0.1 port") != NULL,
+	    "%s", g_why);
+	close(fd1);
+	close(fd2);
+	close(fd3);
+}
+END_TEST
+
 START_TEST(connection_file_checked)
 {
 	char text[512], path[PATH_MAX + 32], link[PATH_MAX + 32];
@@ -841,6 +896,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, right_and_wrong_password);
 	tcase_add_test(tc, refused_port);
 	tcase_add_test(tc, stopped_server_fails_in_time);
+	tcase_add_test(tc, hung_host_leaves_time_for_the_next);
 	tcase_add_test(tc, connection_file_checked);
 	tcase_add_test(tc, tls_verified_or_refused);
 	tcase_add_test(tc, totp_login_in_three_round_trips);
