@@ -32,6 +32,13 @@ fi
 mfa_test_base_enter "$MFA_BUILD" || exit 1
 work=$(mktemp -d "$MFA_TEST_BASE/pgsql.XXXXXX") || exit 1
 chmod 0711 "$work"
+# As root the server runs as postgres, which must reach its directory: a
+# checkout below /root does not let it through, /var/lib does.
+if [[ $(id -u) == 0 ]] && ! runuser -u postgres -- test -x "$work"; then
+	rmdir "$work"
+	work=$(mktemp -d /var/lib/pam_mfa-pgsql.XXXXXX) || exit 1
+	chmod 0711 "$work"
+fi
 trap 'pg_stop; rm -rf "$work"; mfa_test_base_leave' EXIT
 
 if ! pg_start "$work/pg"; then
