@@ -15,12 +15,14 @@
 #include <security/pam_modules.h>
 
 #include "config.h"
+#include "device.h"
 #include "log.h"
 #include "retcode.h"
 #include "state.h"
 
 struct mfa_secret;
 struct mfa_store;
+struct mfa_store_txn;
 struct mfa_user;
 
 struct mfa_login {
@@ -28,7 +30,9 @@ struct mfa_login {
 	int silent; /* PAM_SILENT: no info messages */
 	struct mfa_config cfg;
 	struct mfa_logger log;
-	int64_t now;               /* fixed once per login */
+	int64_t now;               /* the host's clock at the start; the
+				      store's from each transaction on
+				      (mfa_login_store_begin) */
 	const char *username;      /* the account's name from the password
 				      database (lg->user owns it); for an
 				      unknown user, the name PAM gave */
@@ -38,11 +42,16 @@ struct mfa_login {
 	struct mfa_user *user;     /* NULL for an unknown user */
 	struct mfa_secret *secret; /* NULL when not enrolled */
 	struct mfa_store *store;
-	enum mfa_method method; /* what decided, for the log line */
-	int unconfirmed_file;   /* the secret file is an enrolment at login
-				   that setcred never confirmed */
-	int unpriv;             /* a caller without root's state (unpriv.c):
-				   app codes only, nothing recorded */
+	enum mfa_method method;             /* what decided, for the log line */
+	char key_fp[MFA_DEVICE_FP_MAX + 1]; /* the FIDO2 key that did
+					       (skkey.h), or "" */
+	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
+						  (trust.h), or "": for the
+						  journal only */
+	int unconfirmed_file; /* the secret file is an enrolment at login
+				 that setcred never confirmed */
+	int unpriv;           /* a caller without root's state (unpriv.c):
+				 app codes only, nothing recorded */
 	unsigned char unconfirmed_id[16]; /* that file's id */
 	const void *instance; /* this stack line (its argv), handover.h */
 	int factor_given;     /* another line succeeded in this call */
@@ -79,9 +88,19 @@ int mfa_login_account(struct mfa_login *lg, const char *name);
 void mfa_login_free(struct mfa_login *lg);
 
 /*
+ * mfa_login_store_begin - mfa_store_begin on lg->store for user, waiting
+ * at most lock_timeout; on success lg->now becomes the store's clock
+ * (mfa_clock_store), so that expiry and lock-out inside the transaction
+ * go by the clock every host sharing the store agrees on.
+ */
+int mfa_login_store_begin(struct mfa_login *lg, const char *user,
+    struct mfa_state *st, struct mfa_store_txn **txn, char *why, size_t whysz);
+
+/*
  * mfa_login_end - write the one syslog line of the decision (user,
- * service, rhost, method, result and, on failure, the reason; never a code
- * or a secret) and free everything.  NULL is fine.
+ * service, rhost, method, result, the fingerprint of a FIDO2 key that was
+ * the second factor and, on failure, the reason; never a code or a
+ * secret) and free everything.  NULL is fine.
  */
 void mfa_login_end(struct mfa_login *lg, enum mfa_verdict v);
 
