@@ -156,8 +156,8 @@ lock_and(struct pgtxn *t, unsigned int timeout_ms, const struct pgc_query *more,
 		q[2] = more[0];
 	rc = pgc_run(&t->store->c, q, 2 + nmore, timeout_ms, res, why, whysz);
 	if (rc == MFA_ERR_LOCK_TIMEOUT)
-		snprintf(why, whysz, "lock of %s: not obtained within %u ms",
-		    t->name, timeout_ms);
+		snprintf(why, whysz, "lock of %s: %s (%u ms)", t->name,
+		    mfa_strerror(rc), timeout_ms);
 	if (rc == MFA_OK && PQntuples(res[1]) != 1)
 		rc = version_error(t->store, why, whysz);
 	t->locked = rc == MFA_OK;

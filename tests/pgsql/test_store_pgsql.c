@@ -219,6 +219,43 @@ START_TEST(commit_then_read_back)
 }
 END_TEST
 
+START_TEST(hosts_need_only_the_documented_grants)
+{
+	char text[512], path[PATH_MAX + 32];
+	struct mfa_store *s = NULL;
+	struct mfa_state st;
+	unsigned int failures = 0;
+	int dropped, rc;
+
+	/* As pgsql/README.md, "Privileges", says. */
+	pgtest_admin("DROP ROLE IF EXISTS mfa_host", NULL, 0);
+	pgtest_admin("CREATE ROLE mfa_host LOGIN; "
+		     "GRANT USAGE ON SCHEMA pam_mfa TO mfa_host; "
+		     "GRANT SELECT ON pam_mfa.schema_version TO mfa_host; "
+		     "GRANT SELECT, INSERT, UPDATE, DELETE ON pam_mfa.state "
+		     "TO mfa_host",
+	    NULL, 0);
+	conninfo(text, sizeof(text), "mfa_host", "sslmode=disable");
+	conninfo_file("host.conninfo", text, 0600, path, sizeof(path));
+	rc = open_path(path, T_MS, &s);
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	update(s, "ivy", fail_once);
+	rc = mfa_store_unlock(
+	    s, "ivy", T_MS, 0, &failures, &dropped, g_why, sizeof(g_why));
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	ck_assert_uint_eq(failures, 1);
+	ck_assert_int_eq(mfa_store_remove(s, "ivy", T_MS), MFA_OK);
+	ck_assert_int_eq(
+	    mfa_store_read(s, "ivy", T_MS, &st, g_why, sizeof(g_why)), MFA_OK);
+	/* ... and cannot change the schema. */
+	ck_assert_int_eq(
+	    mfa_store_setup(s, g_why, sizeof(g_why)), MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(strstr(g_why, "permission denied") != NULL, "%s", g_why);
+	mfa_store_close(s);
+	pgtest_admin("DROP OWNED BY mfa_host; DROP ROLE mfa_host", NULL, 0);
+}
+END_TEST
+
 START_TEST(bad_record_is_an_error)
 {
 	struct mfa_store *s = open_admin(T_MS);
@@ -917,6 +954,7 @@ pgsql_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, setup_is_idempotent);
 	tcase_add_test(tc, commit_then_read_back);
+	tcase_add_test(tc, hosts_need_only_the_documented_grants);
 	tcase_add_test(tc, bad_record_is_an_error);
 	tcase_add_test(tc, racing_processes_lose_no_update);
 	tcase_add_test(tc, lock_wait_is_bounded);

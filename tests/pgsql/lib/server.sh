@@ -13,7 +13,7 @@
 #   stderr when it cannot start.
 # pg_tls: turn TLS on (a CA made here, a certificate for 127.0.0.1);
 #   sets PG_CA (that CA) and PG_OTHER_CA (one that signed nothing here).
-# pg_psql SQL: run SQL as mfaadmin.
+# pg_psql SQL: run SQL as mfaadmin; pg_psql_file FILE: the SQL in FILE.
 # pg_stop: stop the server (even a stopped one: SIGCONT first) by PID.
 
 pg_bindir() {
@@ -113,6 +113,12 @@ pg_psql_db() {
 
 pg_psql() {
 	pg_psql_db mfa "$1"
+}
+
+# pg_psql_file FILE: run the SQL in FILE as mfaadmin on mfa.
+pg_psql_file() {
+	"$(pg_bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+		-p "$PG_PORT" -U mfaadmin -d mfa -f "$1" >/dev/null 2>&1
 }
 
 pg_stop() {
