@@ -195,11 +195,14 @@ $(BUILD)/obj/pgsql/store_pgsql.o: $(BUILD)/gen/pgsql_schema.inc
 $(BUILD)/obj/pgsql/store_pgsql.o: ALL_CPPFLAGS += -I$(BUILD)/gen
 
 # Exports only its entry point (store_backend.h); links its own copy of
-# common/ so that it needs nothing from whoever loads it.
+# common/ so that it needs nothing from whoever loads it.  -z nodelete:
+# once loaded it stays, with libpq, so that a process that opens a store
+# per PAM call neither sets libpq and OpenSSL up again each time nor loses
+# what libpq keeps for good (its OpenSSL BIO method) at each dlclose.
 $(BUILD)/plugins/pam_mfa_store_pgsql.so: $(PGSQL_OBJ) $(LIBCOMMON) \
 		pgsql/plugin.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) \
+	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,-z,nodelete \
 		-Wl,--version-script=pgsql/plugin.map -o $@ \
 		$(PGSQL_OBJ) $(LIBCOMMON) $(PQ_LIBS) $(CRYPTO_LIBS) $(SYSTEMD_LIBS)
 
