@@ -99,6 +99,11 @@ for s in module trust email fault rollout lockout handover vault; do
 	MFA_TEST_STORE_CONF=$work/store.conf \
 		run_checks "pam $s on pgsql" "$MFA_BUILD/tests/pam/test_$s" || rc=1
 done
+# mfa-enroll with secrets = vault, unchanged, on this store.
+pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
+MFA_TEST_STORE_CONF=$work/store.conf MFA_PG_PORT=$PG_PORT \
+	bash tests/sh/enroll_vault.sh | sed -E 's/^(PASS|FAIL|SKIP): /\1: on pgsql: /'
+((PIPESTATUS[0] == 0)) || rc=1
 # secrets = vault across two hosts, store import of a vault, the upgrade.
 vault_fleet "$work/pam.conninfo" || rc=1
 exit $rc
