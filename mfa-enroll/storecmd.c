@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_files.h"
 #include "store_open.h"
+#include "storevault.h"
 
 static const char store_usage[] =
     "usage: mfa-enroll store init           (root only)\n"
@@ -40,6 +41,9 @@ static const char store_usage[] =
     "                reported and not copied.  Running it again copies\n"
     "                nothing twice.  DIR must be root's and not writable\n"
     "                by others; keep logins from writing it meanwhile.\n"
+    "                The enrolments root holds in DIR (secrets = vault,\n"
+    "                DIR/.vault) go into the configured store's vault by\n"
+    "                the same rules.\n"
     "\n"
     "Exit status: 0 done, 1 failed (a record unreadable or not copied, an\n"
     "error, not root), 2 usage.\n";
@@ -235,6 +239,7 @@ is_configured_dir(const struct mfa_cli *c, const char *dir)
 static int
 import_all(struct import_run *r, struct mfa_store *src)
 {
+	struct mfa_storevault_counts vn;
 	char why[256] = "";
 	int rc;
 
@@ -246,6 +251,10 @@ import_all(struct import_run *r, struct mfa_store *src)
 	}
 	printf("%u imported, %u unchanged, %u kept, %u unreadable\n",
 	    r->imported, r->unchanged, r->kept, r->unreadable);
+	/* Then the enrolments root holds below DIR (secrets = vault). */
+	mfa_storevault_import(r->c, r->from, src, r->target, &vn);
+	if (vn.unreadable > 0 || vn.errors > 0)
+		r->errors++;
 	return r->unreadable > 0 || r->errors > 0 ? MFA_EXIT_FAIL : MFA_EXIT_OK;
 }
 

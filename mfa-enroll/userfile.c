@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "secret_io.h"
 #include "secret_write.h"
+#include "store_open.h"
 #include "userfile.h"
 #include "vault.h"
 
@@ -97,6 +98,7 @@ in_vault(const struct mfa_cli *c, struct mfa_vault *v, char *why, size_t whysz)
 {
 	if (c->cfg.secrets != MFA_SECRETS_VAULT)
 		return 0;
+	v->store = NULL;
 	v->state_dir = c->cfg.state_dir;
 	v->lock_timeout = c->cfg.lock_timeout;
 	if (!c->is_root)
@@ -106,18 +108,32 @@ in_vault(const struct mfa_cli *c, struct mfa_vault *v, char *why, size_t whysz)
 	return 1;
 }
 
+/* The configured store, open in v->store: the vault is there. */
+static int
+vault_open(
+    const struct mfa_cli *c, struct mfa_vault *v, char *why, size_t whysz)
+{
+	return mfa_store_open_config(&c->cfg, 1, &v->store, why, whysz);
+}
+
 int
 mfa_userfile_load(
     const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz)
 {
 	struct mfa_vault v;
+	int rc;
 
 	*out = NULL;
 	if (!in_vault(c, &v, why, whysz))
 		return mfa_userfile_load_home(c, out, why, whysz);
-	return c->is_root
-	    ? mfa_vault_load(&v, c->user, MFA_VAULT_CURRENT, out, why, whysz)
-	    : MFA_ERR_DENIED;
+	if (!c->is_root)
+		return MFA_ERR_DENIED;
+	rc = vault_open(c, &v, why, whysz);
+	if (rc == MFA_OK)
+		rc = mfa_vault_load(
+		    &v, c->user, MFA_VAULT_CURRENT, out, why, whysz);
+	mfa_store_close(v.store);
+	return rc;
 }
 
 int
@@ -168,17 +184,22 @@ in_vault_write(const struct mfa_cli *c, enum mfa_secret_write_op op,
     const struct mfa_secret *s, char *why, size_t whysz)
 {
 	struct mfa_vault v;
+	int rc;
 
 	if (!in_vault(c, &v, why, whysz))
 		return MFA_ERR_NOENT; /* not vault mode: the home file */
 	if (!c->is_root)
 		return MFA_ERR_DENIED;
+	rc = vault_open(c, &v, why, whysz);
 	/* A renewal abandoned at a login goes with the enrolment. */
-	if (op == MFA_SECRET_WRITE_REMOVE)
+	if (rc == MFA_OK && op == MFA_SECRET_WRITE_REMOVE)
 		mfa_vault_write(
 		    &v, c->user, MFA_VAULT_PENDING, op, NULL, NULL, 0);
-	return mfa_vault_write(
-	    &v, c->user, MFA_VAULT_CURRENT, op, s, why, whysz);
+	if (rc == MFA_OK)
+		rc = mfa_vault_write(
+		    &v, c->user, MFA_VAULT_CURRENT, op, s, why, whysz);
+	mfa_store_close(v.store);
+	return rc;
 }
 
 int

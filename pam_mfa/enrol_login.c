@@ -212,7 +212,8 @@ static int
 write_vault(struct enrolment *e, char *why, size_t whysz)
 {
 	struct mfa_login *lg = e->lg;
-	struct mfa_vault v = {lg->cfg.state_dir, lg->cfg.lock_timeout};
+	struct mfa_vault v = {
+	    lg->store, lg->cfg.state_dir, lg->cfg.lock_timeout};
 	int renew = e->renew != MFA_VAULT_REQUEST_NONE;
 
 	return mfa_vault_write(&v, lg->username,
@@ -507,7 +508,8 @@ mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st)
 static void
 promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
 {
-	struct mfa_vault v = {lg->cfg.state_dir, lg->cfg.lock_timeout};
+	struct mfa_vault v = {
+	    lg->store, lg->cfg.state_dir, lg->cfg.lock_timeout};
 	char why[256] = "";
 	int rc;
 

@@ -170,8 +170,8 @@ load_secret(struct mfa_login *lg, const struct mfa_state *st)
 	char why[256];
 	int rc;
 
-	rc = mfa_secret_load(
-	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
+	rc = mfa_secret_load(lg->pamh, &lg->cfg, lg->store, lg->user,
+	    &lg->secret, why, sizeof(why));
 	if (rc == MFA_OK && unconfirmed(lg, st))
 		return ignore_unconfirmed(lg, st);
 	if (rc == MFA_OK)

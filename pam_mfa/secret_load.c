@@ -39,7 +39,8 @@ load_as_user(pam_handle_t *pamh, const struct mfa_user *u, const char *path,
 
 int
 mfa_secret_load(pam_handle_t *pamh, const struct mfa_config *cfg,
-    const struct mfa_user *u, struct mfa_secret **out, char *why, size_t whysz)
+    struct mfa_store *store, const struct mfa_user *u, struct mfa_secret **out,
+    char *why, size_t whysz)
 {
 	char *path = NULL;
 	int rc;
@@ -47,7 +48,7 @@ mfa_secret_load(pam_handle_t *pamh, const struct mfa_config *cfg,
 	*out = NULL;
 	if (cfg->secrets == MFA_SECRETS_VAULT) {
 		/* Root's own file: no user identity, no user directory. */
-		struct mfa_vault v = {cfg->state_dir, cfg->lock_timeout};
+		struct mfa_vault v = {store, cfg->state_dir, cfg->lock_timeout};
 
 		return mfa_vault_load(
 		    &v, u->pw.pw_name, MFA_VAULT_CURRENT, out, why, whysz);

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "secretfile.h"
+#include "store.h"
 #include "user.h"
 
 /*
@@ -24,10 +25,12 @@
  * with the reason for the log in why (never any content of the file).  If
  * privileges cannot be regained the error is MFA_ERR_SYSTEM and the caller
  * must fail.
- * With secrets = vault the record is the vault's (vault.h), read with
- * root's identity, and no file of the user's takes part.
+ * With secrets = vault the record is the vault's (vault.h) in store (the
+ * open store of cfg; NULL: MFA_ERR_INVALID), read with root's identity,
+ * and no file of the user's takes part.
  */
 int mfa_secret_load(pam_handle_t *pamh, const struct mfa_config *cfg,
-    const struct mfa_user *u, struct mfa_secret **out, char *why, size_t whysz);
+    struct mfa_store *store, const struct mfa_user *u, struct mfa_secret **out,
+    char *why, size_t whysz);
 
 #endif /* MFA_SECRET_LOAD_H */

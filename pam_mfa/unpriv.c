@@ -56,8 +56,8 @@ load_own_secret(struct mfa_login *lg)
 	char why[256];
 	int rc;
 
-	rc = mfa_secret_load(
-	    lg->pamh, &lg->cfg, lg->user, &lg->secret, why, sizeof(why));
+	rc = mfa_secret_load(lg->pamh, &lg->cfg, lg->store, lg->user,
+	    &lg->secret, why, sizeof(why));
 	if (rc == MFA_OK)
 		return MFA_VERDICT_SUCCESS;
 	if (rc == MFA_ERR_NOENT) {

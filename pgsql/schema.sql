@@ -1,10 +1,11 @@
--- pam_mfa: the schema of the PostgreSQL store, version 1.
+-- pam_mfa: the schema of the PostgreSQL store, version 2 (version 1
+-- plus the vault table; a version 1 database is upgraded in place).
 --
 -- Run by `mfa-enroll store init` (the plug-in runs exactly this text,
 -- built into it), or by hand: psql -v ON_ERROR_STOP=1 -f schema.sql.
 -- Creates the schema or upgrades an older one, in one transaction;
 -- running it again changes nothing.  A schema newer than this file is
--- left alone (error MFAV1).
+-- left alone (error MFAV1).  Nothing here drops or rewrites a row.
 BEGIN;
 
 -- One `store init` at a time, across every host.
@@ -20,10 +21,10 @@ CREATE TABLE IF NOT EXISTS pam_mfa.schema_version (
 
 DO $check$
 BEGIN
-	IF (SELECT max(version) FROM pam_mfa.schema_version) > 1 THEN
+	IF (SELECT max(version) FROM pam_mfa.schema_version) > 2 THEN
 		RAISE EXCEPTION USING ERRCODE = 'MFAV1',
 		    MESSAGE = 'the pam_mfa schema in this database is newer '
-			'than version 1: use the plug-in of that version';
+			'than version 2: use the plug-in of that version';
 	END IF;
 END
 $check$;
@@ -40,7 +41,22 @@ CREATE TABLE IF NOT EXISTS pam_mfa.state (
 	updated timestamptz NOT NULL DEFAULT now()
 );
 
-INSERT INTO pam_mfa.schema_version (version) VALUES (1)
+-- Version 2: the vault (secrets = vault), root's copy of each user's
+-- enrolment record (pam_mfa(8), FILES: the format of ~/.pam_mfa), in slot
+-- 'current' (what logins check) or 'pending' (a renewal made during a
+-- login, until pam_sm_setcred promotes it).  name as in state; id the
+-- record's id in hex (what a promote checks); record the text, which
+-- holds the TOTP key: grant it to the hosts' role only.
+CREATE TABLE IF NOT EXISTS pam_mfa.vault (
+	name text COLLATE "C" NOT NULL,
+	slot text NOT NULL CHECK (slot IN ('current', 'pending')),
+	id text NOT NULL,
+	record text NOT NULL,
+	updated timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (name, slot)
+);
+
+INSERT INTO pam_mfa.schema_version (version) VALUES (2)
 	ON CONFLICT (one) DO UPDATE SET version = excluded.version;
 
 COMMIT;

@@ -32,8 +32,8 @@
 #include "store_pgsql.h"
 
 /* The version of pgsql/schema.sql this plug-in reads and writes. */
-#define PGSQL_SCHEMA_VERSION 1
-#define PGSQL_SCHEMA_VERSION_TEXT "1"
+#define PGSQL_SCHEMA_VERSION 2
+#define PGSQL_SCHEMA_VERSION_TEXT "2"
 #define PGSQL_NAME_MAX 256
 
 /* schema.sql, as the build embedded it. */
@@ -60,6 +60,31 @@ static const char schema_sql[] =
 #define SQL_DELETE "DELETE FROM pam_mfa.state WHERE name = $1"
 #define SQL_VERSION "SELECT version FROM pam_mfa.schema_version"
 #define SQL_LIST "SELECT name, record FROM pam_mfa.state ORDER BY name"
+/* The vault (schema version 2): one row per (name, slot). */
+#define SQL_VAULT_LOAD                                                         \
+	"SELECT v.record FROM pam_mfa.schema_version AS sv "                   \
+	"LEFT JOIN pam_mfa.vault AS v ON v.name = $1 AND v.slot = $2 "         \
+	"WHERE sv.version = $3"
+#define SQL_VAULT_INSERT                                                       \
+	"INSERT INTO pam_mfa.vault (name, slot, id, record) "                  \
+	"VALUES ($1, $2, $3, $4) ON CONFLICT (name, slot) DO "
+#define SQL_VAULT_PUT                                                          \
+	SQL_VAULT_INSERT "UPDATE SET id = excluded.id, "                       \
+			 "record = excluded.record, updated = now()"
+#define SQL_VAULT_NEW SQL_VAULT_INSERT "NOTHING"
+#define SQL_VAULT_DELETE                                                       \
+	"DELETE FROM pam_mfa.vault WHERE name = $1 AND slot = $2"
+/* One statement, so all or nothing: how many were pending, how many moved. */
+#define SQL_VAULT_PROMOTE                                                      \
+	"WITH p AS (SELECT 1 FROM pam_mfa.vault "                              \
+	"WHERE name = $1 AND slot = 'pending'), "                              \
+	"m AS (DELETE FROM pam_mfa.vault WHERE name = $1 "                     \
+	"AND slot = 'pending' AND id = $2 RETURNING id, record), "             \
+	"u AS (INSERT INTO pam_mfa.vault (name, slot, id, record) "            \
+	"SELECT $1, 'current', id, record FROM m "                             \
+	"ON CONFLICT (name, slot) DO UPDATE SET id = excluded.id, "            \
+	"record = excluded.record, updated = now() RETURNING 1) "              \
+	"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM u)"
 
 /* A PostgreSQL store: the generic handle first (store_backend.h). */
 struct pgstore {
@@ -409,6 +434,164 @@ pg_list(struct mfa_store *gs, mfa_store_visit visit, void *arg, char *why,
 	return schema_advice(rc, why, whysz);
 }
 
+/* ---- the vault (store.h: mfa_store_vault_*) ---- */
+
+/* The slot's name in the table. */
+static const char *
+slot_text(enum mfa_store_vault_slot slot)
+{
+	return slot == MFA_STORE_VAULT_PENDING ? "pending" : "current";
+}
+
+/* The id of a record as the table keeps it: 32 hex digits. */
+static void
+id_text(const unsigned char *id, char out[2 * MFA_STORE_VAULT_ID_LEN + 1])
+{
+	size_t i;
+
+	for (i = 0; i < MFA_STORE_VAULT_ID_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", id[i]);
+}
+
+/*
+ * Under user's lock (the state's: a promote or a write never interleaves
+ * with a state transaction of another host), waiting at most timeout_ms:
+ * run q (params[0] becomes the key) into *r when q is not NULL.
+ */
+static int
+vault_exchange(struct pgstore *s, const char *user, unsigned int timeout_ms,
+    const struct pgc_query *q, PGresult **r, char *why, size_t whysz)
+{
+	PGresult *res[2] = {NULL, NULL};
+	struct pgtxn *t = NULL;
+	struct pgc_query named;
+	int rc;
+
+	*r = NULL;
+	rc = txn_new(s, user, &t, why, whysz);
+	if (rc != MFA_OK)
+		return rc;
+	rc = lock_and(t, timeout_ms, NULL, 0, res, why, whysz);
+	clear_results(res, 2);
+	/* After the lock is known to be held: a separate round trip. */
+	if (rc == MFA_OK && q != NULL) {
+		named = *q;
+		named.params[0] = t->name;
+		rc = pgc_run(&s->c, &named, 1, 0, r, why, whysz);
+	}
+	txn_free(t);
+	return rc;
+}
+
+/* The rows a write changed: 0 or 1. */
+static int
+changed(const PGresult *r)
+{
+	return strcmp(PQcmdTuples((PGresult *)r), "0") != 0;
+}
+
+static int
+pg_vault_load(struct mfa_store *gs, const char *user,
+    enum mfa_store_vault_slot slot, char **text, size_t *len, char *why,
+    size_t whysz)
+{
+	struct pgstore *s = pgstore_of(gs);
+	char name[PGSQL_NAME_MAX];
+	struct pgc_query q = {SQL_VAULT_LOAD, 3,
+	    {name, slot_text(slot), PGSQL_SCHEMA_VERSION_TEXT}};
+	PGresult *r = NULL;
+	int rc;
+
+	rc = mfa_store_filename(user, name, sizeof(name));
+	if (rc != MFA_OK) {
+		snprintf(why, whysz, "user name: %s", mfa_strerror(rc));
+		return rc;
+	}
+	rc = pgc_run(&s->c, &q, 1, 0, &r, why, whysz);
+	if (rc == MFA_OK && PQntuples(r) != 1)
+		rc = version_error(s, why, whysz);
+	else if (rc == MFA_OK && PQgetisnull(r, 0, 0))
+		rc = MFA_ERR_NOENT;
+	if (rc == MFA_OK) {
+		*len = (size_t)PQgetlength(r, 0, 0);
+		*text = malloc(*len + 1);
+		rc = *text != NULL ? MFA_OK : MFA_ERR_NOMEM;
+	}
+	if (rc == MFA_OK) {
+		memcpy(*text, PQgetvalue(r, 0, 0), *len + 1);
+		/* libpq's copy holds the TOTP key too. */
+		mfa_wipe(PQgetvalue(r, 0, 0), *len);
+	}
+	PQclear(r);
+	if (rc == MFA_ERR_NOENT)
+		snprintf(why, whysz, "no %s vault record of %s in the database",
+		    slot_text(slot), name);
+	return schema_advice(rc, why, whysz);
+}
+
+static int
+pg_vault_write(struct mfa_store *gs, const char *user,
+    enum mfa_store_vault_slot slot, enum mfa_store_vault_op op,
+    const unsigned char *id, const char *text, size_t len,
+    unsigned int timeout_ms, char *why, size_t whysz)
+{
+	char idhex[2 * MFA_STORE_VAULT_ID_LEN + 1];
+	struct pgc_query q = {
+	    SQL_VAULT_PUT, 4, {NULL, slot_text(slot), idhex, text}};
+	int put = op == MFA_STORE_VAULT_REPLACE || op == MFA_STORE_VAULT_NEW;
+	PGresult *r = NULL;
+	int rc;
+
+	/* A text parameter ends at its first NUL: no record has one. */
+	if (put && (id == NULL || text == NULL || strlen(text) != len)) {
+		snprintf(why, whysz, "vault record of %s: not a record", user);
+		return MFA_ERR_INVALID;
+	}
+	if (put)
+		id_text(id, idhex);
+	if (op == MFA_STORE_VAULT_NEW)
+		q.sql = SQL_VAULT_NEW;
+	else if (op == MFA_STORE_VAULT_REMOVE)
+		q = (struct pgc_query){
+		    SQL_VAULT_DELETE, 2, {NULL, slot_text(slot)}};
+	rc = vault_exchange(pgstore_of(gs), user, timeout_ms,
+	    op == MFA_STORE_VAULT_CLEAR ? NULL : &q, &r, why, whysz);
+	if (rc == MFA_OK && r != NULL && !changed(r)) {
+		rc = op == MFA_STORE_VAULT_NEW ? MFA_ERR_DENIED : MFA_ERR_NOENT;
+		snprintf(why, whysz, "%s vault record of %s: %s",
+		    slot_text(slot), user,
+		    rc == MFA_ERR_DENIED ? "there is one already" : "none");
+	}
+	PQclear(r);
+	return schema_advice(rc, why, whysz);
+}
+
+static int
+pg_vault_promote(struct mfa_store *gs, const char *user,
+    const unsigned char *id, unsigned int timeout_ms, char *why, size_t whysz)
+{
+	char idhex[2 * MFA_STORE_VAULT_ID_LEN + 1];
+	struct pgc_query q = {SQL_VAULT_PROMOTE, 2, {NULL, idhex}};
+	PGresult *r = NULL;
+	int rc;
+
+	id_text(id, idhex);
+	rc = vault_exchange(
+	    pgstore_of(gs), user, timeout_ms, &q, &r, why, whysz);
+	if (rc == MFA_OK && (PQntuples(r) != 1 || PQnfields(r) != 2)) {
+		snprintf(why, whysz, "promote of %s: unexpected answer", user);
+		rc = MFA_ERR_UNAVAILABLE;
+	} else if (rc == MFA_OK && strcmp(PQgetvalue(r, 0, 0), "0") == 0) {
+		snprintf(why, whysz, "no pending vault record of %s", user);
+		rc = MFA_ERR_NOENT;
+	} else if (rc == MFA_OK && strcmp(PQgetvalue(r, 0, 1), "0") == 0) {
+		snprintf(why, whysz, "the pending enrolment is another one");
+		rc = MFA_ERR_MISMATCH;
+	}
+	PQclear(r);
+	return schema_advice(rc, why, whysz);
+}
+
 /* Milliseconds on the monotonic clock, as a double. */
 static double
 mono_ms_f(void)
@@ -505,6 +688,9 @@ static const struct mfa_store_ops pgsql_ops = {
     .now = pg_now,
     .probe = pg_probe,
     .setup = pg_setup,
+    .vault_load = pg_vault_load,
+    .vault_write = pg_vault_write,
+    .vault_promote = pg_vault_promote,
 };
 
 /* The entry point has the type the loader calls it with. */

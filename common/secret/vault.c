@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "mem.h"
 #include "secret_io.h"
+#include "store.h"
 #include "store_files.h"
 #include "text.h"
 #include "vault.h"
@@ -99,14 +100,24 @@ make_dirs(const struct mfa_vault *v, enum mfa_vault_slot slot, char *why,
 	return rc;
 }
 
-int
-mfa_vault_load(const struct mfa_vault *v, const char *user,
+/* A vault needs the open store: a NULL one is the caller's mistake. */
+static int
+check_store(const struct mfa_vault *v, char *why, size_t whysz)
+{
+	if (v != NULL && v->store != NULL)
+		return MFA_OK;
+	mfa_text_why(why, whysz, "no store for the vault");
+	return MFA_ERR_INVALID;
+}
+
+/* The file store's vault: the record file of user in slot. */
+static int
+files_load(const struct mfa_vault *v, const char *user,
     enum mfa_vault_slot slot, struct mfa_secret **out, char *why, size_t whysz)
 {
 	char *path = NULL;
 	int rc;
 
-	*out = NULL;
 	rc = path_why(v, user, slot, &path, why, whysz);
 	if (rc != MFA_OK)
 		return rc;
@@ -115,26 +126,55 @@ mfa_vault_load(const struct mfa_vault *v, const char *user,
 	return rc;
 }
 
-int
-mfa_vault_write(const struct mfa_vault *v, const char *user,
-    enum mfa_vault_slot slot, enum mfa_secret_write_op op,
-    const struct mfa_secret *s, char *why, size_t whysz)
+/* A store that holds the vault: its text of user's record, parsed. */
+static int
+store_load(const struct mfa_vault *v, const char *user,
+    enum mfa_vault_slot slot, struct mfa_secret **out, char *why, size_t whysz)
 {
-	struct mfa_secret_target t = {NULL, geteuid(), user, 0};
-	char *path = NULL, *text = NULL;
+	struct mfa_parse_error perr = {0, ""};
+	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	rc = path_why(v, user, slot, &path, why, whysz);
+	rc = mfa_store_vault_load(v->store, user,
+	    (enum mfa_store_vault_slot)slot, &text, &len, why, whysz);
 	if (rc != MFA_OK)
 		return rc;
-	if (op == MFA_SECRET_WRITE_REPLACE || op == MFA_SECRET_WRITE_NEW) {
-		rc = s == NULL ? MFA_ERR_INVALID
-			       : mfa_secret_serialize(s, &text, &len);
-		if (rc != MFA_OK)
-			mfa_text_why(why, whysz, "cannot build the record: %s",
-			    mfa_strerror(rc));
-	}
+	rc = mfa_secret_parse(text, len, out, &perr);
+	if (rc != MFA_OK)
+		mfa_text_why(why, whysz, "vault record of %s, line %u: %s",
+		    user, perr.line, perr.msg);
+	/* The text holds the TOTP key. */
+	mfa_freezero(text, len + 1);
+	return rc;
+}
+
+int
+mfa_vault_load(const struct mfa_vault *v, const char *user,
+    enum mfa_vault_slot slot, struct mfa_secret **out, char *why, size_t whysz)
+{
+	int rc;
+
+	*out = NULL;
+	rc = check_store(v, why, whysz);
+	if (rc != MFA_OK)
+		return rc;
+	if (mfa_store_has_vault(v->store))
+		return store_load(v, user, slot, out, why, whysz);
+	return files_load(v, user, slot, out, why, whysz);
+}
+
+/* The file store's vault: op on the record file of user in slot. */
+static int
+files_write(const struct mfa_vault *v, const char *user,
+    enum mfa_vault_slot slot, enum mfa_secret_write_op op, const char *text,
+    size_t len, char *why, size_t whysz)
+{
+	struct mfa_secret_target t = {NULL, geteuid(), user, 0};
+	char *path = NULL;
+	int rc;
+
+	rc = path_why(v, user, slot, &path, why, whysz);
 	if (rc == MFA_OK && op != MFA_SECRET_WRITE_REMOVE)
 		rc = make_dirs(v, slot, why, whysz);
 	if (rc == MFA_OK) {
@@ -142,20 +182,65 @@ mfa_vault_write(const struct mfa_vault *v, const char *user,
 		t.lock_timeout_ms = v->lock_timeout;
 		rc = mfa_secret_write(&t, op, text, len, why, whysz);
 	}
-	if (text != NULL)
-		mfa_freezero(text, len);
 	free(path);
 	return rc;
 }
 
+/* The store's name of op. */
+static enum mfa_store_vault_op
+store_op(enum mfa_secret_write_op op)
+{
+	switch (op) {
+	case MFA_SECRET_WRITE_REPLACE:
+		return MFA_STORE_VAULT_REPLACE;
+	case MFA_SECRET_WRITE_NEW:
+		return MFA_STORE_VAULT_NEW;
+	case MFA_SECRET_WRITE_REMOVE:
+		return MFA_STORE_VAULT_REMOVE;
+	default:
+		return MFA_STORE_VAULT_CLEAR;
+	}
+}
+
 int
-mfa_vault_promote(const struct mfa_vault *v, const char *user,
+mfa_vault_write(const struct mfa_vault *v, const char *user,
+    enum mfa_vault_slot slot, enum mfa_secret_write_op op,
+    const struct mfa_secret *s, char *why, size_t whysz)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = check_store(v, why, whysz);
+	if (rc == MFA_OK &&
+	    (op == MFA_SECRET_WRITE_REPLACE || op == MFA_SECRET_WRITE_NEW)) {
+		rc = s == NULL ? MFA_ERR_INVALID
+			       : mfa_secret_serialize(s, &text, &len);
+		if (rc != MFA_OK)
+			mfa_text_why(why, whysz, "cannot build the record: %s",
+			    mfa_strerror(rc));
+	}
+	if (rc == MFA_OK && mfa_store_has_vault(v->store))
+		rc = mfa_store_vault_write(v->store, user,
+		    (enum mfa_store_vault_slot)slot, store_op(op),
+		    s != NULL ? s->id : NULL, text, len, v->lock_timeout, why,
+		    whysz);
+	else if (rc == MFA_OK)
+		rc = files_write(v, user, slot, op, text, len, why, whysz);
+	if (text != NULL)
+		mfa_freezero(text, len);
+	return rc;
+}
+
+/* The file store's vault: pending -> current, then the pending removed. */
+static int
+files_promote(const struct mfa_vault *v, const char *user,
     const unsigned char id[16], char *why, size_t whysz)
 {
 	struct mfa_secret *s = NULL;
 	int rc;
 
-	rc = mfa_vault_load(v, user, MFA_VAULT_PENDING, &s, why, whysz);
+	rc = files_load(v, user, MFA_VAULT_PENDING, &s, why, whysz);
 	if (rc == MFA_OK && !mfa_ct_equal(s->id, id, sizeof(s->id))) {
 		mfa_text_why(
 		    why, whysz, "the pending enrolment is another one");
@@ -169,6 +254,20 @@ mfa_vault_promote(const struct mfa_vault *v, const char *user,
 		    MFA_SECRET_WRITE_REMOVE, NULL, why, whysz);
 	mfa_secret_free(s);
 	return rc;
+}
+
+int
+mfa_vault_promote(const struct mfa_vault *v, const char *user,
+    const unsigned char id[16], char *why, size_t whysz)
+{
+	int rc = check_store(v, why, whysz);
+
+	if (rc != MFA_OK)
+		return rc;
+	if (mfa_store_has_vault(v->store))
+		return mfa_store_vault_promote(
+		    v->store, user, id, v->lock_timeout, why, whysz);
+	return files_promote(v, user, id, why, whysz);
 }
 
 int

@@ -9,10 +9,15 @@
  * enrolment logins check; the pending slot holds an enrolment made during a
  * login (a self-service re-enrolment, a new set of backup codes) until
  * pam_sm_setcred has seen the whole stack succeed and moves it over
- * (mfa_vault_promote).  A database backend provides the same functions on
- * a table keyed by (user, slot), with the record text as a column.
+ * (mfa_vault_promote).  Callers hand over the open store (store.h), and
+ * do not care which backend holds the vault: a store that holds it itself
+ * (mfa_store_has_vault: PostgreSQL, a table keyed by (user, slot) with the
+ * record text as a column, shared by every host of the database) gets the
+ * record's text through mfa_store_vault_*; this unit parses and
+ * serializes it.
  *
- * The file store keeps them below the state directory, owned by the
+ * The file store (which holds no vault itself: common/store may not
+ * include this folder) keeps them below the state directory, owned by the
  * effective uid (root in production, as the state store), mode 0600 in
  * directories of mode 0700:
  *   <state_dir>/.vault/NAME            the current enrolment
@@ -31,6 +36,7 @@
 
 #include "secret_write.h"
 #include "secretfile.h"
+#include "store.h"
 
 /* The directory of the vault below the state directory. */
 #define MFA_VAULT_DIR ".vault"
@@ -38,21 +44,29 @@
 #define MFA_VAULT_PENDING_DIR ".pending"
 
 enum mfa_vault_slot {
-	MFA_VAULT_CURRENT, /* the enrolment logins check */
-	MFA_VAULT_PENDING, /* made during a login, waiting for setcred */
+	/* the enrolment logins check */
+	MFA_VAULT_CURRENT = MFA_STORE_VAULT_CURRENT,
+	/* made during a login, waiting for setcred */
+	MFA_VAULT_PENDING = MFA_STORE_VAULT_PENDING,
 };
 
-/* Where the vault is: the store's location and its lock wait. */
+/*
+ * Where the vault is: the open store (never NULL: a vault without it is
+ * refused, MFA_ERR_INVALID, so that no host falls back to files of its
+ * own when the store is shared), the state directory that holds the
+ * file store's vault, and the lock wait.
+ */
 struct mfa_vault {
+	struct mfa_store *store;   /* the configured store, open */
 	const char *state_dir;     /* state_dir= (absolute) */
 	unsigned int lock_timeout; /* ms (lock_timeout=) */
 };
 
 /*
- * mfa_vault_path - the file of user's record in slot: "<state_dir>/.vault/
- * NAME" or "<state_dir>/.vault/.pending/NAME".  *path is the caller's
- * (free()).  Returns MFA_OK, MFA_ERR_INVALID (empty or unusable name),
- * MFA_ERR_TOOBIG or MFA_ERR_NOMEM.
+ * mfa_vault_path - the file of user's record in slot in the file store:
+ * "<state_dir>/.vault/NAME" or "<state_dir>/.vault/.pending/NAME".  *path is
+ * the caller's (free()).  Returns MFA_OK, MFA_ERR_INVALID (empty or unusable
+ * name), MFA_ERR_TOOBIG or MFA_ERR_NOMEM.
  */
 int mfa_vault_path(const struct mfa_vault *v, const char *user,
     enum mfa_vault_slot slot, char **path);

@@ -104,3 +104,53 @@ mfa_store_backend(const struct mfa_store *s)
 {
 	return s->ops->name;
 }
+
+int
+mfa_store_has_vault(const struct mfa_store *s)
+{
+	return s != NULL && s->ops->vault_load != NULL &&
+	    s->ops->vault_write != NULL && s->ops->vault_promote != NULL;
+}
+
+/* MFA_ERR_INVALID, with why, for a store without a vault of its own. */
+static int
+no_vault(const struct mfa_store *s, char *why, size_t whysz)
+{
+	if (whysz > 0)
+		snprintf(why, whysz, "the %s store holds no vault",
+		    s != NULL ? s->ops->name : "(no)");
+	return MFA_ERR_INVALID;
+}
+
+int
+mfa_store_vault_load(struct mfa_store *s, const char *user,
+    enum mfa_store_vault_slot slot, char **text, size_t *len, char *why,
+    size_t whysz)
+{
+	*text = NULL;
+	*len = 0;
+	if (!mfa_store_has_vault(s))
+		return no_vault(s, why, whysz);
+	return s->ops->vault_load(s, user, slot, text, len, why, whysz);
+}
+
+int
+mfa_store_vault_write(struct mfa_store *s, const char *user,
+    enum mfa_store_vault_slot slot, enum mfa_store_vault_op op,
+    const unsigned char *id, const char *text, size_t len,
+    unsigned int timeout_ms, char *why, size_t whysz)
+{
+	if (!mfa_store_has_vault(s))
+		return no_vault(s, why, whysz);
+	return s->ops->vault_write(
+	    s, user, slot, op, id, text, len, timeout_ms, why, whysz);
+}
+
+int
+mfa_store_vault_promote(struct mfa_store *s, const char *user,
+    const unsigned char *id, unsigned int timeout_ms, char *why, size_t whysz)
+{
+	if (!mfa_store_has_vault(s))
+		return no_vault(s, why, whysz);
+	return s->ops->vault_promote(s, user, id, timeout_ms, why, whysz);
+}

@@ -159,4 +159,67 @@ int mfa_store_setup(struct mfa_store *s, char *why, size_t whysz);
 /* mfa_store_backend - the backend's name ("files", "postgresql"). */
 const char *mfa_store_backend(const struct mfa_store *s);
 
+/*
+ * The vault (secrets = vault, vault.h): root's copy of each user's
+ * enrolment record, as text the store keeps without reading it, in one of
+ * two slots: CURRENT (what logins check) and PENDING (a renewal made
+ * during a login, waiting for pam_sm_setcred).  A backend that holds the
+ * vault itself (a database shared by hosts) provides the three functions
+ * below; the file backend does not (mfa_store_has_vault 0): its vault is
+ * the files common/secret/vault.c keeps below the state directory, with
+ * the same contract.
+ */
+enum mfa_store_vault_slot {
+	MFA_STORE_VAULT_CURRENT,
+	MFA_STORE_VAULT_PENDING,
+};
+
+/* What mfa_store_vault_write does (as enum mfa_secret_write_op). */
+enum mfa_store_vault_op {
+	MFA_STORE_VAULT_CLEAR,   /* only check that the vault can be written */
+	MFA_STORE_VAULT_REPLACE, /* write, over a record if any */
+	MFA_STORE_VAULT_NEW,     /* write only where there is none */
+	MFA_STORE_VAULT_REMOVE,  /* remove the record */
+};
+
+/* The length of a vault record's id (the enrolment's id, 16 bytes). */
+#define MFA_STORE_VAULT_ID_LEN 16
+
+/* mfa_store_has_vault - 1 when s holds the vault itself, else 0. */
+int mfa_store_has_vault(const struct mfa_store *s);
+
+/*
+ * mfa_store_vault_load - user's record in slot: MFA_OK with *text (NUL
+ * terminated, *len bytes; the caller wipes and frees it with
+ * mfa_freezero(*text, *len + 1)), MFA_ERR_NOENT when there is none, or an
+ * error with why (never the record's content).  MFA_ERR_INVALID when s
+ * does not hold the vault.
+ */
+int mfa_store_vault_load(struct mfa_store *s, const char *user,
+    enum mfa_store_vault_slot slot, char **text, size_t *len, char *why,
+    size_t whysz);
+
+/*
+ * mfa_store_vault_write - op on user's record in slot, under user's lock
+ * (the one of mfa_store_begin, waiting at most timeout_ms): REPLACE and
+ * NEW store the len bytes of text with its id (NEW: MFA_ERR_DENIED when a
+ * record is there), REMOVE deletes it (MFA_ERR_NOENT when there is none),
+ * CLEAR only checks.  Durable when it returns MFA_OK; otherwise the old
+ * record stays, with why.
+ */
+int mfa_store_vault_write(struct mfa_store *s, const char *user,
+    enum mfa_store_vault_slot slot, enum mfa_store_vault_op op,
+    const unsigned char *id, const char *text, size_t len,
+    unsigned int timeout_ms, char *why, size_t whysz);
+
+/*
+ * mfa_store_vault_promote - under user's lock, all or nothing: when the
+ * PENDING record has id, it becomes the CURRENT one and the PENDING slot
+ * is emptied.  Returns MFA_OK, MFA_ERR_NOENT (nothing pending),
+ * MFA_ERR_MISMATCH (a pending record with another id: left alone) or an
+ * error with why (nothing changed).
+ */
+int mfa_store_vault_promote(struct mfa_store *s, const char *user,
+    const unsigned char *id, unsigned int timeout_ms, char *why, size_t whysz);
+
 #endif /* MFA_STORE_H */

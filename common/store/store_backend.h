@@ -23,7 +23,7 @@
  * mfa_store_params or the error codes change: a plug-in built for
  * another value is refused, never called.
  */
-#define MFA_STORE_ABI 1
+#define MFA_STORE_ABI 2
 
 struct mfa_store_ops {
 	const char *name; /* "files", "postgresql": for messages */
@@ -47,6 +47,21 @@ struct mfa_store_ops {
 	int (*probe)(struct mfa_store *s, char *info, size_t infosz);
 	/* mfa_store_setup; NULL: nothing to set up. */
 	int (*setup)(struct mfa_store *s, char *why, size_t whysz);
+	/*
+	 * mfa_store_vault_load, _write, _promote; all three NULL: the
+	 * backend does not hold the vault (the files below the state
+	 * directory do, vault.h).
+	 */
+	int (*vault_load)(struct mfa_store *s, const char *user,
+	    enum mfa_store_vault_slot slot, char **text, size_t *len, char *why,
+	    size_t whysz);
+	int (*vault_write)(struct mfa_store *s, const char *user,
+	    enum mfa_store_vault_slot slot, enum mfa_store_vault_op op,
+	    const unsigned char *id, const char *text, size_t len,
+	    unsigned int timeout_ms, char *why, size_t whysz);
+	int (*vault_promote)(struct mfa_store *s, const char *user,
+	    const unsigned char *id, unsigned int timeout_ms, char *why,
+	    size_t whysz);
 };
 
 /* The head of every backend's store handle. */

@@ -6,7 +6,9 @@
  * current factor succeeded, and takes effect only in pam_setcred.
  *
  * TOTP, backup codes, an emailed code, a trusted device and enrolment at
- * login each run once in vault mode; the last test moves three home
+ * login each run once in vault mode; with MFA_TEST_STORE_CONF (another
+ * store, tests/lib/pamh.h) the vault is that store's, and the fixtures
+ * reach it through vault.h; the last test moves three home
  * enrolments into the vault with mfa-enroll --all import-home (root only:
  * mfa-enroll switches to each user).
  */
@@ -20,8 +22,12 @@
 #include <security/pam_appl.h>
 
 #include "backup.h"
+#include "error.h"
+#include "mem.h"
 #include "pamh.h"
+#include "store.h"
 #include "testutil.h"
+#include "vault.h"
 
 #define ck_shown(s) MFA_CK_IN(res.transcript, s)
 #define ck_not_shown(s) MFA_CK_NOT_IN(res.transcript, s)
@@ -61,18 +67,90 @@ vault_path(const char *user, char *out, size_t outsz)
 	snprintf(out, outsz, "%s/.vault/%s", mfa_pamh_state_dir(), user);
 }
 
+/* The vault of the hooked store (MFA_TEST_STORE_CONF), open. */
+static void
+hooked_vault(struct mfa_vault *v)
+{
+	v->store = mfa_pamh_store_open();
+	v->state_dir = mfa_pamh_state_dir();
+	v->lock_timeout = 5000;
+}
+
+/* text as user's record in the hooked store's vault. */
+static void
+hooked_put(const char *user, const char *text)
+{
+	struct mfa_secret *s = NULL;
+	struct mfa_vault v;
+	char why[512] = "";
+	int rc;
+
+	ck_assert_int_eq(mfa_secret_parse(text, strlen(text), &s, NULL), 0);
+	hooked_vault(&v);
+	rc = mfa_vault_write(&v, user, MFA_VAULT_CURRENT,
+	    MFA_SECRET_WRITE_REPLACE, s, why, sizeof(why));
+	ck_assert_msg(rc == MFA_OK, "vault write: %s", why);
+	mfa_secret_free(s);
+	mfa_store_close(v.store);
+}
+
+/* user's record in the hooked store's vault into buf ("" when none). */
+static void
+hooked_get(const char *user, char *buf, size_t bufsz)
+{
+	struct mfa_secret *s = NULL;
+	struct mfa_vault v;
+	char why[512] = "", *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	hooked_vault(&v);
+	rc = mfa_vault_load(&v, user, MFA_VAULT_CURRENT, &s, why, sizeof(why));
+	mfa_store_close(v.store);
+	buf[0] = '\0';
+	if (rc == MFA_ERR_NOENT)
+		return;
+	ck_assert_msg(rc == MFA_OK, "vault load: %s", why);
+	ck_assert_int_eq(mfa_secret_serialize(s, &text, &len), 0);
+	snprintf(buf, bufsz, "%s", text);
+	mfa_freezero(text, len);
+	mfa_secret_free(s);
+}
+
+/* Empty the hooked store's vault of the fixture's users. */
+static void
+hooked_clear(void)
+{
+	static const char *const users[] = {"alice", "bob", "carol"};
+	struct mfa_vault v;
+	size_t i;
+
+	hooked_vault(&v);
+	for (i = 0; i < 3; i++) {
+		mfa_vault_write(&v, users[i], MFA_VAULT_CURRENT,
+		    MFA_SECRET_WRITE_REMOVE, NULL, NULL, 0);
+		mfa_vault_write(&v, users[i], MFA_VAULT_PENDING,
+		    MFA_SECRET_WRITE_REMOVE, NULL, NULL, 0);
+	}
+	mfa_store_close(v.store);
+}
+
 /* A record in the vault, as mfa-enroll --user would leave it. */
 static void
 vault_put(const char *user, const char *seed, const char *extra)
 {
 	char path[4096], text[2048];
 
-	snprintf(path, sizeof(path), "%s/.vault", mfa_pamh_state_dir());
-	ck_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
 	snprintf(text, sizeof(text),
 	    "pam_mfa-secret 1\nid 00112233445566778899aabbccddeeff\n"
 	    "created 1111111000\ntotp-secret %s\n%s",
 	    seed, extra != NULL ? extra : "");
+	if (mfa_pamh_store_hooked()) {
+		hooked_put(user, text);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/.vault", mfa_pamh_state_dir());
+	ck_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
 	vault_path(user, path, sizeof(path));
 	mfa_test_write_file(path, text, strlen(text), 0600);
 }
@@ -86,6 +164,10 @@ vault_get(const char *user)
 	size_t n = 0;
 	FILE *f;
 
+	if (mfa_pamh_store_hooked()) {
+		hooked_get(user, buf, sizeof(buf));
+		return buf;
+	}
 	vault_path(user, path, sizeof(path));
 	buf[0] = '\0';
 	f = fopen(path, "r");
@@ -144,10 +226,9 @@ write_conf(void)
 	snprintf(path, sizeof(path), "%s/mail.sh", mfa_pamh_dir());
 	snprintf(text, sizeof(text), "cat >%s/mail.out\n", mfa_pamh_dir());
 	mfa_test_write_file(path, text, strlen(text), 0700);
-	snprintf(path, sizeof(path), "%s/pam_mfa.conf", mfa_pamh_dir());
 	snprintf(text, sizeof(text), "mail_command = /bin/sh %s/mail.sh\n",
 	    mfa_pamh_dir());
-	mfa_test_write_file(path, text, strlen(text), 0600);
+	mfa_pamh_write_conf(text);
 }
 
 /* The code of the last email, "" when there is none. */
@@ -207,6 +288,8 @@ setup(void)
 
 	mfa_pamh_reset();
 	write_conf();
+	if (mfa_pamh_store_hooked())
+		hooked_clear();
 	ck_assert_int_eq(mfa_backup_normalize(BACKUP_CODE, norm, &slot), 0);
 	ck_assert_int_eq(mfa_backup_hash(norm, &phc), 0);
 	snprintf(backup_line, sizeof(backup_line),
@@ -286,6 +369,8 @@ START_TEST(vault_record_refused_when_others_may_read_it)
 {
 	char path[4096];
 
+	if (!mfa_pamh_files_only("the vault file's mode"))
+		return;
 	vault_put("alice", SEED, NULL);
 	vault_path("alice", path, sizeof(path));
 	ck_assert_int_eq(chmod(path, 0644), 0);
@@ -344,6 +429,10 @@ START_TEST(vault_enrolment_at_login)
 	ck_assert_int_eq(login_at("v", T0 + 60,
 			     code_at(vault_key("alice"), T0 + 60), NULL, NULL),
 	    PAM_SUCCESS);
+	/* Another store holds the vault: this host keeps none of its own. */
+	snprintf(path, sizeof(path), "%s/.vault", mfa_pamh_state_dir());
+	if (mfa_pamh_store_hooked())
+		ck_assert_int_ne(access(path, F_OK), 0);
 }
 END_TEST
 
@@ -484,6 +573,11 @@ START_TEST(import_home_keeps_the_app_codes)
 	snprintf(cmd, sizeof(cmd), "state_dir = %s\nsecrets = vault\n",
 	    mfa_pamh_state_dir());
 	mfa_test_write_file(path, cmd, strlen(cmd), 0644);
+	if (mfa_pamh_store_hooked()) { /* mfa-enroll on the same store */
+		snprintf(cmd, sizeof(cmd), "cat %s >>%s",
+		    getenv("MFA_TEST_STORE_CONF"), path);
+		ck_assert_int_eq(system(cmd), 0);
+	}
 	snprintf(cmd, sizeof(cmd),
 	    "%s/mfa-enroll --conf %s --all import-home >%s/import.out 2>&1",
 	    getenv("MFA_BUILD"), path, mfa_pamh_dir());

@@ -16,6 +16,8 @@ export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 . tests/lib/testdir.sh
 # shellcheck source=tests/pgsql/lib/server.sh
 . tests/pgsql/lib/server.sh
+# shellcheck source=tests/pgsql/lib/vault_fleet.sh
+. tests/pgsql/lib/vault_fleet.sh
 
 prog=$MFA_BUILD/tests/pgsql/test_store_pgsql
 if [[ -z $(pg_bindir) ]]; then
@@ -88,13 +90,20 @@ run_checks "pgsql module" "$MFA_BUILD/tests/pgsql/test_pam_pgsql" || rc=1
 # (MFA_TEST_STORE_CONF, tests/lib/pamh.h), from the shipped schema.
 printf 'store = postgresql\nstore_conninfo = %s\nplugin_dir = %s/plugins\n' \
 	"$work/pam.conninfo" "$MFA_BUILD" >"$work/store.conf"
-if ! pg_psql_file pgsql/schema.sql || ! pg_psql "DELETE FROM pam_mfa.state"
+if ! pg_psql_file pgsql/schema.sql || ! pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
 then
 	echo "FAIL: pgsql/schema.sql through psql"
 	exit 1
 fi
-for s in module trust email fault rollout lockout handover; do
+for s in module trust email fault rollout lockout handover vault; do
 	MFA_TEST_STORE_CONF=$work/store.conf \
 		run_checks "pam $s on pgsql" "$MFA_BUILD/tests/pam/test_$s" || rc=1
 done
+# mfa-enroll with secrets = vault, unchanged, on this store.
+pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
+MFA_TEST_STORE_CONF=$work/store.conf MFA_PG_PORT=$PG_PORT \
+	bash tests/sh/enroll_vault.sh | sed -E 's/^(PASS|FAIL|SKIP): /\1: on pgsql: /'
+((PIPESTATUS[0] == 0)) || rc=1
+# secrets = vault across two hosts, store import of a vault, the upgrade.
+vault_fleet "$work/pam.conninfo" || rc=1
 exit $rc

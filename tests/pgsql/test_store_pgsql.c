@@ -24,6 +24,7 @@
 #include <libpq-fe.h>
 
 #include "error.h"
+#include "mem.h"
 #include "state.h"
 #include "store.h"
 #include "store_backend.h"
@@ -106,6 +107,7 @@ setup(void)
 	/* Every test starts from the current schema and no records. */
 	mfa_store_close(open_admin(T_MS));
 	pgtest_admin("DELETE FROM pam_mfa.state", NULL, 0);
+	pgtest_admin("DELETE FROM pam_mfa.vault", NULL, 0);
 }
 
 static void
@@ -164,7 +166,7 @@ START_TEST(setup_is_idempotent)
 	ck_assert_msg(rc == MFA_OK, "probe: %d %s", rc, info);
 	ck_assert_msg(strstr(info, "server 15.") != NULL &&
 		strstr(info, "no TLS") != NULL &&
-		strstr(info, "schema 1") != NULL &&
+		strstr(info, "schema 2") != NULL &&
 		strstr(info, "round trip") != NULL,
 	    "%s", info);
 	ck_assert_str_eq(mfa_store_backend(s), "postgresql");
@@ -467,15 +469,15 @@ START_TEST(newer_schema_left_alone)
 	struct mfa_store *s = open_admin(T_MS);
 	char v[16];
 
-	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 2", NULL, 0);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 3", NULL, 0);
 	ck_assert_int_eq(
 	    mfa_store_setup(s, g_why, sizeof(g_why)), MFA_ERR_VERSION);
 	ck_assert_msg(strstr(g_why, "newer") != NULL, "%s", g_why);
 	pgtest_admin(
 	    "SELECT version FROM pam_mfa.schema_version", v, sizeof(v));
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
 	assert_schema_refused(s);
-	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 1", NULL, 0);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = 2", NULL, 0);
 	mfa_store_close(s);
 }
 END_TEST
@@ -945,6 +947,173 @@ START_TEST(other_abi_refused)
 }
 END_TEST
 
+/* ---- the vault (schema version 2) ---- */
+
+static const unsigned char vault_id_a[MFA_STORE_VAULT_ID_LEN] = {1, 2, 3};
+static const unsigned char vault_id_b[MFA_STORE_VAULT_ID_LEN] = {9, 8, 7};
+#define VAULT_A "pam_mfa-secret 1\nid a\n"
+#define VAULT_B "pam_mfa-secret 1\nid b\n"
+
+/* op on user's record in slot with text (and its id). */
+static int
+vault_put(struct mfa_store *s, enum mfa_store_vault_slot slot,
+    enum mfa_store_vault_op op, const unsigned char *id, const char *text)
+{
+	g_why[0] = '\0';
+	return mfa_store_vault_write(s, "vic", slot, op, id, text,
+	    text != NULL ? strlen(text) : 0, T_MS, g_why, sizeof(g_why));
+}
+
+/* vic's record in slot is text ("" when there is none). */
+static void
+assert_vault(
+    struct mfa_store *s, enum mfa_store_vault_slot slot, const char *text)
+{
+	char *got = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = mfa_store_vault_load(
+	    s, "vic", slot, &got, &len, g_why, sizeof(g_why));
+	if (text[0] == '\0') {
+		ck_assert_msg(rc == MFA_ERR_NOENT, "load: %d %s", rc, g_why);
+		ck_assert_ptr_null(got);
+		return;
+	}
+	ck_assert_msg(rc == MFA_OK, "load: %d %s", rc, g_why);
+	ck_assert_str_eq(got, text);
+	ck_assert_uint_eq(len, strlen(text));
+	mfa_freezero(got, len + 1);
+}
+
+START_TEST(vault_write_load_remove)
+{
+	struct mfa_store *s = open_admin(T_MS);
+
+	ck_assert(mfa_store_has_vault(s));
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, "");
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_NEW, vault_id_a, VAULT_A),
+	    MFA_OK);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_A);
+	assert_vault(s, MFA_STORE_VAULT_PENDING, "");
+	/* NEW never replaces; REPLACE does. */
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_NEW, vault_id_b, VAULT_B),
+	    MFA_ERR_DENIED);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_A);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_REPLACE, vault_id_b, VAULT_B),
+	    MFA_OK);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_B);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_CLEAR, NULL, NULL),
+	    MFA_OK);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_REMOVE, NULL, NULL),
+	    MFA_OK);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, "");
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_REMOVE, NULL, NULL),
+	    MFA_ERR_NOENT);
+	mfa_store_close(s);
+}
+END_TEST
+
+START_TEST(vault_promote_checks_the_id)
+{
+	struct mfa_store *s = open_admin(T_MS);
+
+	ck_assert_int_eq(mfa_store_vault_promote(
+			     s, "vic", vault_id_b, T_MS, g_why, sizeof(g_why)),
+	    MFA_ERR_NOENT);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_NEW, vault_id_a, VAULT_A),
+	    MFA_OK);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_PENDING,
+			     MFA_STORE_VAULT_REPLACE, vault_id_b, VAULT_B),
+	    MFA_OK);
+	/* Another enrolment's id: nothing moves. */
+	ck_assert_int_eq(mfa_store_vault_promote(
+			     s, "vic", vault_id_a, T_MS, g_why, sizeof(g_why)),
+	    MFA_ERR_MISMATCH);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_A);
+	assert_vault(s, MFA_STORE_VAULT_PENDING, VAULT_B);
+	ck_assert_int_eq(mfa_store_vault_promote(
+			     s, "vic", vault_id_b, T_MS, g_why, sizeof(g_why)),
+	    MFA_OK);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_B);
+	assert_vault(s, MFA_STORE_VAULT_PENDING, "");
+	mfa_store_close(s);
+}
+END_TEST
+
+/* The vault's writes take the user's lock of the state, on every host. */
+START_TEST(vault_waits_for_the_state_lock)
+{
+	struct mfa_store *a = open_admin(T_MS), *b = open_admin(T_MS);
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+
+	ck_assert_int_eq(vault_put(a, MFA_STORE_VAULT_PENDING,
+			     MFA_STORE_VAULT_NEW, vault_id_a, VAULT_A),
+	    MFA_OK);
+	ck_assert_int_eq(
+	    mfa_store_begin(a, "vic", T_MS, &st, &txn, g_why, sizeof(g_why)),
+	    MFA_OK);
+	ck_assert_int_eq(mfa_store_vault_promote(
+			     b, "vic", vault_id_a, 200, g_why, sizeof(g_why)),
+	    MFA_ERR_LOCK_TIMEOUT);
+	ck_assert_int_eq(mfa_store_vault_write(b, "vic",
+			     MFA_STORE_VAULT_CURRENT, MFA_STORE_VAULT_REMOVE,
+			     NULL, NULL, 0, 200, g_why, sizeof(g_why)),
+	    MFA_ERR_LOCK_TIMEOUT);
+	/* The connection holding it (a login's setcred) goes through. */
+	ck_assert_int_eq(mfa_store_vault_promote(
+			     a, "vic", vault_id_a, 200, g_why, sizeof(g_why)),
+	    MFA_OK);
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	assert_vault(b, MFA_STORE_VAULT_CURRENT, VAULT_A);
+	mfa_store_close(a);
+	mfa_store_close(b);
+}
+END_TEST
+
+/* A version 1 database: refused until setup, which keeps its records. */
+START_TEST(vault_upgrade_from_version_1)
+{
+	struct mfa_store *s = open_admin(T_MS);
+	struct mfa_state st;
+	char *text = NULL;
+	size_t len = 0;
+
+	update(s, "frank", enrol);
+	pgtest_admin("DROP TABLE pam_mfa.vault; "
+		     "UPDATE pam_mfa.schema_version SET version = 1",
+	    NULL, 0);
+	ck_assert_int_eq(mfa_store_vault_load(s, "vic", MFA_STORE_VAULT_CURRENT,
+			     &text, &len, g_why, sizeof(g_why)),
+	    MFA_ERR_VERSION);
+	ck_assert_msg(strstr(g_why, "store init") != NULL, "%s", g_why);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_NEW, vault_id_a, VAULT_A),
+	    MFA_ERR_VERSION);
+	ck_assert_int_eq(mfa_store_setup(s, g_why, sizeof(g_why)), MFA_OK);
+	ck_assert_int_eq(mfa_store_setup(s, g_why, sizeof(g_why)), MFA_OK);
+	ck_assert_int_eq(
+	    mfa_store_read(s, "frank", T_MS, &st, g_why, sizeof(g_why)),
+	    MFA_OK);
+	ck_assert(st.enrolled);
+	mfa_state_wipe(&st);
+	ck_assert_int_eq(vault_put(s, MFA_STORE_VAULT_CURRENT,
+			     MFA_STORE_VAULT_NEW, vault_id_a, VAULT_A),
+	    MFA_OK);
+	assert_vault(s, MFA_STORE_VAULT_CURRENT, VAULT_A);
+	mfa_store_close(s);
+}
+END_TEST
+
 static Suite *
 pgsql_suite(void)
 {
@@ -971,6 +1140,10 @@ pgsql_suite(void)
 	tcase_add_test(tc, tls_verified_or_refused);
 	tcase_add_test(tc, totp_login_in_three_round_trips);
 	tcase_add_test(tc, other_abi_refused);
+	tcase_add_test(tc, vault_write_load_remove);
+	tcase_add_test(tc, vault_promote_checks_the_id);
+	tcase_add_test(tc, vault_waits_for_the_state_lock);
+	tcase_add_test(tc, vault_upgrade_from_version_1);
 	suite_add_tcase(s, tc);
 	return s;
 }

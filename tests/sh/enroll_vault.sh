@@ -7,6 +7,12 @@
 #
 # Needs root (bob is another uid) and setpriv; skips otherwise.  Prints
 # PASS:/FAIL:/SKIP: lines (see tests/run.sh).
+#
+# With MFA_TEST_STORE_CONF=FILE (tests/pgsql/store_pgsql.sh: store =
+# postgresql, MFA_PG_PORT its server) the lines of FILE go into the
+# configuration and the vault is the database's: records are read with
+# psql, and the checks of the vault's files (modes, EACCES) are left to
+# the run on files.
 set -uo pipefail
 . "$(dirname "$0")/lib/enroll_env.sh"
 if [[ $(id -u) != 0 ]] || ! command -v setpriv >/dev/null; then
@@ -20,6 +26,39 @@ BOBKEY=$VAULT/bob
 REQUEST=$T/home/bob/.pam_mfa-request
 chmod 0755 "$T"
 printf 'secrets = vault\n' >>"$CONF"
+PG=
+if [[ -n ${MFA_TEST_STORE_CONF:-} ]]; then
+	cat "$MFA_TEST_STORE_CONF" >>"$CONF"
+	# shellcheck source=tests/pgsql/lib/server.sh
+	. "$SRC/tests/pgsql/lib/server.sh"
+	PG=$(pg_bindir)/psql
+fi
+
+# sql QUERY: one value from the test database.
+sql() {
+	"$PG" -X -At -h 127.0.0.1 -p "$MFA_PG_PORT" -U mfaadmin -d mfa -c "$1"
+}
+# vault_text USER [pending]: the record of USER in the vault, "" if none.
+vault_text() {
+	if [[ -n $PG ]]; then
+		sql "SELECT record FROM pam_mfa.vault WHERE name = '$1' AND slot = '${2:-current}'"
+	elif [[ ${2:-} == pending ]]; then
+		cat "$VAULT/.pending/$1" 2>/dev/null
+	else
+		cat "$VAULT/$1" 2>/dev/null
+	fi
+}
+# state_text USER: the module's record of USER.
+state_text() {
+	if [[ -n $PG ]]; then
+		sql "SELECT record FROM pam_mfa.state WHERE name = '$1'"
+	else
+		cat "$T/state/$1"
+	fi
+}
+# files_ok TEST...: true on the vault in files when TEST holds; on another
+# store, always (those are checks of the files themselves).
+files_ok() { [[ -n $PG ]] || "$@"; }
 
 as_bob() {
 	setpriv --reuid=4242 --regid=4242 --clear-groups env \
@@ -31,17 +70,17 @@ as_bob() {
 # 1. Root provisions bob: the vault's file, root's, 0600; nothing in the home.
 run --user bob --secret "$S1" --code "$(code "$S1")" >"$out" 2>"$err"
 rc=$?
-if [[ $rc == 0 && $(stat -c '%u %a' "$BOBKEY" 2>&1) == "0 600" &&
-	$(stat -c '%u %a' "$VAULT" 2>&1) == "0 700" ]] &&
-	grep -qx "totp-secret $S1" "$BOBKEY" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
-	pass "vault: root --user bob writes STATE/.vault/bob (root, 0600), not the home"
+if [[ $rc == 0 ]] && files_ok test "$(stat -c '%u %a' "$BOBKEY" 2>&1)" == "0 600" &&
+	files_ok test "$(stat -c '%u %a' "$VAULT" 2>&1)" == "0 700" &&
+	vault_text bob | grep -qx "totp-secret $S1" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
+	pass "vault: root --user bob writes the vault (files: STATE/.vault/bob, root, 0600), not the home"
 else
 	fail "vault provisioning: rc=$rc $(cat "$err") $(ls -la "$VAULT" 2>&1)"
 fi
-id=$(sed -n 's/^id //p' "$BOBKEY")
-grep -qE "^enrolled [0-9]+ $id\$" "$T/state/bob" &&
+id=$(vault_text bob | sed -n 's/^id //p')
+state_text bob | grep -qE "^enrolled [0-9]+ $id\$" &&
 	pass "vault: bob marked enrolled with the vault record's id" ||
-	fail "vault: state $(cat "$T/state/bob" 2>&1)"
+	fail "vault: state $(state_text bob 2>&1)"
 
 # Root records bob's address (the code mailed is typed back): in the vault.
 printf 'cat >%s/mail.out\n' "$T" >"$T/mail.sh"
@@ -51,16 +90,18 @@ printf 'mail_command = /bin/sh %s/mail.sh\n' "$T" >>"$CONF"
 	sed -n 's/.*code is: \([0-9]\{6\}\).*/\1/p' "$T/mail.out"
 ) | run --user bob email bob@example.com >"$out" 2>"$err"
 rc=$?
-if [[ $rc == 0 ]] && grep -qx 'email bob@example.com' "$BOBKEY" &&
-	grep -qx "totp-secret $S1" "$BOBKEY" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
+if [[ $rc == 0 ]] && vault_text bob | grep -qx 'email bob@example.com' &&
+	vault_text bob | grep -qx "totp-secret $S1" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
 	pass "vault: root --user bob email writes the address into the vault"
 else
 	fail "vault: email for bob: rc=$rc $(cat "$out" "$err")"
 fi
-sum=$(sha256sum <"$BOBKEY")
+sum=$(vault_text bob | sha256sum)
 
 # 2. The attacker with bob's uid cannot read the key.
-if ! setpriv --reuid=4242 --regid=4242 --clear-groups cat "$BOBKEY" \
+if [[ -n $PG ]]; then
+	: # the database's: bob cannot read the connection file (root's)
+elif ! setpriv --reuid=4242 --regid=4242 --clear-groups cat "$BOBKEY" \
 	>"$out" 2>"$err" && grep -q 'Permission denied' "$err" && [[ ! -s $out ]]; then
 	pass "vault: a process with bob's uid gets EACCES on the key"
 else
@@ -73,7 +114,7 @@ rc=$?
 if [[ $rc == 0 && $(stat -c '%u %a' "$REQUEST" 2>&1) == "4242 600" ]] &&
 	grep -q 'Request recorded' "$out" &&
 	! grep -qiE 'otpauth|▀|▄|█|secret=' "$out" "$err" &&
-	[[ $(sha256sum <"$BOBKEY") == "$sum" ]] &&
+	[[ $(vault_text bob | sha256sum) == "$sum" ]] &&
 	grep -qx 'authenticator' "$REQUEST"; then
 	pass "vault: mfa-enroll as bob records a request, shows no QR code or key"
 else
@@ -92,7 +133,7 @@ as_bob backup-codes >"$out" 2>"$err"
 rc=$?
 if [[ $rc == 0 ]] && grep -qx 'backup-codes' "$REQUEST" &&
 	! grep -qE '[a-z0-9]{4}-[a-z0-9]{4}' "$out" &&
-	[[ $(sha256sum <"$BOBKEY") == "$sum" ]]; then
+	[[ $(vault_text bob | sha256sum) == "$sum" ]]; then
 	pass "vault: backup-codes as bob records a request and prints no code"
 else
 	fail "vault: backup-codes as bob: rc=$rc $(cat "$out" "$err")"
@@ -101,7 +142,7 @@ for args in "disable --yes" "email bob@example.com" "--secret $S2 --code 123456"
 	# shellcheck disable=SC2086
 	as_bob $args >"$out" 2>"$err"
 	rc=$?
-	if [[ $rc != 0 && $(sha256sum <"$BOBKEY") == "$sum" ]] &&
+	if [[ $rc != 0 && $(vault_text bob | sha256sum) == "$sum" ]] &&
 		grep -q 'held by root' "$out" "$err"; then
 		pass "vault: '$args' as bob refused, vault unchanged"
 	else
@@ -120,18 +161,22 @@ rm -f "$T/home/bob/.pam_mfa"
 # 4. Root's backup codes and reset act on the vault.
 run --user bob backup-codes >"$out" 2>"$err"
 rc=$?
-if [[ $rc == 0 && $(sha256sum <"$BOBKEY") != "$sum" &&
-	$(stat -c '%u %a' "$BOBKEY") == "0 600" ]] &&
-	grep -qx "totp-secret $S1" "$BOBKEY"; then
+if [[ $rc == 0 && $(vault_text bob | sha256sum) != "$sum" ]] &&
+	files_ok test "$(stat -c '%u %a' "$BOBKEY")" == "0 600" &&
+	vault_text bob | grep -qx "totp-secret $S1"; then
 	pass "vault: root --user bob backup-codes rewrites the vault record"
 else
 	fail "vault: backup-codes for bob: rc=$rc $(cat "$err")"
 fi
 # A renewal abandoned at a login (pending slot) goes with the reset.
-mkdir -m 0700 "$VAULT/.pending" && cp -p "$BOBKEY" "$VAULT/.pending/bob"
+if [[ -n $PG ]]; then
+	sql "INSERT INTO pam_mfa.vault (name, slot, id, record) SELECT name, 'pending', id, record FROM pam_mfa.vault WHERE name = 'bob'" >/dev/null
+else
+	mkdir -m 0700 "$VAULT/.pending" && cp -p "$BOBKEY" "$VAULT/.pending/bob"
+fi
 run --user bob reset --yes >"$out" 2>"$err"
 rc=$?
-[[ $rc == 0 && ! -e $BOBKEY && ! -e $VAULT/.pending/bob ]] &&
+[[ $rc == 0 && -z $(vault_text bob) && -z $(vault_text bob pending) ]] &&
 	pass "vault: reset removes bob's vault record and a pending one" ||
 	fail "vault: reset: rc=$rc $(cat "$err") $(ls -la "$VAULT/.pending")"
 
@@ -155,8 +200,10 @@ rc=$?
 ok=1
 for u in tester bob carol; do
 	home=$T/home/$u/.pam_mfa
-	[[ -f $home && $(stat -c '%u %a' "$VAULT/$u" 2>&1) == "0 600" ]] &&
-		cmp -s <(grep -v '^#' "$home") <(grep -v '^#' "$VAULT/$u") || ok=0
+	[[ -f $home ]] &&
+		files_ok test "$(stat -c '%u %a' "$VAULT/$u" 2>&1)" == "0 600" &&
+		cmp -s <(grep -v -e '^#' -e '^$' "$home") \
+			<(vault_text "$u" | grep -v -e '^#' -e '^$') || ok=0
 done
 if [[ $rc == 0 && $ok == 1 ]] && grep -qx '3 in the vault, 0 failed' "$out"; then
 	pass "vault: --all import-home copies 3 home enrolments, homes left"

@@ -11,6 +11,7 @@
 
 #include "enrolment.h"
 #include "error.h"
+#include "store_files.h"
 #include "testutil.h"
 #include "vault.h"
 
@@ -24,6 +25,8 @@ setup(void)
 	v.state_dir = dir;
 	v.lock_timeout = 200;
 	why[0] = '\0';
+	ck_assert_int_eq(
+	    mfa_store_open(dir, 1, &v.store, why, sizeof(why)), MFA_OK);
 }
 
 static void
@@ -31,6 +34,8 @@ teardown(void)
 {
 	char *slash = strrchr(dir, '/');
 
+	mfa_store_close(v.store);
+	v.store = NULL;
 	*slash = '\0';
 	mfa_test_rm_rf(dir);
 }
@@ -171,6 +176,23 @@ START_TEST(request_parse)
 }
 END_TEST
 
+/* Without the open store no vault is used: never files of a host's own. */
+START_TEST(no_store_is_refused)
+{
+	struct mfa_vault nov = {NULL, dir, 200};
+	struct mfa_secret *got = NULL;
+
+	ck_assert_int_eq(mfa_vault_load(&nov, "alice", MFA_VAULT_CURRENT, &got,
+			     why, sizeof(why)),
+	    MFA_ERR_INVALID);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(mfa_vault_write(&nov, "alice", MFA_VAULT_CURRENT,
+			     MFA_SECRET_WRITE_REMOVE, NULL, why, sizeof(why)),
+	    MFA_ERR_INVALID);
+	ck_assert_str_eq(why, "no store for the vault");
+}
+END_TEST
+
 static Suite *
 vault_suite(void)
 {
@@ -178,6 +200,7 @@ vault_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, no_store_is_refused);
 	tcase_add_test(tc, paths_escape_the_name);
 	tcase_add_test(tc, write_load_promote);
 	tcase_add_test(tc, record_readable_by_others_refused);
