@@ -17,6 +17,13 @@
 /* No command: enrol an authenticator app (enrol.c). */
 int mfa_enrol_run(struct mfa_cli *c, int argc, char **argv);
 
+/* add [--name NAME]: another authenticator (enrol.c). */
+int mfa_enrol_add_run(struct mfa_cli *c, int argc, char **argv);
+
+/* list: the authenticators; remove NAME: one of them (authcmd.c). */
+int mfa_authcmd_list_run(struct mfa_cli *c, int argc, char **argv);
+int mfa_authcmd_remove_run(struct mfa_cli *c, int argc, char **argv);
+
 /* backup-codes: a new set of backup codes (backupcmd.c). */
 int mfa_backupcmd_run(struct mfa_cli *c, int argc, char **argv);
 

@@ -37,6 +37,7 @@ struct enrol_opts {
 	const char *secret; /* --secret: a key to import (argv: not wiped) */
 	const char *code;   /* --code */
 	const char *issuer, *label;
+	const char *name; /* add --name */
 	enum qr_choice qr;
 };
 
@@ -88,10 +89,29 @@ check_names(const struct enrol_opts *o)
 	return MFA_EXIT_USAGE;
 }
 
+static const char add_usage[] =
+    "usage: mfa-enroll [--user NAME] add [--name NAME] [OPTIONS]\n"
+    "\n"
+    "Add another authenticator (a second phone, a TOTP hardware token) to\n"
+    "an enrolment: make a new secret, show its QR code, check one code\n"
+    "from it, then add it to ~/.pam_mfa under NAME (default app2, app3...).\n"
+    "Any authenticator then answers the login prompt; at most 5.\n"
+    "\n"
+    "  --name NAME       its name: " MFA_SECRET_NAME_RULE "\n"
+    "  --secret BASE32   import a known secret (at least 128 bits)\n"
+    "  --code CODE       answer the verification without a prompt\n"
+    "  --qr=utf8|ansi|none  how to draw the QR code\n"
+    "  --issuer NAME     the name the app shows\n"
+    "  --label ACCOUNT   the account the app shows (default: user@host)\n"
+    "\n"
+    "Exit status: 0 added, 1 failed (wrong code, not enrolled, too many),\n"
+    "2 usage.\n";
+
 static int
-parse_opts(int argc, char **argv, struct enrol_opts *o)
+parse_opts(int argc, char **argv, struct enrol_opts *o, const char *usage)
 {
 	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, 'n'},
 	    {"secret", required_argument, NULL, 's'},
 	    {"code", required_argument, NULL, 'c'},
 	    {"qr", required_argument, NULL, 'q'},
@@ -104,6 +124,11 @@ parse_opts(int argc, char **argv, struct enrol_opts *o)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+			if (usage != add_usage)
+				goto bad;
+			o->name = optarg;
+			break;
 		case 's':
 			o->secret = optarg;
 			break;
@@ -125,10 +150,11 @@ parse_opts(int argc, char **argv, struct enrol_opts *o)
 			}
 			break;
 		case 'h':
-			fputs(enrol_usage, stdout);
+			fputs(usage, stdout);
 			return -1;
 		default:
-			fputs(enrol_usage, stderr);
+		bad:
+			fputs(usage, stderr);
 			return MFA_EXIT_USAGE;
 		}
 	}
@@ -304,21 +330,26 @@ mfa_enrol_verify(const struct mfa_cli *c, const struct mfa_secret *s,
 	return rc == MFA_OK ? MFA_ERR_MISMATCH : rc;
 }
 
-/* Root acting for a user: record the enrolment in the module's state. */
+/*
+ * Root acting for a user: record in the module's state the enrolment of s
+ * (a NULL), or the step the new authenticator a of s has used up.
+ */
 static int
-mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
-    uint64_t step)
+record_step(const struct mfa_cli *c, const struct mfa_secret *s,
+    const struct mfa_authenticator *a, int64_t now, uint64_t step)
 {
 	struct mfa_cli_state cs;
-	struct mfa_state *st = &cs.st;
 	char why[256] = "";
 	int rc;
 
 	rc = mfa_cli_state_begin(c, 1, &cs, why, sizeof(why));
 	if (rc == MFA_OK) {
 		/* The verified step is used up: that code cannot log in. */
-		mfa_enrolment_mark(st, s->id, now, &step);
-		rc = mfa_store_commit(cs.txn, st, now);
+		if (a == NULL)
+			mfa_enrolment_mark(&cs.st, s->id, now, &step);
+		else
+			mfa_enrolment_set_floor(&cs.st, s, a, step);
+		rc = mfa_store_commit(cs.txn, &cs.st, now);
 	}
 	mfa_cli_state_end(&cs);
 	if (rc != MFA_OK)
@@ -341,7 +372,7 @@ mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
 		return rc;
 	}
 	if (c->admin)
-		rc = mark_enrolled(c, s, now, step);
+		rc = record_step(c, s, NULL, now, step);
 	if (c->admin && rc == MFA_OK)
 		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "provisioned");
 	return rc;
@@ -395,6 +426,23 @@ mfa_enrol_next_steps(const struct mfa_cli *c)
 	       "mfa-enroll again.\n");
 }
 
+/*
+ * The other authenticators stay (they keep their ids, and so their replay
+ * floors): enrolment replaces only the file's own one, now called "app".
+ */
+static void
+carry_authenticators(const struct mfa_secret *old, struct mfa_secret *s)
+{
+	struct mfa_authenticator a;
+	size_t i;
+
+	for (i = 1; i < mfa_secret_auth_count(old); i++)
+		if (mfa_secret_auth_get(old, i, &a) == MFA_OK &&
+		    strcmp(a.name, s->name) != 0)
+			(void)mfa_secret_auth_add(s, &a); /* fits: fewer */
+	MFA_WIPE_OBJ(&a);
+}
+
 /* Carry the address, phone and trust generation of a previous file. */
 static void
 carry_over(const struct mfa_cli *c, struct mfa_secret *s)
@@ -422,6 +470,7 @@ carry_over(const struct mfa_cli *c, struct mfa_secret *s)
 	/* A new enrolment invalidates trusted devices: bump the generation. */
 	s->trust_generation =
 	    old->trust_generation == UINT32_MAX ? 0 : old->trust_generation + 1;
+	carry_authenticators(old, s);
 	mfa_secret_free(old);
 }
 
@@ -501,7 +550,7 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 	uint64_t step = 0;
 	int rc;
 
-	rc = parse_opts(argc, argv, &o);
+	rc = parse_opts(argc, argv, &o, enrol_usage);
 	if (rc != MFA_EXIT_OK)
 		return rc < 0 ? MFA_EXIT_OK : rc;
 	/* Refuse a bad target before showing anything. */
@@ -524,5 +573,141 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 		rc = MFA_EXIT_FAIL;
 	}
 	mfa_secret_free(s);
+	return rc;
+}
+
+/* --name, or the first of app2, app3... that is free. */
+static int
+pick_name(const struct mfa_cli *c, const struct mfa_secret *cur,
+    const char *want, char *name, size_t namesz)
+{
+	unsigned int i;
+
+	if (want != NULL) {
+		if (mfa_secret_name_check(want) != MFA_OK) {
+			mfa_cli_err(c, "--name: " MFA_SECRET_NAME_RULE);
+			return MFA_ERR_FORMAT;
+		}
+		if (mfa_secret_auth_find(cur, want) >= 0) {
+			mfa_cli_err(c,
+			    "there is an authenticator called %s already "
+			    "(see mfa-enroll list)",
+			    want);
+			return MFA_ERR_DUPLICATE;
+		}
+		snprintf(name, namesz, "%s", want);
+		return MFA_OK;
+	}
+	for (i = 2;; i++) {
+		snprintf(name, namesz, "app%u", i);
+		if (mfa_secret_auth_find(cur, name) < 0)
+			return MFA_OK;
+	}
+}
+
+/* The file of an enrolled user with room for one more authenticator. */
+static int
+load_for_add(const struct mfa_cli *c, struct mfa_secret **cur)
+{
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	rc = mfa_userfile_load(c, cur, why, sizeof(why));
+	if (rc == MFA_ERR_NOENT)
+		mfa_cli_err(c,
+		    "%s is not enrolled: run mfa-enroll first (it sets up the "
+		    "first authenticator)",
+		    c->user);
+	else if (rc != MFA_OK)
+		mfa_cli_err(c, "%s", why);
+	else if (mfa_secret_auth_count(*cur) >= MFA_SECRET_AUTH_MAX) {
+		mfa_cli_err(c,
+		    "%s has %d authenticators already, the most there can be: "
+		    "remove one first (mfa-enroll remove NAME)",
+		    c->user, MFA_SECRET_AUTH_MAX);
+		rc = MFA_ERR_TOOBIG;
+	}
+	return rc;
+}
+
+/* The new authenticator (key and parameters of tmp) into cur, saved. */
+static int
+save_added(const struct mfa_cli *c, struct mfa_secret *cur,
+    const struct mfa_secret *tmp, const char *name, uint64_t step)
+{
+	struct mfa_authenticator a;
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	memcpy(a.id, tmp->id, sizeof(a.id)); /* random */
+	a.created = tmp->created;
+	memcpy(a.key, tmp->key, sizeof(a.key));
+	a.keylen = tmp->keylen;
+	a.totp = tmp->totp;
+	rc = mfa_secret_auth_add(cur, &a);
+	if (rc == MFA_OK)
+		rc = mfa_userfile_write(c, cur, why, sizeof(why));
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "%s; nothing was changed",
+		    why[0] != '\0' ? why : mfa_strerror(rc));
+	if (rc == MFA_OK && c->admin)
+		rc = record_step(c, cur, &a, tmp->created, step);
+	if (rc == MFA_OK && c->admin)
+		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "authenticator added");
+	MFA_WIPE_OBJ(&a);
+	return rc;
+}
+
+/* Show tmp's key, check a code from it, add it to cur. */
+static int
+add_verified(struct mfa_cli *c, const struct enrol_opts *o,
+    struct mfa_secret *cur, struct mfa_secret *tmp, const char *name)
+{
+	char issuer[2 * MFA_OTPAUTH_MAX_NAME], label[2 * MFA_OTPAUTH_MAX_NAME];
+	uint64_t step = 0;
+	int rc;
+
+	names(c, o, issuer, sizeof(issuer), label, sizeof(label));
+	rc = show_secret(c, o, tmp, issuer, label);
+	if (rc == MFA_OK)
+		rc = mfa_enrol_verify(c, tmp, o->code, &step);
+	if (rc != MFA_OK) {
+		mfa_cli_err(c, "not added: nothing was changed");
+		return MFA_EXIT_FAIL;
+	}
+	if (save_added(c, cur, tmp, name, step) != MFA_OK)
+		return MFA_EXIT_FAIL;
+	printf("\nCode accepted: authenticator %s added for %s (%zu of %d).\n",
+	    name, c->user, mfa_secret_auth_count(cur), MFA_SECRET_AUTH_MAX);
+	return MFA_EXIT_OK;
+}
+
+int
+mfa_enrol_add_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char name[MFA_SECRET_NAME_MAX + 1];
+	struct mfa_secret *cur = NULL, *tmp = NULL;
+	struct enrol_opts o;
+	int rc;
+
+	rc = parse_opts(argc, argv, &o, add_usage);
+	if (rc != MFA_EXIT_OK)
+		return rc < 0 ? MFA_EXIT_OK : rc;
+	rc = MFA_EXIT_FAIL;
+	if (load_for_add(c, &cur) != MFA_OK ||
+	    pick_name(c, cur, o.name, name, sizeof(name)) != MFA_OK)
+		goto out;
+	if (mfa_enrolment_new(mfa_cli_now(), &tmp) != MFA_OK) {
+		mfa_cli_err(c, "cannot make a secret");
+		goto out;
+	}
+	if (o.secret != NULL && import_key(c, tmp, o.secret) != MFA_OK)
+		goto out;
+	rc = add_verified(c, &o, cur, tmp, name);
+out:
+	mfa_secret_free(tmp);
+	mfa_secret_free(cur);
 	return rc;
 }

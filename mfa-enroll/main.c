@@ -34,6 +34,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"add", mfa_enrol_add_run},
     {"backup-codes", mfa_backupcmd_run},
     {"devices", mfa_devices_run},
     {"disable", mfa_admin_disable_run},
@@ -41,6 +42,8 @@ static const struct command commands[] = {
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
     {"import-home", mfa_import_home_run},
+    {"list", mfa_authcmd_list_run},
+    {"remove", mfa_authcmd_remove_run},
     {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
@@ -63,6 +66,12 @@ static const char usage[] =
     "                        without a terminal the otpauth URI is shown)\n"
     "      --issuer NAME     name shown by the app (default: host name)\n"
     "      --label ACCOUNT   account shown by the app (default: user@host)\n"
+    "  add [--name NAME] another authenticator (second phone, TOTP token):\n"
+    "                    QR code and one code, as enrolment (at most 5)\n"
+    "  list              your authenticators\n"
+    "  remove NAME [--code CODE]\n"
+    "                    remove one, after a code from another one or a\n"
+    "                    backup code (root: none needed)\n"
     "  backup-codes      a new set of backup codes (the old set stops "
     "working)\n"
     "  status            what is enrolled and when\n"

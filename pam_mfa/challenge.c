@@ -47,6 +47,14 @@ enum attempt {
 	ATTEMPT_PASSWORD,
 };
 
+/* A wrong answer (rather than a failure of the system). */
+static int
+is_wrong(int rc)
+{
+	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
+	    rc == MFA_ERR_FORMAT || rc == MFA_ERR_EXPIRED;
+}
+
 /*
  * A verifier checks one reply against the secret and the locked record.
  * It returns MFA_OK, sets *m to the method that matched and updates the
@@ -58,29 +66,73 @@ enum attempt {
 typedef int (*verify_fn)(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, enum mfa_method *m);
 
+/* Forget the floors of authenticators no longer in the file. */
+static void
+keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
+{
+	unsigned char ids[MFA_SECRET_AUTH_MAX][8];
+	struct mfa_authenticator a;
+	size_t i, n = mfa_secret_auth_count(lg->secret);
+
+	for (i = 0; i < n; i++)
+		if (mfa_secret_auth_get(lg->secret, i, &a) == MFA_OK)
+			memcpy(ids[i], a.id, sizeof(ids[i]));
+	MFA_WIPE_OBJ(&a);
+	mfa_state_auth_keep(st, (const unsigned char(*)[8])ids, n);
+}
+
+/* One authenticator's verdict on the code (a code of another length: no). */
+static int
+verify_one(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, const struct mfa_authenticator *a,
+    uint64_t *step)
+{
+	if (strlen(r->digits) != a->totp.digits)
+		return MFA_ERR_MISMATCH;
+	return mfa_totp_verify(a->key, a->keylen, &a->totp, lg->now,
+	    lg->cfg.window, mfa_enrolment_floor(st, lg->secret, a), r->digits,
+	    step);
+}
+
 /*
- * Each time step is accepted once: steps up to the last accepted one are
- * refused, even after the clock goes back.  A new enrolment (new secret,
- * new id) starts afresh.
+ * Each time step is accepted once per authenticator: steps up to the last
+ * one it accepted are refused, even after the clock goes back.  Every
+ * authenticator is tried (no early exit: the time taken does not tell
+ * which one matched); the first that accepts the code wins and is named
+ * in lg->auth_name for the log line.  A new enrolment (new secret, new id)
+ * starts afresh.
  */
 static int
 verify_totp(
     struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
 {
-	const struct mfa_secret *s = lg->secret;
-	const uint64_t *after = NULL;
-	uint64_t step;
-	int rc;
+	struct mfa_authenticator a, won;
+	size_t i, n = mfa_secret_auth_count(lg->secret);
+	uint64_t step = 0, won_step = 0;
+	int rc, best = MFA_ERR_MISMATCH;
 
-	if (st->has_last_step && mfa_enrolment_same(st, lg->secret))
-		after = &st->totp_last_step;
-	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, lg->now,
-	    lg->cfg.window, after, r->digits, &step);
-	if (rc == MFA_OK) {
-		st->has_last_step = 1;
-		st->totp_last_step = step;
+	memset(&won, 0, sizeof(won));
+	keep_known_floors(lg, st);
+	for (i = 0; i < n; i++) {
+		if (mfa_secret_auth_get(lg->secret, i, &a) != MFA_OK)
+			continue;
+		rc = verify_one(lg, st, r, &a, &step);
+		if (rc == MFA_OK && best != MFA_OK) {
+			won = a;
+			won_step = step;
+		}
+		if (best != MFA_OK &&
+		    (rc == MFA_OK || !is_wrong(rc) ||
+			(rc == MFA_ERR_REPLAY && best == MFA_ERR_MISMATCH)))
+			best = rc;
 	}
-	return rc;
+	if (best == MFA_OK) {
+		mfa_enrolment_set_floor(st, lg->secret, &won, won_step);
+		snprintf(lg->auth_name, sizeof(lg->auth_name), "%s", won.name);
+		MFA_WIPE_OBJ(&won);
+	}
+	MFA_WIPE_OBJ(&a);
+	return best;
 }
 
 /*
@@ -92,10 +144,8 @@ static int
 verify_numeric(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, enum mfa_method *m)
 {
-	int rc = MFA_ERR_MISMATCH, rc2;
+	int rc = verify_totp(lg, st, r), rc2;
 
-	if (strlen(r->digits) == lg->secret->totp.digits)
-		rc = verify_totp(lg, st, r);
 	if (rc == MFA_OK) {
 		*m = MFA_METHOD_TOTP;
 		return MFA_OK;
@@ -174,13 +224,6 @@ verify_nothing(struct mfa_login *lg, struct mfa_state *st,
 	return MFA_ERR_FORMAT;
 }
 
-static int
-is_wrong_answer(int rc)
-{
-	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
-	    rc == MFA_ERR_FORMAT || rc == MFA_ERR_EXPIRED;
-}
-
 /* Mark the user enrolled (DESIGN §2) at their first success. */
 static void
 mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
@@ -230,7 +273,7 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 		mark_enrolled(lg, st);
 		return ATTEMPT_OK;
 	}
-	if (!is_wrong_answer(vrc)) {
+	if (!is_wrong(vrc)) {
 		mfa_log(&lg->log, LOG_ERR, "verifying a code for %s: %s",
 		    lg->user_clean, mfa_strerror(vrc));
 		return ATTEMPT_ERROR;
@@ -376,7 +419,7 @@ check_unrecorded(
 		lg->method = m;
 		return ATTEMPT_OK;
 	}
-	if (!is_wrong_answer(vrc))
+	if (!is_wrong(vrc))
 		return judge(lg, snap, vrc, m); /* logs it: ATTEMPT_ERROR */
 	lg->reason = "wrong code";
 	return ATTEMPT_WRONG;

@@ -45,6 +45,8 @@ struct mfa_login {
 	enum mfa_method method;             /* what decided, for the log line */
 	char key_fp[MFA_DEVICE_FP_MAX + 1]; /* the FIDO2 key that did
 					       (skkey.h), or "" */
+	char auth_name[33]; /* the authenticator whose code was accepted
+			       (secretfile.h), or "" */
 	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
 						  (trust.h), or "": for the
 						  journal only */

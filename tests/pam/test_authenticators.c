@@ -1,0 +1,162 @@
+/*
+ * test_authenticators.c - several authenticators per user (issue 20)
+ * through the real libpam: any of them answers the prompt, each keeps its
+ * own replay floor in root's state, the log line names the one used, and
+ * version 1 files and records keep working as the authenticator "app".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <security/pam_appl.h>
+
+#include "pamh.h"
+#include "testutil.h"
+
+#define ck_shown(s) MFA_CK_IN(res.transcript, s)
+
+#define SEED "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+#define SEED_B "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+#define T0 1111111109
+#define ID_B "0123456789abcdef"
+
+static const struct mfa_pamh_service services[] = {
+    {"mfa-one", "tries=1", 1, 0, 0},
+    {NULL, NULL, 0, 0, 0},
+};
+
+static const char *two_text =
+    "pam_mfa-secret 2\n"
+    "id 00112233445566778899aabbccddeeff\n"
+    "created 1111111000\n"
+    "totp-secret " SEED "\n"
+    "authenticator phone-b " ID_B " 1111111000 SHA1 6 30 " SEED_B "\n";
+
+static struct mfa_pamh_result res;
+
+static int
+login_code(const char *code)
+{
+	const char *answers[] = {code, NULL};
+
+	mfa_pamh_log_clear();
+	mfa_pamh_login("mfa-one", "alice", answers, 0, &res);
+	return res.rv;
+}
+
+static void
+setup(void)
+{
+	mfa_pamh_reset();
+	mfa_pamh_set_time(T0);
+	mfa_pamh_write_secret("alice", two_text);
+}
+
+/* A and B in the same step: a code of A does not burn B's step. */
+START_TEST(each_authenticator_answers_with_its_own_floor)
+{
+	char a[16], b[16];
+	struct mfa_state st;
+
+	mfa_pamh_oath_code(SEED, T0, a);
+	mfa_pamh_oath_code(SEED_B, T0, b);
+	ck_assert_int_eq(login_code(a), PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=app");
+	ck_assert_int_eq(login_code(b), PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=phone-b");
+	/* Both steps are now spent, each on its own. */
+	ck_assert_int_eq(login_code(a), PAM_AUTH_ERR);
+	ck_logged("reason=code already used");
+	ck_assert_int_eq(login_code(b), PAM_AUTH_ERR);
+	ck_logged("reason=code already used");
+	mfa_pamh_state_read("alice", &st);
+	ck_assert(st.has_last_step && st.totp_last_step == T0 / 30);
+	ck_assert_uint_eq(st.nauth, 1);
+	ck_assert_uint_eq(st.auth[0].step, T0 / 30);
+	ck_assert_mem_eq(st.auth[0].id, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+	MFA_CK_IN(mfa_pamh_state_text("alice"), "pam_mfa-state 2\n");
+}
+END_TEST
+
+/* B's next code works after A's later one: floors never mix. */
+START_TEST(floors_do_not_mix_across_steps)
+{
+	char a[16], b[16];
+
+	mfa_pamh_oath_code(SEED, T0 + 30, a);
+	mfa_pamh_oath_code(SEED_B, T0, b);
+	ck_assert_int_eq(login_code(a), PAM_SUCCESS);
+	/* With one floor for both, b (one step older) would be refused. */
+	ck_assert_int_eq(login_code(b), PAM_SUCCESS);
+	ck_logged("authenticator=phone-b");
+}
+END_TEST
+
+/* A version 1 file: one authenticator "app", version 1 record kept. */
+START_TEST(version1_file_is_app)
+{
+	char a[16];
+
+	mfa_pamh_write_secret("alice",
+	    "pam_mfa-secret 1\n"
+	    "id 00112233445566778899aabbccddeeff\n"
+	    "created 1111111000\n"
+	    "totp-secret " SEED "\n");
+	mfa_pamh_oath_code(SEED, T0, a);
+	ck_assert_int_eq(login_code(a), PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=app");
+	MFA_CK_IN(mfa_pamh_state_text("alice"), "pam_mfa-state 1\n");
+	ck_assert_int_eq(login_code(a), PAM_AUTH_ERR);
+	ck_logged("reason=code already used");
+}
+END_TEST
+
+/* The floor of an authenticator removed from the file is forgotten. */
+START_TEST(floor_of_removed_authenticator_dropped)
+{
+	char a[16];
+	struct mfa_state st;
+
+	mfa_pamh_state_put("alice",
+	    "pam_mfa-state 2\n"
+	    "auth-step fedcba9876543210 37037036\n"
+	    "auth-step " ID_B " 37037036\n");
+	mfa_pamh_oath_code(SEED, T0, a);
+	ck_assert_int_eq(login_code(a), PAM_SUCCESS);
+	mfa_pamh_state_read("alice", &st);
+	ck_assert_uint_eq(st.nauth, 1);
+	ck_assert_mem_eq(st.auth[0].id, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+}
+END_TEST
+
+/* A wrong code is wrong for all: one failure, no name in the log. */
+START_TEST(wrong_code_names_nothing)
+{
+	ck_assert_int_eq(login_code("000000"), PAM_AUTH_ERR);
+	ck_shown("E: Invalid code.");
+	ck_logged("method=none result=failure reason=wrong code");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "authenticator=");
+}
+END_TEST
+
+static Suite *
+auth_suite(void)
+{
+	Suite *s = suite_create("authenticators");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, each_authenticator_answers_with_its_own_floor);
+	tcase_add_test(tc, floors_do_not_mix_across_steps);
+	tcase_add_test(tc, version1_file_is_app);
+	tcase_add_test(tc, floor_of_removed_authenticator_dropped);
+	tcase_add_test(tc, wrong_code_names_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	return mfa_pamh_main(argc, argv, services, auth_suite);
+}
