@@ -79,6 +79,15 @@ load_state(const struct mfa_cli *c, struct mfa_state *st)
 	return rc == MFA_OK;
 }
 
+/* ", clock about N s behind" (or ahead), nothing for 0. */
+static void
+print_drift(int drift)
+{
+	if (drift != 0)
+		printf(", clock about %d s %s", drift < 0 ? -drift : drift,
+		    drift < 0 ? "behind" : "ahead");
+}
+
 static void
 print_one(const struct mfa_secret *s, const struct mfa_authenticator *a,
     const struct mfa_state *st, int have_state)
@@ -93,6 +102,7 @@ print_one(const struct mfa_secret *s, const struct mfa_authenticator *a,
 		mfa_cli_time(
 		    mfa_enrolment_last_code(st, s, a), when, sizeof(when));
 		printf("  last code %s", when);
+		print_drift(mfa_enrolment_drift(st, a));
 	}
 	printf("\n");
 }

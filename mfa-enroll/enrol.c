@@ -348,7 +348,7 @@ record_step(const struct mfa_cli *c, const struct mfa_secret *s,
 		if (a == NULL)
 			mfa_enrolment_mark(&cs.st, s->id, now, &step);
 		else
-			mfa_enrolment_set_floor(&cs.st, s, a, step);
+			mfa_enrolment_set_floor(&cs.st, s, a, step, 0);
 		rc = mfa_store_commit(cs.txn, &cs.st, now);
 	}
 	mfa_cli_state_end(&cs);

@@ -132,6 +132,16 @@ print_failures(const struct mfa_state *st, int64_t now)
 	}
 }
 
+/* "phone-b's clock is about 40 s behind", learnt at login. */
+static void
+print_drift(const struct mfa_authenticator *a, int drift)
+{
+	if (drift != 0)
+		printf("  clock:          %s's clock is about %d s %s\n",
+		    a->name, drift < 0 ? -drift : drift,
+		    drift < 0 ? "behind" : "ahead");
+}
+
 /*
  * The authenticator whose code was accepted last: each one's replay floor
  * is the time step of its last accepted code.
@@ -148,6 +158,7 @@ print_last_code(const struct mfa_secret *s, const struct mfa_state *st)
 		if (mfa_secret_auth_get(s, i, &a) != MFA_OK)
 			continue;
 		t = mfa_enrolment_last_code(st, s, &a);
+		print_drift(&a, mfa_enrolment_drift(st, &a));
 		if (t > latest) {
 			latest = t;
 			memcpy(best, a.name, sizeof(best));

@@ -27,6 +27,8 @@
 
 #define MFA_PROMPT_CODE "Verification code: "
 #define MFA_BACKUP_LOW 3
+/* A clock offset the user is told about (seconds): two 30 s steps. */
+#define MFA_DRIFT_TELL 60
 /* Said to real users and unknown names alike. */
 #define MFA_MSG_INVALID "Invalid code."
 #define MFA_MSG_NO_CODE "No code entered."
@@ -81,17 +83,49 @@ keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
 	mfa_state_auth_keep(st, (const unsigned char(*)[8])ids, n);
 }
 
-/* One authenticator's verdict on the code (a code of another length: no). */
+/* The verdict of the window centred on time centre; *step on MFA_OK. */
+static int
+verify_window(const struct mfa_login *lg, const struct mfa_state *st,
+    const struct mfa_authenticator *a, const char *code, int64_t centre,
+    uint64_t *step)
+{
+	return mfa_totp_verify(a->key, a->keylen, &a->totp,
+	    centre < 0 ? 0 : centre, lg->cfg.window,
+	    mfa_enrolment_floor(st, lg->secret, a), code, step);
+}
+
+/*
+ * One authenticator's verdict on the code (a code of another length: no).
+ * Besides the window around the host's time, a window centred on the step
+ * its clock was last seen at (its learnt offset, bounded by
+ * MFA_STATE_MAX_DRIFT) is checked too, so a phone whose clock runs a
+ * minute behind keeps working without a wider window, and one whose clock
+ * was set right again works at once.  Both are always computed.  *drift
+ * gets the offset of the step that matched from the host's step.
+ */
 static int
 verify_one(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, const struct mfa_authenticator *a,
-    uint64_t *step)
+    uint64_t *step, int *drift)
 {
+	int64_t shift =
+	    (int64_t)mfa_state_auth_drift(st, a->id) * (int64_t)a->totp.period;
+	uint64_t s2 = 0;
+	int rc, rc2 = MFA_ERR_MISMATCH;
+
 	if (strlen(r->digits) != a->totp.digits)
 		return MFA_ERR_MISMATCH;
-	return mfa_totp_verify(a->key, a->keylen, &a->totp, lg->now,
-	    lg->cfg.window, mfa_enrolment_floor(st, lg->secret, a), r->digits,
-	    step);
+	rc = verify_window(lg, st, a, r->digits, lg->now, step);
+	if (shift != 0)
+		rc2 = verify_window(lg, st, a, r->digits, lg->now + shift, &s2);
+	if (rc != MFA_OK && (rc2 == MFA_OK || rc == MFA_ERR_MISMATCH)) {
+		rc = rc2;
+		*step = s2;
+	}
+	if (rc == MFA_OK)
+		*drift = (int)((int64_t)*step -
+		    (int64_t)((uint64_t)lg->now / a->totp.period));
+	return rc;
 }
 
 /*
@@ -109,17 +143,18 @@ verify_totp(
 	struct mfa_authenticator a, won;
 	size_t i, n = mfa_secret_auth_count(lg->secret);
 	uint64_t step = 0, won_step = 0;
-	int rc, best = MFA_ERR_MISMATCH;
+	int rc, best = MFA_ERR_MISMATCH, drift = 0, won_drift = 0;
 
 	memset(&won, 0, sizeof(won));
 	keep_known_floors(lg, st);
 	for (i = 0; i < n; i++) {
 		if (mfa_secret_auth_get(lg->secret, i, &a) != MFA_OK)
 			continue;
-		rc = verify_one(lg, st, r, &a, &step);
+		rc = verify_one(lg, st, r, &a, &step, &drift);
 		if (rc == MFA_OK && best != MFA_OK) {
 			won = a;
 			won_step = step;
+			won_drift = drift;
 		}
 		if (best != MFA_OK &&
 		    (rc == MFA_OK || !is_wrong(rc) ||
@@ -127,7 +162,10 @@ verify_totp(
 			best = rc;
 	}
 	if (best == MFA_OK) {
-		mfa_enrolment_set_floor(st, lg->secret, &won, won_step);
+		mfa_enrolment_set_floor(
+		    st, lg->secret, &won, won_step, won_drift);
+		lg->drift =
+		    mfa_state_auth_drift(st, won.id) * (int)won.totp.period;
 		snprintf(lg->auth_name, sizeof(lg->auth_name), "%s", won.name);
 		MFA_WIPE_OBJ(&won);
 	}
@@ -356,6 +394,24 @@ say_backup_left(struct mfa_login *lg, const struct mfa_state *st)
 		    "Run mfa-enroll backup-codes to get a new set.");
 }
 
+/*
+ * After a right code only (so nothing is told about a wrong one): an
+ * authenticator whose clock is off by two steps or more is named, with
+ * what to do, before the learnt offset runs out of room.
+ */
+static void
+say_drift(struct mfa_login *lg)
+{
+	int off = lg->drift < 0 ? -lg->drift : lg->drift;
+
+	if (lg->method != MFA_METHOD_TOTP || off < MFA_DRIFT_TELL)
+		return;
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "The clock of your authenticator %s is about %d s %s: set it to "
+	    "the network time.",
+	    lg->auth_name, off, lg->drift < 0 ? "behind" : "ahead");
+}
+
 /* An empty reply or "email"/"sms": send a code, then ask again. */
 static enum attempt
 request_code(struct mfa_login *lg, enum mfa_method want)
@@ -436,7 +492,10 @@ check_reply(
 		return check_unrecorded(lg, r, snap);
 	switch (r->kind) {
 	case MFA_REPLY_NUMERIC:
-		return attempt(lg, r, verify_numeric, snap);
+		out = attempt(lg, r, verify_numeric, snap);
+		if (out == ATTEMPT_OK)
+			say_drift(lg);
+		return out;
 	case MFA_REPLY_BACKUP:
 		out = attempt(lg, r, verify_backup, snap);
 		if (out == ATTEMPT_OK) {

@@ -163,7 +163,7 @@ decision_event(const struct mfa_login *lg, enum mfa_verdict v,
 void
 mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 {
-	char what[sizeof(lg->auth_name) + 16];
+	char what[sizeof(lg->auth_name) + 16], drift[32];
 	struct mfa_event ev;
 	int named;
 
@@ -171,12 +171,16 @@ mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 		return;
 	decision_event(lg, v, &ev, what, sizeof(what));
 	named = lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0';
+	/* The authenticator's clock offset that was learnt: the admin sees
+	 * a phone whose clock wanders before its codes fail. */
+	snprintf(drift, sizeof(drift), " clock_offset=%+ds", lg->drift);
 	mfa_log_event(&lg->log,
 	    v == MFA_VERDICT_SUCCESS ? LOG_INFO : LOG_NOTICE, &ev,
-	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s%s%s",
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s%s%s%s",
 	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
 	    mfa_method_name(lg->method), mfa_verdict_name(v),
 	    named ? " authenticator=" : "", named ? lg->auth_name : "",
+	    named && lg->drift != 0 ? drift : "",
 	    lg->key_fp[0] != '\0' ? " key=" : "", lg->key_fp,
 	    lg->cfg.line != NULL ? " line=" : "",
 	    lg->cfg.line != NULL ? lg->cfg.line : "",

@@ -47,6 +47,7 @@ struct mfa_login {
 					       (skkey.h), or "" */
 	char auth_name[33]; /* the authenticator whose code was accepted
 			       (secretfile.h), or "" */
+	int drift; /* its clock's learnt offset, seconds (< 0: behind) */
 	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
 						  (trust.h), or "": for the
 						  journal only */

@@ -98,14 +98,17 @@ mfa_enrolment_floor(const struct mfa_state *st, const struct mfa_secret *s,
 
 void
 mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
-    const struct mfa_authenticator *a, uint64_t step)
+    const struct mfa_authenticator *a, uint64_t step, int drift)
 {
 	if (memcmp(a->id, s->id, sizeof(a->id)) != 0) {
-		mfa_state_auth_set(st, a->id, step);
+		mfa_state_auth_set(st, a->id, step, drift);
 		return;
 	}
 	st->has_last_step = 1;
 	st->totp_last_step = step;
+	/* Its offset alone needs a line: a version 1 record without one. */
+	if (drift != 0 || mfa_state_auth_floor(st, a->id) != NULL)
+		mfa_state_auth_set(st, a->id, step, drift);
 }
 
 int64_t
@@ -118,4 +121,11 @@ mfa_enrolment_last_code(const struct mfa_state *st, const struct mfa_secret *s,
 	    *floor > (uint64_t)INT64_MAX / a->totp.period)
 		return 0;
 	return (int64_t)(*floor * a->totp.period);
+}
+
+int
+mfa_enrolment_drift(
+    const struct mfa_state *st, const struct mfa_authenticator *a)
+{
+	return mfa_state_auth_drift(st, a->id) * (int)a->totp.period;
 }

@@ -85,10 +85,12 @@ const uint64_t *mfa_enrolment_floor(const struct mfa_state *st,
 
 /*
  * mfa_enrolment_set_floor - record step as the replay floor of
- * authenticator a of s in st (where mfa_enrolment_floor looks).
+ * authenticator a of s in st (where mfa_enrolment_floor looks), and drift
+ * (time steps, clamped to +-MFA_STATE_MAX_DRIFT) as its clock's offset
+ * (mfa_state_auth_drift: the centre of its next window).
  */
 void mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
-    const struct mfa_authenticator *a, uint64_t step);
+    const struct mfa_authenticator *a, uint64_t step, int drift);
 
 /*
  * mfa_enrolment_last_code - when authenticator a of s last gave a code
@@ -97,5 +99,12 @@ void mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
  */
 int64_t mfa_enrolment_last_code(const struct mfa_state *st,
     const struct mfa_secret *s, const struct mfa_authenticator *a);
+
+/*
+ * mfa_enrolment_drift - the clock offset learnt for authenticator a at
+ * login, in seconds (< 0: its clock is behind), 0 when none is.
+ */
+int mfa_enrolment_drift(
+    const struct mfa_state *st, const struct mfa_authenticator *a);
 
 #endif /* MFA_ENROLMENT_H */

@@ -286,13 +286,31 @@ key_last_step(struct parser *p, char *val)
 	return rc;
 }
 
-/* auth-step ID16HEX STEP: version 2 only, each id once. */
+/* An optional clock offset: [-]N, N <= MFA_STATE_MAX_DRIFT; "": 0. */
+static int
+parse_drift(struct parser *p, const char *s, int *drift)
+{
+	unsigned int n = 0;
+	int neg = s[0] == '-', rc;
+
+	*drift = 0;
+	if (s[0] == '\0')
+		return MFA_OK;
+	rc = parse_u32(p, s + neg, MFA_STATE_MAX_DRIFT, "auth-step drift", &n);
+	if (rc == MFA_OK && neg && n == 0)
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "auth-step drift -0");
+	*drift = neg ? -(int)n : (int)n;
+	return rc;
+}
+
+/* auth-step ID16HEX STEP [DRIFT]: version 2 only, each id once. */
 static int
 key_auth_step(struct parser *p, char *val)
 {
 	struct mfa_state *st = p->st;
 	struct mfa_auth_floor a;
-	char *f[2];
+	char *f[2], *rest = NULL;
 	int rc;
 
 	if (p->have_version != 2)
@@ -301,11 +319,12 @@ key_auth_step(struct parser *p, char *val)
 	if (st->nauth == MFA_STATE_MAX_AUTH)
 		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 		    "more than %d auth-step lines", MFA_STATE_MAX_AUTH);
-	if ((rc = split_fields(p, val, f, 2, NULL)) != MFA_OK ||
+	if ((rc = split_fields(p, val, f, 2, &rest)) != MFA_OK ||
 	    (rc = parse_hex(p, f[0], a.id, sizeof(a.id), "auth-step id")) !=
 		MFA_OK ||
 	    (rc = parse_uint(p, f[1], UINT64_MAX, "auth-step step", &a.step)) !=
-		MFA_OK)
+		MFA_OK ||
+	    (rc = parse_drift(p, rest, &a.drift)) != MFA_OK)
 		return rc;
 	if (mfa_state_auth_floor(st, a.id) != NULL)
 		return mfa_text_fail(
@@ -821,6 +840,21 @@ sources_ok(const struct mfa_state *st)
 	return 1;
 }
 
+/* The auth-step lines: within their caps. */
+static int
+auth_ok(const struct mfa_state *st)
+{
+	size_t i;
+
+	if (st->nauth > MFA_STATE_MAX_AUTH)
+		return 0;
+	for (i = 0; i < st->nauth; i++)
+		if (st->auth[i].drift < -MFA_STATE_MAX_DRIFT ||
+		    st->auth[i].drift > MFA_STATE_MAX_DRIFT)
+			return 0;
+	return 1;
+}
+
 /* record_ok - whether the file format can hold st exactly. */
 static int
 record_ok(const struct mfa_state *st)
@@ -838,8 +872,7 @@ record_ok(const struct mfa_state *st)
 	if ((unsigned int)st->last_method > MFA_METHOD_FIDO2_KEY ||
 	    (st->last_method == MFA_METHOD_NONE && st->last_success != 0))
 		return 0;
-	if ((st->backup_used_mask & ~ALL_SLOTS) != 0 ||
-	    st->nauth > MFA_STATE_MAX_AUTH)
+	if ((st->backup_used_mask & ~ALL_SLOTS) != 0 || !auth_ok(st))
 		return 0;
 	if (st->otp.active &&
 	    ((st->otp.channel != MFA_METHOD_EMAIL &&
@@ -973,7 +1006,10 @@ out_auth(struct mfa_text_out *o, const struct mfa_state *st)
 		out_hex(
 		    o, "auth-step ", st->auth[i].id, sizeof(st->auth[i].id));
 		mfa_text_printf(
-		    o, " %llu\n", (unsigned long long)st->auth[i].step);
+		    o, " %llu", (unsigned long long)st->auth[i].step);
+		if (st->auth[i].drift != 0)
+			mfa_text_printf(o, " %d", st->auth[i].drift);
+		mfa_text_printf(o, "\n");
 	}
 }
 
@@ -1443,9 +1479,20 @@ mfa_state_auth_floor(const struct mfa_state *st, const unsigned char id[8])
 	return NULL;
 }
 
+int
+mfa_state_auth_drift(const struct mfa_state *st, const unsigned char id[8])
+{
+	size_t i;
+
+	for (i = 0; st != NULL && i < st->nauth; i++)
+		if (memcmp(st->auth[i].id, id, sizeof(st->auth[i].id)) == 0)
+			return st->auth[i].drift;
+	return 0;
+}
+
 void
 mfa_state_auth_set(
-    struct mfa_state *st, const unsigned char id[8], uint64_t step)
+    struct mfa_state *st, const unsigned char id[8], uint64_t step, int drift)
 {
 	size_t i, low = 0;
 
@@ -1461,6 +1508,9 @@ mfa_state_auth_set(
 		st->nauth++;
 	memcpy(st->auth[i].id, id, sizeof(st->auth[i].id));
 	st->auth[i].step = step;
+	st->auth[i].drift = drift < -MFA_STATE_MAX_DRIFT ? -MFA_STATE_MAX_DRIFT
+	    : drift > MFA_STATE_MAX_DRIFT                ? MFA_STATE_MAX_DRIFT
+							 : drift;
 }
 
 void

@@ -43,11 +43,17 @@
  *                                          holds under the file's own id:
  *                                          every authenticator of a
  *                                          version 1 file, "app")
- *   auth-step ID16HEX U64                 (version 2, repeatable,
+ *   auth-step ID16HEX U64 [DRIFT]         (version 2, repeatable,
  *                                          <= MAX_AUTH, ID unique: the
  *                                          replay floor of the
  *                                          authenticator with that id in
- *                                          the secret file (secretfile.h))
+ *                                          the secret file (secretfile.h),
+ *                                          and its clock's offset in time
+ *                                          steps, -MAX_DRIFT..MAX_DRIFT,
+ *                                          '-' for behind, absent: 0; the
+ *                                          file's own authenticator has a
+ *                                          line only for its offset: its
+ *                                          floor is totp-last-step)
  *   failures UINT                         (account-wide: every wrong
  *                                          answer from any source since
  *                                          the last success or unlock)
@@ -99,6 +105,9 @@
 /* Replay floors kept apart per authenticator (more than a file holds, so
  * that a floor outlives a file rewritten by hand for a while). */
 #define MFA_STATE_MAX_AUTH 8
+/* The largest clock offset learnt for an authenticator, in time steps
+ * (4 steps of 30 s: two minutes either way). */
+#define MFA_STATE_MAX_DRIFT 4
 #define MFA_STATE_BACKUP_SLOTS 10
 /* Sources whose failures are counted apart (deny=); the tally holds one
  * counter pair for each, so raising this lengthens the tally record. */
@@ -170,6 +179,7 @@ struct mfa_otp_pending {
 struct mfa_auth_floor {
 	unsigned char id[8]; /* the authenticator's id (secretfile.h) */
 	uint64_t step;
+	int drift; /* its clock's offset, in steps: -MAX_DRIFT..MAX_DRIFT */
 };
 
 /*
@@ -418,13 +428,20 @@ const uint64_t *mfa_state_auth_floor(
     const struct mfa_state *st, const unsigned char id[8]);
 
 /*
+ * mfa_state_auth_drift - the clock offset (in steps) recorded for the
+ * authenticator whose id is id[8], 0 when none is.
+ */
+int mfa_state_auth_drift(const struct mfa_state *st, const unsigned char id[8]);
+
+/*
  * mfa_state_auth_set - record step as the last step accepted from the
- * authenticator id[8]: its line is updated, or a new one added; when
+ * authenticator id[8], and drift (clamped to +-MFA_STATE_MAX_DRIFT) as its
+ * clock's offset: its line is updated, or a new one added; when
  * MFA_STATE_MAX_AUTH lines are there already, the one with the lowest
  * step (the longest unused) makes room.
  */
 void mfa_state_auth_set(
-    struct mfa_state *st, const unsigned char id[8], uint64_t step);
+    struct mfa_state *st, const unsigned char id[8], uint64_t step, int drift);
 
 /*
  * mfa_state_auth_keep - forget (wipe) the auth-step lines whose id is not

@@ -138,6 +138,66 @@ START_TEST(wrong_code_names_nothing)
 }
 END_TEST
 
+/* A login at now with the code of a phone whose clock is behind by s. */
+static int
+login_behind(const char *seed, int64_t now, int behind)
+{
+	char c[16];
+
+	mfa_pamh_set_time(now);
+	mfa_pamh_oath_code(seed, now - behind, c);
+	return login_code(c);
+}
+
+/*
+ * A phone that drifts a step at a time stays usable: each accepted
+ * neighbouring step moves the centre of its window, up to four steps;
+ * past that bound its codes fail.
+ */
+START_TEST(drift_learnt_and_bounded)
+{
+	struct mfa_state st;
+
+	ck_assert_int_eq(login_behind(SEED, T0, 30), PAM_SUCCESS);
+	ck_logged("authenticator=app clock_offset=-30s");
+	MFA_CK_NOT_IN(res.transcript, "clock");
+	mfa_pamh_state_read("alice", &st);
+	ck_assert_int_eq(mfa_state_auth_drift(&st,
+			     (const unsigned char *)"\x00\x11\x22"
+						    "\x33\x44\x55"
+						    "\x66\x77"),
+	    -1);
+	/* Two steps behind: beyond window=1 alone, inside the moved one. */
+	ck_assert_int_eq(login_behind(SEED, T0 + 60, 60), PAM_SUCCESS);
+	ck_logged("clock_offset=-60s");
+	ck_shown("I: The clock of your authenticator app is about 60 s "
+		 "behind: set it to the network time.");
+	ck_assert_int_eq(login_behind(SEED, T0 + 150, 90), PAM_SUCCESS);
+	ck_assert_int_eq(login_behind(SEED, T0 + 240, 120), PAM_SUCCESS);
+	/* Five steps: accepted at the edge, but the offset stays at four. */
+	ck_assert_int_eq(login_behind(SEED, T0 + 390, 150), PAM_SUCCESS);
+	ck_logged("clock_offset=-120s");
+	/* Six steps behind: outside even the moved window. */
+	ck_assert_int_eq(login_behind(SEED, T0 + 570, 180), PAM_AUTH_ERR);
+	ck_shown("E: Invalid code.");
+	MFA_CK_NOT_IN(res.transcript, "clock");
+}
+END_TEST
+
+/* One phone's offset does not move another's window. */
+START_TEST(drift_is_per_authenticator)
+{
+	ck_assert_int_eq(login_behind(SEED, T0, 30), PAM_SUCCESS);
+	ck_assert_int_eq(login_behind(SEED, T0 + 60, 60), PAM_SUCCESS);
+	/* phone-b, two steps behind, has learnt nothing: refused. */
+	ck_assert_int_eq(login_behind(SEED_B, T0 + 90, 60), PAM_AUTH_ERR);
+	/* A right clock again brings the offset back to 0. */
+	ck_assert_int_eq(login_behind(SEED, T0 + 150, 0), PAM_SUCCESS);
+	MFA_CK_NOT_IN(mfa_pamh_log(), "clock_offset");
+	ck_assert_int_eq(login_behind(SEED, T0 + 240, 60), PAM_AUTH_ERR);
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -151,6 +211,8 @@ auth_suite(void)
 	tcase_add_test(tc, version1_file_is_app);
 	tcase_add_test(tc, floor_of_removed_authenticator_dropped);
 	tcase_add_test(tc, wrong_code_names_nothing);
+	tcase_add_test(tc, drift_learnt_and_bounded);
+	tcase_add_test(tc, drift_is_per_authenticator);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -165,6 +165,26 @@ run --user bob status >"$out" 2>"$err"
 grep -q "^  last app code:  $today.*, from " "$out" &&
 	pass "root: status names the authenticator of the last code" ||
 	fail "root status: $(cat "$out")"
+# The offsets learnt at login (auth-step DRIFT): status and list say them.
+tid=$(sed -n 's/^authenticator token \([0-9a-f]*\) .*/\1/p' "$T/home/bob/.pam_mfa")
+bid=$(sed -n 's/^id \(.\{16\}\).*/\1/p' "$T/home/bob/.pam_mfa")
+step=$(($(date +%s) / 30))
+cat >"$T/state/bob" <<EOF2
+pam_mfa-state 2
+enrolled $(date +%s) $(sed -n 's/^id //p' "$T/home/bob/.pam_mfa")
+totp-last-step $step
+auth-step $tid $step -2
+auth-step $bid $step 1
+EOF2
+run --user bob status >"$out" 2>"$err"
+run --user bob list >"$T/list" 2>>"$err"
+if grep -q "^  clock:          token's clock is about 60 s behind\$" "$out" &&
+	grep -q "^  clock:          app's clock is about 30 s ahead\$" "$out" &&
+	grep -q '^token .*, clock about 60 s behind$' "$T/list"; then
+	pass "root: status and list show each authenticator's clock offset"
+else
+	fail "drift display: $(cat "$out" "$T/list" "$err")"
+fi
 run --user bob remove token </dev/null >"$out" 2>"$err"
 rc=$?
 if [[ $rc == 0 ]] && ! grep -q '^authenticator token' "$T/home/bob/.pam_mfa"; then

@@ -207,18 +207,18 @@ START_TEST(state_auth_cap_and_keep)
 	mfa_state_init(&st);
 	for (i = 0; i < MFA_STATE_MAX_AUTH; i++) {
 		memset(id, (int)i + 1, sizeof(id));
-		mfa_state_auth_set(&st, id, 100 + i);
+		mfa_state_auth_set(&st, id, 100 + i, 0);
 	}
 	ck_assert_uint_eq(st.nauth, MFA_STATE_MAX_AUTH);
 	/* Full: the lowest step (id 1, step 100) makes room. */
 	memset(id, 0x77, sizeof(id));
-	mfa_state_auth_set(&st, id, 5);
+	mfa_state_auth_set(&st, id, 5, 0);
 	ck_assert_uint_eq(st.nauth, MFA_STATE_MAX_AUTH);
 	memset(id, 1, sizeof(id));
 	ck_assert_ptr_null(mfa_state_auth_floor(&st, id));
 	/* Updating an existing one does not add. */
 	memset(id, 2, sizeof(id));
-	mfa_state_auth_set(&st, id, 999);
+	mfa_state_auth_set(&st, id, 999, 0);
 	ck_assert_uint_eq(*mfa_state_auth_floor(&st, id), 999);
 	ck_assert_uint_eq(st.nauth, MFA_STATE_MAX_AUTH);
 	memset(keep[0], 2, 8);
@@ -226,6 +226,44 @@ START_TEST(state_auth_cap_and_keep)
 	mfa_state_auth_keep(&st, (const unsigned char(*)[8])keep, 2);
 	ck_assert_uint_eq(st.nauth, 2);
 	ck_assert_uint_eq(*mfa_state_auth_floor(&st, keep[1]), 5);
+}
+END_TEST
+
+/* The clock offset: [-]N up to MFA_STATE_MAX_DRIFT, 0 not written. */
+START_TEST(state_auth_drift)
+{
+	static const char v2[] = "pam_mfa-state 2\n"
+				 "auth-step 0123456789abcdef 58800587 -3\n"
+				 "auth-step 1123456789abcdef 58800587 4\n";
+	static const char *const bad[] = {
+	    "pam_mfa-state 2\nauth-step 0123456789abcdef 1 -0\n",
+	    "pam_mfa-state 2\nauth-step 0123456789abcdef 1 5\n",
+	    "pam_mfa-state 2\nauth-step 0123456789abcdef 1 -5\n",
+	    "pam_mfa-state 2\nauth-step 0123456789abcdef 1 +1\n",
+	    "pam_mfa-state 2\nauth-step 0123456789abcdef 1 1 2\n",
+	};
+	unsigned char id[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+	struct mfa_state st;
+	char *out = NULL;
+	size_t len = 0, i;
+
+	ck_assert_int_eq(mfa_state_parse(v2, strlen(v2), &st, NULL), MFA_OK);
+	ck_assert_int_eq(mfa_state_auth_drift(&st, id), -3);
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, v2));
+	mfa_strfree(out);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(mfa_state_parse(
+				  bad[i], strlen(bad[i]), &st, NULL) != MFA_OK,
+		    "row %zu", i);
+	/* Set clamps to the bound; 0 leaves the field out. */
+	mfa_state_init(&st);
+	mfa_state_auth_set(&st, id, 7, -9);
+	ck_assert_int_eq(mfa_state_auth_drift(&st, id), -MFA_STATE_MAX_DRIFT);
+	mfa_state_auth_set(&st, id, 8, 0);
+	ck_assert_int_eq(mfa_state_serialize(&st, &out, &len), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, "auth-step 0123456789abcdef 8\n"));
+	mfa_strfree(out);
 }
 END_TEST
 
@@ -241,6 +279,7 @@ auth_suite(void)
 	tcase_add_test(tc, add_remove_cap);
 	tcase_add_test(tc, state_auth_step);
 	tcase_add_test(tc, state_auth_cap_and_keep);
+	tcase_add_test(tc, state_auth_drift);
 	suite_add_tcase(s, tc);
 	return s;
 }
