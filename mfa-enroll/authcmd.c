@@ -88,17 +88,36 @@ print_drift(int drift)
 		    drift < 0 ? "behind" : "ahead");
 }
 
+/* The type and parameters of a, then when it was added. */
 static void
-print_one(const struct mfa_secret *s, const struct mfa_authenticator *a,
-    const struct mfa_state *st, int have_state)
+print_kind(const struct mfa_authenticator *a)
 {
 	char when[64];
 
 	mfa_cli_time(a->created, when, sizeof(when));
-	printf("%-16s TOTP %s, %u digits, %u s  added %s", a->name,
-	    mfa_otp_alg_name(a->totp.alg), a->totp.digits, a->totp.period,
-	    when);
-	if (have_state) {
+	if (a->hotp)
+		printf("%-16s HOTP %s, %u digits  added %s", a->name,
+		    mfa_otp_alg_name(a->totp.alg), a->totp.digits, when);
+	else
+		printf("%-16s TOTP %s, %u digits, %u s  added %s", a->name,
+		    mfa_otp_alg_name(a->totp.alg), a->totp.digits,
+		    a->totp.period, when);
+}
+
+static void
+print_one(const struct mfa_secret *s, const struct mfa_authenticator *a,
+    const struct mfa_state *st, int have_state)
+{
+	const uint64_t *counter = mfa_enrolment_floor(st, s, a);
+	char when[64];
+
+	print_kind(a);
+	if (have_state && a->hotp) {
+		if (counter != NULL)
+			printf("  counter %llu", (unsigned long long)*counter);
+		else
+			printf("  counter not used yet");
+	} else if (have_state) {
 		mfa_cli_time(
 		    mfa_enrolment_last_code(st, s, a), when, sizeof(when));
 		printf("  last code %s", when);
@@ -161,8 +180,10 @@ proof_matches(const struct mfa_cli *c, const struct mfa_secret *s, size_t skip,
 	size_t i;
 	int ok = 0;
 
+	/* An HOTP token's counter is root's: it cannot be checked here. */
 	for (i = 0; !ok && i < mfa_secret_auth_count(s); i++) {
-		if (i == skip || mfa_secret_auth_get(s, i, &a) != MFA_OK)
+		if (i == skip || mfa_secret_auth_get(s, i, &a) != MFA_OK ||
+		    a.hotp)
 			continue;
 		ok = mfa_totp_verify(a.key, a.keylen, &a.totp, mfa_cli_now(),
 			 c->cfg.window, NULL, typed, NULL) == MFA_OK;
@@ -196,6 +217,18 @@ prove(const struct mfa_cli *c, const struct mfa_secret *s, size_t skip,
 	return MFA_OK;
 }
 
+/* Is there an app (TOTP) besides the file's own one? */
+static int
+has_other_app(const struct mfa_secret *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nextra; i++)
+		if (!s->extra[i].hotp)
+			return 1;
+	return 0;
+}
+
 /* NAME of s: its index, or a message and -1. */
 static int
 find_removable(
@@ -209,7 +242,13 @@ find_removable(
 		    "mfa-enroll list)",
 		    c->user,
 		    mfa_secret_name_check(name) == MFA_OK ? name : "so");
-	else if (mfa_secret_auth_count(s) == 1) {
+	else if (i == 0 && !has_other_app(s)) {
+		mfa_cli_err(c,
+		    "%s is the only authenticator app (the others are "
+		    "hardware tokens): add another app first",
+		    name);
+		i = -1;
+	} else if (mfa_secret_auth_count(s) == 1) {
 		mfa_cli_err(c,
 		    "%s is the only authenticator: add another "
 		    "first, or run mfa-enroll disable",
@@ -275,6 +314,121 @@ mfa_authcmd_remove_run(struct mfa_cli *c, int argc, char **argv)
 		    c, MFA_EVENT_ENROLMENT, "authenticator removed");
 	ex = MFA_EXIT_OK;
 out:
+	mfa_secret_free(s);
+	return ex;
+}
+
+static const char resync_usage[] =
+    "usage: mfa-enroll --user NAME resync [--name TOKEN] CODE1 CODE2\n"
+    "\n"
+    "Resynchronise an HOTP hardware token that is further ahead than\n"
+    "hotp_window (pressed many times away from a login): press it twice and\n"
+    "give both codes; they must follow each other within 1000 counters\n"
+    "after the last one used.  --name picks the token when there are\n"
+    "several.  Root only: the counter is in the module's state.\n"
+    "\n"
+    "Exit status: 0 resynchronised, 1 failed (codes not found), 2 usage.\n";
+
+/* The HOTP token called name, or the only one; its index or -1. */
+static int
+find_token(
+    const struct mfa_cli *c, const struct mfa_secret *s, const char *name)
+{
+	size_t i;
+	int found = -1, n = 0;
+
+	for (i = 0; i < s->nextra; i++)
+		if (s->extra[i].hotp &&
+		    (name == NULL || strcmp(name, s->extra[i].name) == 0)) {
+			found = (int)i + 1;
+			n++;
+		}
+	if (n == 1)
+		return found;
+	mfa_cli_err(c,
+	    n == 0 ? "%s has no HOTP token%s%s (see mfa-enroll list)"
+		   : "%s has several HOTP tokens%s%s: name one with --name",
+	    c->user, name != NULL ? " called " : "",
+	    name != NULL && mfa_secret_name_check(name) == MFA_OK ? name : "");
+	return -1;
+}
+
+/* In the state transaction: find the pair, move the counter forward. */
+static int
+resync_in_state(const struct mfa_cli *c, const struct mfa_secret *s,
+    const struct mfa_authenticator *a, char *const codes[2], uint64_t *ctr)
+{
+	struct mfa_cli_state cs;
+	char why[256] = "";
+	int rc;
+
+	rc = mfa_cli_state_begin(c, 1, &cs, why, sizeof(why));
+	if (rc == MFA_OK)
+		rc = mfa_hotp_resync(a->key, a->keylen, a->totp.alg,
+		    a->totp.digits, mfa_enrolment_floor(&cs.st, s, a),
+		    MFA_HOTP_SCAN_MAX, codes[0], codes[1], ctr);
+	if (rc == MFA_OK) {
+		mfa_enrolment_set_floor(&cs.st, s, a, *ctr, 0);
+		rc = mfa_store_commit(cs.txn, &cs.st, mfa_cli_now());
+	}
+	mfa_cli_state_end(&cs);
+	if (rc == MFA_ERR_MISMATCH || rc == MFA_ERR_FORMAT)
+		mfa_cli_err(c,
+		    "the two codes are not consecutive codes of %s "
+		    "within %d counters: nothing was changed",
+		    a->name, MFA_HOTP_SCAN_MAX);
+	else if (rc != MFA_OK)
+		mfa_cli_err(c, "%s's state in %s: %s", c->user,
+		    mfa_store_config_where(&c->cfg),
+		    why[0] != '\0' ? why : mfa_strerror(rc));
+	return rc;
+}
+
+int
+mfa_authcmd_resync_run(struct mfa_cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct mfa_secret *s = NULL;
+	struct mfa_authenticator a;
+	const char *name = NULL;
+	uint64_t ctr = 0;
+	int ch, ex, i;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'n')
+			name = optarg;
+		else {
+			fputs(resync_usage, ch == 'h' ? stdout : stderr);
+			return ch == 'h' ? MFA_EXIT_OK : MFA_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fputs(resync_usage, stderr);
+		return MFA_EXIT_USAGE;
+	}
+	if (!c->admin) {
+		mfa_cli_err(c,
+		    "resync needs root and --user NAME: a token's "
+		    "counter is kept in the module's state");
+		return MFA_EXIT_USAGE;
+	}
+	if ((ex = load(c, &s)) != MFA_EXIT_OK)
+		return ex;
+	ex = MFA_EXIT_FAIL;
+	if ((i = find_token(c, s, name)) > 0 &&
+	    mfa_secret_auth_get(s, (size_t)i, &a) == MFA_OK &&
+	    resync_in_state(c, s, &a, argv + optind, &ctr) == MFA_OK) {
+		printf("%s resynchronised: counter %llu used, the next code "
+		       "logs in.\n",
+		    a.name, (unsigned long long)ctr);
+		mfa_admin_event(
+		    c, MFA_EVENT_UNLOCK, "hotp token resynchronised");
+		ex = MFA_EXIT_OK;
+	}
+	MFA_WIPE_OBJ(&a);
 	mfa_secret_free(s);
 	return ex;
 }

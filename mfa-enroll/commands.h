@@ -24,6 +24,9 @@ int mfa_enrol_add_run(struct mfa_cli *c, int argc, char **argv);
 int mfa_authcmd_list_run(struct mfa_cli *c, int argc, char **argv);
 int mfa_authcmd_remove_run(struct mfa_cli *c, int argc, char **argv);
 
+/* resync [--name TOKEN] CODE1 CODE2 (root): an HOTP token far ahead. */
+int mfa_authcmd_resync_run(struct mfa_cli *c, int argc, char **argv);
+
 /* backup-codes: a new set of backup codes (backupcmd.c). */
 int mfa_backupcmd_run(struct mfa_cli *c, int argc, char **argv);
 

@@ -46,6 +46,7 @@ static const struct command commands[] = {
     {"remove", mfa_authcmd_remove_run},
     {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
+    {"resync", mfa_authcmd_resync_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
     {"store", mfa_storecmd_run},
@@ -88,6 +89,10 @@ static const char usage[] =
     "  --user NAME       act for NAME with any command (files stay NAME's)\n"
     "  reset [--yes]     remove NAME's enrolment and module state\n"
     "  unlock            clear NAME's failures and lock-outs\n"
+    "  add --hotp --secret HEX|BASE32 --code CODE\n"
+    "                    provision an HOTP hardware token for NAME\n"
+    "  resync [--name TOKEN] CODE1 CODE2\n"
+    "                    resynchronise NAME's HOTP token (two codes in a row)\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
     "  report [--json] [--prometheus FILE]\n"

@@ -67,10 +67,13 @@ print_secret(const struct mfa_secret *s)
 		const struct mfa_authenticator *a = &s->extra[i];
 
 		mfa_cli_time(a->created, when, sizeof(when));
-		snprintf(label, sizeof(label), "%s (TOTP):", a->name);
-		printf("  %-16s added %s; %s, %u digits, %u s steps\n", label,
-		    when, mfa_otp_alg_name(a->totp.alg), a->totp.digits,
-		    a->totp.period);
+		snprintf(label, sizeof(label), "%s (%s):", a->name,
+		    a->hotp ? "HOTP" : "TOTP");
+		printf("  %-16s added %s; %s, %u digits", label, when,
+		    mfa_otp_alg_name(a->totp.alg), a->totp.digits);
+		if (!a->hotp)
+			printf(", %u s steps", a->totp.period);
+		printf("\n");
 	}
 	printf("  enrolment id:   %s\n", id);
 	if (s->has_backup) {

@@ -76,6 +76,7 @@ struct mfa_config {
 	struct mfa_group_rule *groups; /* NULL: everybody must use MFA */
 	size_t ngroups;
 	unsigned int window;           /* 1, 0..10 steps either side */
+	unsigned int hotp_window;      /* 10, 1..100 HOTP counters ahead */
 	unsigned int tries;            /* 3, 1..10 prompts per login */
 	unsigned int deny;             /* 10, 0..1000 per source; 0 = never */
 	unsigned int deny_total;       /* 100, 0..100000 account; 0 = off */

@@ -117,7 +117,7 @@ mfa_enrolment_last_code(const struct mfa_state *st, const struct mfa_secret *s,
 {
 	const uint64_t *floor = mfa_enrolment_floor(st, s, a);
 
-	if (floor == NULL || a->totp.period == 0 ||
+	if (floor == NULL || a->hotp || a->totp.period == 0 ||
 	    *floor > (uint64_t)INT64_MAX / a->totp.period)
 		return 0;
 	return (int64_t)(*floor * a->totp.period);

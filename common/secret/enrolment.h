@@ -95,7 +95,8 @@ void mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
 /*
  * mfa_enrolment_last_code - when authenticator a of s last gave a code
  * that was accepted, as far as st tells: the start of its replay floor's
- * time step (unix seconds), or 0 when none is recorded.
+ * time step (unix seconds), or 0 when none is recorded or a is an HOTP
+ * token (its floor is a counter, not a time).
  */
 int64_t mfa_enrolment_last_code(const struct mfa_state *st,
     const struct mfa_secret *s, const struct mfa_authenticator *a);

@@ -281,10 +281,12 @@ auth_fields(struct parser *p, char **f, struct mfa_authenticator *a)
 	if ((r = num_value(p, "digits", f[4], 6, 8, &n)) != MFA_OK)
 		return r;
 	a->totp.digits = (unsigned int)n;
-	if ((r = num_value(p, "period", f[5], MFA_TOTP_PERIOD_MIN,
+	a->hotp = strcmp(f[5], "hotp") == 0;
+	if (!a->hotp &&
+	    (r = num_value(p, "period", f[5], MFA_TOTP_PERIOD_MIN,
 		 MFA_TOTP_PERIOD_MAX, &n)) != MFA_OK)
 		return r;
-	a->totp.period = (unsigned int)n;
+	a->totp.period = a->hotp ? MFA_TOTP_PERIOD_DEFAULT : (unsigned int)n;
 	if (mfa_totp_params_check(&a->totp) != MFA_OK)
 		return mfa_text_fail(
 		    &p->t, MFA_ERR_RANGE, "digits must be 6 or 8");
@@ -762,19 +764,24 @@ int
 mfa_secret_auth_remove(struct mfa_secret *s, size_t i)
 {
 	struct mfa_authenticator *up;
+	size_t j;
 
 	if (s == NULL || i > s->nextra || s->nextra == 0)
 		return MFA_ERR_INVALID;
 	if (i == 0) {
-		/* The first other one takes the key's place. */
-		up = &s->extra[0];
+		/* The first other app takes the key's place. */
+		for (j = 0; j < s->nextra && s->extra[j].hotp; j++)
+			;
+		if (j == s->nextra)
+			return MFA_ERR_DENIED;
+		up = &s->extra[j];
 		MFA_WIPE_ARRAY(s->key);
 		memcpy(s->key, up->key, sizeof(s->key));
 		s->keylen = up->keylen;
 		s->totp = up->totp;
 		memcpy(s->name, up->name, sizeof(s->name));
 		memcpy(s->auth_id, up->id, sizeof(s->auth_id));
-		i = 1;
+		i = j + 1;
 	}
 	memmove(&s->extra[i - 1], &s->extra[i],
 	    (s->nextra - i) * sizeof(s->extra[0]));
@@ -837,10 +844,13 @@ write_authenticators(struct mfa_text_out *w, const struct mfa_secret *s)
 		if (mfa_base32_encode(a->key, a->keylen, b32, sizeof(b32)) !=
 		    MFA_OK)
 			w->rc = MFA_ERR_INVALID;
-		mfa_text_printf(w, "authenticator %s %s %lld %s %u %u %s\n",
-		    a->name, hex, (long long)a->created,
-		    mfa_otp_alg_name(a->totp.alg), a->totp.digits,
-		    a->totp.period, b32);
+		mfa_text_printf(w, "authenticator %s %s %lld %s %u ", a->name,
+		    hex, (long long)a->created, mfa_otp_alg_name(a->totp.alg),
+		    a->totp.digits);
+		if (a->hotp)
+			mfa_text_printf(w, "hotp %s\n", b32);
+		else
+			mfa_text_printf(w, "%u %s\n", a->totp.period, b32);
 	}
 	MFA_WIPE_ARRAY(b32);
 }

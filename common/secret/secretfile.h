@@ -39,7 +39,9 @@
  *                             version 2, repeatable (at most
  *                             MFA_SECRET_AUTH_MAX - 1): another TOTP
  *                             authenticator: name, random id, creation
- *                             time, parameters and key as above
+ *                             time, parameters and key as above; PERIOD
+ *                             "hotp" makes it an RFC 4226 counter-based
+ *                             token, whose counter is root's (state.h)
  * A NAME is 1..MFA_SECRET_NAME_MAX bytes of a-z 0-9 '.' '_' '-', starting
  * with a letter or digit; the names of one file are all different, and so
  * are the authenticator ids.  The module keeps each authenticator's
@@ -78,7 +80,8 @@ struct mfa_authenticator {
 	int64_t created;                       /* unix seconds */
 	unsigned char key[MFA_SECRET_KEY_MAX]; /* secret */
 	size_t keylen;                         /* 16..64 */
-	struct mfa_totp_params totp;
+	struct mfa_totp_params totp;           /* period unused for HOTP */
+	int hotp; /* 1: RFC 4226 counter-based token */
 };
 
 struct mfa_secret {
@@ -141,9 +144,11 @@ int mfa_secret_auth_add(
 
 /*
  * mfa_secret_auth_remove - remove authenticator i (wiped).  Removing 0
- * makes the first other one the authenticator of s->key (its name, id,
- * key and parameters move up).  Returns MFA_OK or MFA_ERR_INVALID (i out
- * of range, or the last authenticator: that is disabling, not removing).
+ * makes the first other TOTP one the authenticator of s->key (its name,
+ * id, key and parameters move up).  Returns MFA_OK, MFA_ERR_DENIED (0,
+ * and only HOTP tokens besides: the file's own one is an app) or
+ * MFA_ERR_INVALID (i out of range, or the last authenticator: that is
+ * disabling, not removing).
  */
 int mfa_secret_auth_remove(struct mfa_secret *s, size_t i);
 

@@ -6,9 +6,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <security/pam_appl.h>
 
+#include "error.h"
+#include "otp.h"
 #include "pamh.h"
 #include "testutil.h"
 
@@ -198,6 +202,134 @@ START_TEST(drift_is_per_authenticator)
 }
 END_TEST
 
+/* ---- HOTP tokens ---- */
+
+#define ID_TOK "fedcba9876543210"
+
+static const char *token_text =
+    "pam_mfa-secret 2\n"
+    "id 00112233445566778899aabbccddeeff\n"
+    "created 1111111000\n"
+    "totp-secret " SEED_B "\n"
+    "authenticator tok " ID_TOK " 1111111000 SHA1 6 hotp " SEED "\n";
+
+/* The RFC 4226 token's code at counter (key "12345678901234567890"). */
+static void
+hotp_code(uint64_t counter, char out[16])
+{
+	uint32_t v = 0;
+
+	ck_assert_int_eq(mfa_hotp((const unsigned char *)"12345678901234567890",
+			     20, MFA_OTP_SHA1, counter, 6, &v),
+	    MFA_OK);
+	ck_assert_int_eq(mfa_otp_format(v, 6, out, 16), MFA_OK);
+}
+
+static int
+login_counter(uint64_t counter)
+{
+	char c[16];
+
+	hotp_code(counter, c);
+	return login_code(c);
+}
+
+static void
+token_setup(uint64_t floor)
+{
+	char state[96];
+
+	mfa_pamh_write_secret("alice", token_text);
+	snprintf(state, sizeof(state),
+	    "pam_mfa-state 2\nauth-step " ID_TOK " %llu\n",
+	    (unsigned long long)floor);
+	mfa_pamh_state_put("alice", state);
+}
+
+/* The token's last used counter in root's state. */
+static uint64_t
+token_counter(void)
+{
+	struct mfa_state st;
+	const uint64_t *c;
+
+	mfa_pamh_state_read("alice", &st);
+	c = mfa_state_auth_floor(&st,
+	    (const unsigned char *)"\xfe\xdc\xba"
+				   "\x98\x76\x54"
+				   "\x32\x10");
+	ck_assert_ptr_nonnull(c);
+	return *c;
+}
+
+/* The vectors, the look-ahead of hotp_window=10, never backwards. */
+START_TEST(hotp_lookahead_forward_only)
+{
+	token_setup(2);
+	ck_assert_int_eq(login_code("969429"), PAM_SUCCESS); /* counter 3 */
+	ck_logged("method=totp result=success authenticator=tok");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "clock_offset");
+	ck_assert_int_eq(login_code("969429"), PAM_AUTH_ERR); /* spent */
+	ck_assert_int_eq(login_counter(13), PAM_SUCCESS);     /* 3 + 10 */
+	ck_assert_int_eq(login_counter(5), PAM_AUTH_ERR);     /* behind */
+	ck_assert_int_eq(login_counter(24), PAM_AUTH_ERR);    /* 13 + 11 */
+	ck_shown("E: Invalid code.");
+	ck_assert_uint_eq(token_counter(), 13);
+}
+END_TEST
+
+/* Racing logins with one code: one success, the counter never back. */
+START_TEST(hotp_racing_logins_one_success)
+{
+	pid_t pids[10];
+	int i, ok = 0, status;
+
+	token_setup(0);
+	for (i = 0; i < 10; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0)
+			_exit(login_counter(i % 2 ? 5 : 3) == PAM_SUCCESS ? 0
+									  : 1);
+	}
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		ck_assert(WIFEXITED(status));
+		ok += WEXITSTATUS(status) == 0;
+	}
+	/* 5 then 3 is one success; 3 then 5 is two: never more. */
+	ck_assert_int_ge(ok, 1);
+	ck_assert_int_le(ok, 2);
+	ck_assert_uint_eq(token_counter(), 5);
+}
+END_TEST
+
+/* A TOTP hardware token with 60-second steps answers with its own step. */
+START_TEST(totp_token_period_60)
+{
+	struct mfa_totp_params p60 = {MFA_OTP_SHA1, 6, 60};
+	char c[16];
+
+	mfa_pamh_write_secret("alice",
+	    "pam_mfa-secret 2\n"
+	    "id 00112233445566778899aabbccddeeff\n"
+	    "created 1111111000\n"
+	    "totp-secret " SEED_B "\n"
+	    "authenticator t60 " ID_B " 1111111000 SHA1 6 60 " SEED "\n");
+	ck_assert_int_eq(mfa_totp_code((const unsigned char *)"1234567890"
+							      "1234567890",
+			     20, &p60, T0 - 60, c, sizeof(c)),
+	    MFA_OK);
+	ck_assert_int_eq(login_code(c), PAM_SUCCESS); /* one 60 s step */
+	ck_logged("authenticator=t60 clock_offset=-60s");
+	ck_assert_int_eq(mfa_totp_code((const unsigned char *)"1234567890"
+							      "1234567890",
+			     20, &p60, T0 + 120, c, sizeof(c)),
+	    MFA_OK);
+	ck_assert_int_eq(login_code(c), PAM_AUTH_ERR); /* two steps ahead */
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -213,6 +345,9 @@ auth_suite(void)
 	tcase_add_test(tc, wrong_code_names_nothing);
 	tcase_add_test(tc, drift_learnt_and_bounded);
 	tcase_add_test(tc, drift_is_per_authenticator);
+	tcase_add_test(tc, totp_token_period_60);
+	tcase_add_test(tc, hotp_lookahead_forward_only);
+	tcase_add_test(tc, hotp_racing_logins_one_success);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -122,6 +122,19 @@ run remove nosuch --code "$(code "$S3")" >"$out" 2>"$err"
 	pass "remove of an unknown name says so" ||
 	fail "remove unknown: $(cat "$err")"
 
+# 6b. A TOTP hardware token with 60-second steps.
+run add --name t60 --period 60 --secret "$S3" --code "$(oathtool --totp -s 60 -b "$S3")" >"$out" 2>"$err"
+rc=$?
+run add --name t61 --period 5 --secret "$S3" --code 123456 >/dev/null 2>"$T/err2"
+rc2=$?
+if [[ $rc == 0 && $rc2 == 2 ]] && grep -q "^authenticator t60 .* SHA1 6 60 $S3\$" "$SECRET_FILE" &&
+	grep -q 'period=60' "$out" && grep -q -- '--period must be 15 to 300' "$T/err2"; then
+	pass "add --period 60: a 60-second TOTP token; a bad period is refused"
+else
+	fail "add --period: rc=$rc rc2=$rc2 $(cat "$err" "$T/err2")"
+fi
+run remove t60 --code "$(code "$S3")" >/dev/null 2>"$err" || fail "remove t60: $(cat "$err")"
+
 # 7. Re-enrolment keeps the other authenticators.
 run add --name phone-b --secret "$S2" --code "$(code "$S2")" >/dev/null 2>"$err"
 run --secret "$S4" --code "$(code "$S4")" >/dev/null 2>"$err"
@@ -185,6 +198,45 @@ if grep -q "^  clock:          token's clock is about 60 s behind\$" "$out" &&
 else
 	fail "drift display: $(cat "$out" "$T/list" "$err")"
 fi
+# 10. HOTP hardware tokens (RFC 4226's key; codes from oathtool --hotp).
+HEX=3132333435363738393031323334353637383930
+hotp() { oathtool --hotp -c "$1" "$HEX"; }
+run --user bob add --name yubi --hotp --secret "$HEX" --code "$(hotp 15)" >"$out" 2>"$err"
+rc1=$?
+run add --hotp --secret "$HEX" --code "$(hotp 2)" >"$T/out2" 2>"$T/err2"
+rc2=$?
+if [[ $rc1 == 1 && $rc2 == 2 ]] && grep -q 'not one of the token.s first 10 codes' "$err" &&
+	grep -q -- '--hotp needs root' "$T/err2" && ! grep -q '^authenticator yubi' "$T/home/bob/.pam_mfa"; then
+	pass "add --hotp: a code past hotp_window, or a user, is refused"
+else
+	fail "add --hotp refusals: rc $rc1 $rc2 $(cat "$err" "$T/err2")"
+fi
+run --user bob add --name yubi --hotp --secret "$HEX" --code "$(hotp 2)" >"$out" 2>"$err"
+rc=$?
+run --user bob list >"$T/list" 2>>"$err"
+if [[ $rc == 0 ]] && grep -q '^authenticator yubi [0-9a-f]\{16\} [0-9]* SHA1 6 hotp GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ$' "$T/home/bob/.pam_mfa" &&
+	grep -q '^yubi  *HOTP SHA1, 6 digits .* counter 2$' "$T/list"; then
+	pass "add --hotp --secret HEX --code: the token and its counter (2) in root's state"
+else
+	fail "add --hotp: rc=$rc $(cat "$out" "$err" "$T/list")"
+fi
+run --user bob resync "$(hotp 500)" "$(hotp 502)" >"$out" 2>"$err"
+rc1=$?
+run --user bob resync "$(hotp 1)" "$(hotp 2)" >"$out" 2>>"$err"
+rc2=$?
+run --user bob resync "$(hotp 500)" "$(hotp 501)" >"$out" 2>"$T/err3"
+rc3=$?
+run --user bob list >"$T/list"
+if [[ $rc1 == 1 && $rc2 == 1 && $rc3 == 0 ]] && grep -q 'not consecutive codes of yubi' "$err" &&
+	grep -q 'yubi resynchronised: counter 501 used' "$out" && grep -q '^yubi .* counter 501$' "$T/list"; then
+	pass "resync: two consecutive codes far ahead move the counter; gaps and old codes do not"
+else
+	fail "resync: rc $rc1 $rc2 $rc3 $(cat "$err" "$T/err3" "$out")"
+fi
+run resync "$(hotp 600)" "$(hotp 601)" >"$out" 2>"$err"
+[[ $? == 2 ]] && grep -q 'resync needs root and --user NAME' "$err" &&
+	pass "resync is root's" || fail "resync as a user: $(cat "$err")"
+
 run --user bob remove token </dev/null >"$out" 2>"$err"
 rc=$?
 if [[ $rc == 0 ]] && ! grep -q '^authenticator token' "$T/home/bob/.pam_mfa"; then

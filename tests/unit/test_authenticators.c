@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "mem.h"
+#include "otp.h"
 #include "secretfile.h"
 #include "state.h"
 #include "testutil.h"
@@ -267,6 +268,79 @@ START_TEST(state_auth_drift)
 }
 END_TEST
 
+/* RFC 4226 Appendix D (tests/data/otp.txt): look-ahead and resync edges. */
+START_TEST(hotp_verify_and_resync)
+{
+	static const char *const rfc[] = {"755224", "287082", "359152",
+	    "969429", "338314", "254676", "287922", "162583", "399871",
+	    "520489"};
+	static const unsigned char key[] = "12345678901234567890";
+	uint64_t i, m = 0, after, big = UINT64_MAX;
+
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, NULL,
+				     10, rfc[i], &m),
+		    MFA_OK);
+		ck_assert_uint_eq(m, i);
+	}
+	after = 5; /* counters 6.. only: 3 is spent, 9 is in reach */
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, &after, 10, rfc[3], &m),
+	    MFA_ERR_MISMATCH);
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, &after, 4, rfc[9], &m),
+	    MFA_OK);
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, &after, 3, rfc[9], &m),
+	    MFA_ERR_MISMATCH); /* 6, 7, 8: one short */
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, &after, 0, rfc[9], &m),
+	    MFA_ERR_INVALID);
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, &big, 1, rfc[9], &m),
+	    MFA_ERR_INVALID);
+	ck_assert_int_eq(mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, NULL,
+			     MFA_HOTP_SCAN_MAX + 1, rfc[9], &m),
+	    MFA_ERR_INVALID);
+	ck_assert_int_eq(
+	    mfa_hotp_verify(key, 20, MFA_OTP_SHA1, 6, NULL, 10, "12345", &m),
+	    MFA_ERR_FORMAT);
+	after = 0;
+	ck_assert_int_eq(mfa_hotp_resync(key, 20, MFA_OTP_SHA1, 6, &after, 10,
+			     rfc[7], rfc[8], &m),
+	    MFA_OK);
+	ck_assert_uint_eq(m, 8);
+	ck_assert_int_eq(mfa_hotp_resync(key, 20, MFA_OTP_SHA1, 6, &after, 10,
+			     rfc[7], rfc[9], &m),
+	    MFA_ERR_MISMATCH);
+	after = 7; /* the pair must lie after the floor */
+	ck_assert_int_eq(mfa_hotp_resync(key, 20, MFA_OTP_SHA1, 6, &after, 10,
+			     rfc[7], rfc[8], &m),
+	    MFA_ERR_MISMATCH);
+}
+END_TEST
+
+/* The file's HOTP tokens: "hotp" as the period; never the file's own. */
+START_TEST(hotp_in_file)
+{
+	struct mfa_secret *s = NULL;
+	char *out = NULL;
+
+	ck_assert_int_eq(parse(V2 "authenticator tok 0123456789abcdef 1 SHA1 "
+				  "6 hotp GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\n",
+			     &s),
+	    MFA_OK);
+	ck_assert_int_eq(s->extra[0].hotp, 1);
+	ck_assert_int_eq(mfa_secret_serialize(s, &out, NULL), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, " SHA1 6 hotp GEZDGNBV"));
+	mfa_strfree(out);
+	/* Only a token besides: the app cannot go. */
+	ck_assert_int_eq(mfa_secret_auth_remove(s, 0), MFA_ERR_DENIED);
+	ck_assert_int_eq(mfa_secret_auth_remove(s, 1), MFA_OK);
+	mfa_secret_free(s);
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -280,6 +354,8 @@ auth_suite(void)
 	tcase_add_test(tc, state_auth_step);
 	tcase_add_test(tc, state_auth_cap_and_keep);
 	tcase_add_test(tc, state_auth_drift);
+	tcase_add_test(tc, hotp_verify_and_resync);
+	tcase_add_test(tc, hotp_in_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

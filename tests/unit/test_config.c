@@ -64,6 +64,7 @@ START_TEST(defaults)
 	ck_assert_ptr_null(c.groups);
 	ck_assert_uint_eq(c.ngroups, 0);
 	ck_assert_uint_eq(c.window, 1);
+	ck_assert_uint_eq(c.hotp_window, 10);
 	ck_assert_uint_eq(c.tries, 3);
 	ck_assert_uint_eq(c.deny, 10);
 	ck_assert_uint_eq(c.deny_total, 100);
@@ -112,6 +113,7 @@ static const struct {
     {"enroll_at_login", NULL},
     {"failmode", "safe"},
     {"groups", "wheel, !guests,dev*"},
+    {"hotp_window", "100"},
     {"issuer", "Example Corp (SSH)"},
     {"lock_timeout", "100"},
     {"mail_command", "/usr/bin/msmtp -t --read-envelope-from"},
@@ -189,6 +191,7 @@ assert_every(const struct mfa_config *c)
 	assert_argv(c->trust_services, services);
 	ck_assert_uint_eq(c->unlock_time, 604800);
 	ck_assert_uint_eq(c->window, 10);
+	ck_assert_uint_eq(c->hotp_window, 100);
 }
 
 START_TEST(every_option_from_file)
@@ -389,6 +392,8 @@ static const struct {
     {"tries", "0", MFA_ERR_RANGE},
     {"tries", "11", MFA_ERR_RANGE},
     {"window", "11", MFA_ERR_RANGE},
+    {"hotp_window", "0", MFA_ERR_RANGE},
+    {"hotp_window", "101", MFA_ERR_RANGE},
     {"window", "99999999999999999999999", MFA_ERR_RANGE},
     {"tries", "18446744073709551619", MFA_ERR_RANGE}, /* 2^64 + 3 */
     {"deny", "1001", MFA_ERR_RANGE},
