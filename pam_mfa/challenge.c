@@ -624,6 +624,30 @@ password_typed(struct mfa_login *lg)
 	return ATTEMPT_PASSWORD;
 }
 
+/*
+ * The next answer: the prompt's, or with code_in_password the code at the
+ * end of the one answer already given (combined.h), then no more.
+ */
+static int
+ask_reply(struct mfa_login *lg, struct mfa_reply *r, int *password)
+{
+	if (lg->combined == NULL)
+		return mfa_prompt_ask_code(
+		    lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, r, password);
+	memset(r, 0, sizeof(*r));
+	*password = 0;
+	lg->code_taken = 1;
+	mfa_reply_classify(lg->combined_code, r);
+	return MFA_OK;
+}
+
+/* Prompts per login: one answer only with code_in_password. */
+static unsigned int
+tries_of(const struct mfa_login *lg)
+{
+	return lg->combined != NULL ? 1 : lg->cfg.tries;
+}
+
 /* Up to `tries` prompts; the outcome of the last answer. */
 static enum attempt
 ask_loop(struct mfa_login *lg, struct mfa_state *snap)
@@ -633,10 +657,10 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 	unsigned int i;
 	int password;
 
-	say_methods(lg);
-	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r, &password) != MFA_OK) {
+	if (lg->combined == NULL)
+		say_methods(lg);
+	for (i = 0; i < tries_of(lg); i++) {
+		if (ask_reply(lg, &r, &password) != MFA_OK) {
 			lg->reason = "conversation failed";
 			return ATTEMPT_CONV;
 		}
@@ -701,7 +725,10 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 		break;
 	}
 	/* No trusted devices without a record to keep them in. */
-	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
+	/* One answer only with code_in_password: no "trust this device?",
+	 * and no skipping the code that answer holds. */
+	have_id =
+	    !lg->unpriv && lg->combined == NULL && mfa_trust_identify(lg, &id);
 	if (have_id)
 		skip = mfa_trust_skip(lg, &id);
 	if (skip == MFA_TRUST_SKIPPED)
@@ -749,10 +776,10 @@ mfa_challenge_unknown_user(struct mfa_login *lg)
 	int password;
 
 	lg->reason = "unknown user";
-	say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
-	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r, &password) != MFA_OK)
+	if (lg->combined == NULL)
+		say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
+	for (i = 0; i < tries_of(lg); i++) {
+		if (ask_reply(lg, &r, &password) != MFA_OK)
 			return MFA_VERDICT_CONV_FAILED;
 		if (password) /* as a real user's password_typed */
 			say_password_typed(lg, MFA_UNKNOWN_DIGITS);

@@ -12,6 +12,7 @@
 #include "config_load.h"
 #include "error.h"
 #include "login.h"
+#include "mem.h"
 #include "secretfile.h"
 #include "store.h"
 #include "user.h"
@@ -90,6 +91,7 @@ mfa_login_free(struct mfa_login *lg)
 {
 	if (lg == NULL)
 		return;
+	mfa_strfree(lg->combined); /* a password: wiped */
 	mfa_secret_free(lg->secret);
 	mfa_store_close(lg->store);
 	mfa_user_free(lg->user);

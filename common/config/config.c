@@ -79,6 +79,7 @@ static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
  * it).  Columns: name, handler, field, minimum, maximum, arguments only.
  */
 #define MFA_OPTIONS(X)                                                         \
+	X(code_in_password, set_flag, OFF(code_in_password), 0, 0, 0)          \
 	X(code_ttl, set_uint, OFF(code_ttl), 60, 3600, 0)                      \
 	X(conf, set_path, OFF(conf), 0, 0, 1)                                  \
 	X(debug, set_flag, OFF(debug), 0, 0, 0)                                \

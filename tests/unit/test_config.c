@@ -65,6 +65,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.ngroups, 0);
 	ck_assert_uint_eq(c.window, 1);
 	ck_assert_uint_eq(c.hotp_window, 10);
+	ck_assert_int_eq(c.code_in_password, 0);
 	ck_assert_uint_eq(c.tries, 3);
 	ck_assert_uint_eq(c.deny, 10);
 	ck_assert_uint_eq(c.deny_total, 100);
@@ -102,6 +103,7 @@ static const struct {
 	const char *key;
 	const char *val; /* NULL: a flag */
 } every[] = {
+    {"code_in_password", NULL},
     {"code_ttl", "3600"},
     {"debug", NULL},
     {"deny", "0"},
@@ -192,6 +194,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_uint_eq(c->unlock_time, 604800);
 	ck_assert_uint_eq(c->window, 10);
 	ck_assert_uint_eq(c->hotp_window, 100);
+	ck_assert_int_eq(c->code_in_password, 1);
 }
 
 START_TEST(every_option_from_file)
