@@ -70,6 +70,10 @@ int mfa_storecmd_run(struct mfa_cli *c, int argc, char **argv);
  */
 int mfa_report_run(struct mfa_cli *c, int argc, char **argv);
 
+/* import-oath FILE --user NAME | --all (root): pam_oath users
+ * (import_oath.c). */
+int mfa_import_oath_run(struct mfa_cli *c, int argc, char **argv);
+
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);
 

@@ -42,6 +42,7 @@ static const struct command commands[] = {
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
     {"import-home", mfa_import_home_run},
+    {"import-oath", mfa_import_oath_run},
     {"list", mfa_authcmd_list_run},
     {"remove", mfa_authcmd_remove_run},
     {"report", mfa_report_run},
@@ -91,6 +92,8 @@ static const char usage[] =
     "  unlock            clear NAME's failures and lock-outs\n"
     "  add --hotp --secret HEX|BASE32 --code CODE\n"
     "                    provision an HOTP hardware token for NAME\n"
+    "  import-oath FILE --user NAME | --all\n"
+    "                    move pam_oath users (HOTP, HOTP/T30, HOTP/T60)\n"
     "  resync [--name TOKEN] CODE1 CODE2\n"
     "                    resynchronise NAME's HOTP token (two codes in a row)\n"
     "  status            also shows NAME's module state\n"

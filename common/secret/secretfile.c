@@ -264,6 +264,18 @@ kv_totp_id(struct parser *p, char *v)
 	return MFA_OK;
 }
 
+static int
+kv_totp_kind(struct parser *p, char *v)
+{
+	if (need_version2(p, "totp-kind") != MFA_OK)
+		return MFA_ERR_FORMAT;
+	if (strcmp(v, "hotp") != 0)
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "totp-kind must be hotp (absent: TOTP)");
+	p->s->hotp = 1;
+	return MFA_OK;
+}
+
 /* The fields of an authenticator line after its name and id. */
 static int
 auth_fields(struct parser *p, char **f, struct mfa_authenticator *a)
@@ -355,10 +367,11 @@ static const struct {
     {"backup", kv_backup, 0},
     {"totp-name", kv_totp_name, 0},
     {"totp-id", kv_totp_id, 0},
+    {"totp-kind", kv_totp_kind, 0},
     {"authenticator", kv_authenticator, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-#define BACKUP_KEY (NKEYS - 4)
+#define BACKUP_KEY (NKEYS - 5)
 #define AUTH_KEY (NKEYS - 1)
 
 /* The version line, which must come before any other key. */
@@ -718,6 +731,7 @@ mfa_secret_auth_get(
 	memcpy(a->key, s->key, sizeof(a->key));
 	a->keylen = s->keylen;
 	a->totp = s->totp;
+	a->hotp = s->hotp;
 	return MFA_OK;
 }
 
@@ -779,6 +793,7 @@ mfa_secret_auth_remove(struct mfa_secret *s, size_t i)
 		memcpy(s->key, up->key, sizeof(s->key));
 		s->keylen = up->keylen;
 		s->totp = up->totp;
+		s->hotp = up->hotp;
 		memcpy(s->name, up->name, sizeof(s->name));
 		memcpy(s->auth_id, up->id, sizeof(s->auth_id));
 		i = j + 1;
@@ -794,7 +809,8 @@ mfa_secret_auth_remove(struct mfa_secret *s, size_t i)
 static int
 needs_version2(const struct mfa_secret *s)
 {
-	return s->nextra > 0 || strcmp(s->name, MFA_SECRET_DEFAULT_NAME) != 0 ||
+	return s->nextra > 0 || s->hotp ||
+	    strcmp(s->name, MFA_SECRET_DEFAULT_NAME) != 0 ||
 	    main_auth_id(s) != s->id;
 }
 
@@ -838,6 +854,8 @@ write_authenticators(struct mfa_text_out *w, const struct mfa_secret *s)
 
 	mfa_text_hex_encode(main_auth_id(s), sizeof(s->auth_id), hex);
 	mfa_text_printf(w, "totp-name %s\ntotp-id %s\n", s->name, hex);
+	if (s->hotp)
+		mfa_text_printf(w, "totp-kind hotp\n");
 	for (i = 0; i < s->nextra; i++) {
 		a = &s->extra[i];
 		mfa_text_hex_encode(a->id, sizeof(a->id), hex);

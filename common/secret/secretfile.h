@@ -35,6 +35,9 @@
  *                             authenticator, default "app"
  *   totp-id HEX16             version 2: its id, default the first 8
  *                             bytes of id (what a version 1 file means)
+ *   totp-kind hotp            version 2: totp-secret is an RFC 4226
+ *                             counter-based token's key (a user moved from
+ *                             pam_oath with only a token); absent: TOTP
  *   authenticator NAME HEX16 CREATED ALG DIGITS PERIOD BASE32
  *                             version 2, repeatable (at most
  *                             MFA_SECRET_AUTH_MAX - 1): another TOTP
@@ -101,6 +104,7 @@ struct mfa_secret {
 	 * version 1 files: "app" and the first 8 bytes of id. */
 	char name[MFA_SECRET_NAME_MAX + 1];
 	unsigned char auth_id[8];
+	int hotp; /* totp-kind hotp: key is a counter-based token's */
 	/* The other authenticators, in the file's order. */
 	struct mfa_authenticator extra[MFA_SECRET_AUTH_MAX - 1];
 	size_t nextra;

@@ -330,6 +330,30 @@ START_TEST(totp_token_period_60)
 }
 END_TEST
 
+/* A user moved from pam_oath with only a token (totp-kind hotp): its
+ * counter is the record's totp-last-step, carried by import-oath. */
+START_TEST(hotp_as_the_enrolment)
+{
+	mfa_pamh_write_secret("alice",
+	    "pam_mfa-secret 2\n"
+	    "id 00112233445566778899aabbccddeeff\n"
+	    "created 1111111000\n"
+	    "totp-secret " SEED "\n"
+	    "totp-name oath\n"
+	    "totp-id 0011223344556677\n"
+	    "totp-kind hotp\n");
+	mfa_pamh_state_put("alice",
+	    "pam_mfa-state 1\n"
+	    "enrolled 1111111000 "
+	    "00112233445566778899aabbccddeeff\n"
+	    "totp-last-step 11\n");
+	ck_assert_int_eq(login_counter(11), PAM_AUTH_ERR); /* used */
+	ck_assert_int_eq(login_counter(12), PAM_SUCCESS);
+	ck_logged("authenticator=oath");
+	ck_assert_int_eq(login_counter(12), PAM_AUTH_ERR);
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -348,6 +372,7 @@ auth_suite(void)
 	tcase_add_test(tc, totp_token_period_60);
 	tcase_add_test(tc, hotp_lookahead_forward_only);
 	tcase_add_test(tc, hotp_racing_logins_one_success);
+	tcase_add_test(tc, hotp_as_the_enrolment);
 	suite_add_tcase(s, tc);
 	return s;
 }
