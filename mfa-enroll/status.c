@@ -75,6 +75,11 @@ print_secret(const struct mfa_secret *s)
 			printf(", %u s steps", a->totp.period);
 		printf("\n");
 	}
+	if (s->short_key)
+		printf("  warning:        the key has %zu bits, under 128: "
+		       "accepted only with\n                  "
+		       "legacy_short_keys; enrol again (mfa-enroll)\n",
+		    s->keylen * 8);
 	printf("  enrolment id:   %s\n", id);
 	if (s->has_backup) {
 		mfa_cli_time(s->backup_created, when, sizeof(when));

@@ -94,6 +94,7 @@ static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
 	X(groups, set_groups, OFF(groups), 0, 0, 0)                            \
 	X(hotp_window, set_uint, OFF(hotp_window), 1, 100, 0)                  \
 	X(issuer, set_issuer, OFF(issuer), 0, 0, 0)                            \
+	X(legacy_short_keys, set_flag, OFF(legacy_short_keys), 0, 0, 0)        \
 	X(line, set_line, OFF(line), 0, 0, 1)                                  \
 	X(lock_timeout, set_uint, OFF(lock_timeout), 100, 60000, 0)            \
 	X(mail_command, set_command, OFF(mail_argv), 0, 0, 0)                  \

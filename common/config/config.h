@@ -69,7 +69,8 @@ struct mfa_config {
 	int nullok;
 	int enroll_at_login;
 	int echo_code;
-	int code_in_password; /* one prompt: password, then the code */
+	int code_in_password;  /* one prompt: password, then the code */
+	int legacy_short_keys; /* accept keys of 80..120 bits (imported) */
 	int debug;
 	int trust_keep_on_backup; /* a backup-code login keeps devices */
 	int64_t enforce_after;    /* 00:00 UTC of that date, if set */

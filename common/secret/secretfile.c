@@ -39,6 +39,7 @@ struct parser {
 	unsigned int seen; /* bit i: keys[i] seen */
 	int version_seen;  /* 0, or the version: 1 or 2 */
 	unsigned int first_backup_line, backup_set_line, backup_created_line;
+	unsigned int short_line;           /* a totp-secret of 10..15 bytes */
 	char buf[MFA_SECRET_MAX_LINE + 1]; /* the current line, wiped */
 };
 
@@ -99,10 +100,13 @@ kv_totp_secret(struct parser *p, char *v)
 		    "totp-secret is not canonical base32 "
 		    "(A-Z and 2-7, no padding)");
 	}
-	if (p->s->keylen < MFA_SECRET_KEY_MIN)
+	if (p->s->keylen < MFA_SECRET_KEY_LEGACY_MIN)
 		return mfa_text_fail(&p->t, MFA_ERR_RANGE,
 		    "totp-secret is shorter than %d bytes (128 bits)",
 		    MFA_SECRET_KEY_MIN);
+	/* 80..120 bits only with legacy-short-key: check_complete. */
+	if (p->s->keylen < MFA_SECRET_KEY_MIN)
+		p->short_line = p->t.line;
 	return MFA_OK;
 }
 
@@ -265,6 +269,18 @@ kv_totp_id(struct parser *p, char *v)
 }
 
 static int
+kv_legacy_short_key(struct parser *p, char *v)
+{
+	if (need_version2(p, "legacy-short-key") != MFA_OK)
+		return MFA_ERR_FORMAT;
+	if (strcmp(v, "yes") != 0)
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "legacy-short-key must be yes");
+	p->s->short_key = 1;
+	return MFA_OK;
+}
+
+static int
 kv_totp_kind(struct parser *p, char *v)
 {
 	if (need_version2(p, "totp-kind") != MFA_OK)
@@ -368,10 +384,11 @@ static const struct {
     {"totp-name", kv_totp_name, 0},
     {"totp-id", kv_totp_id, 0},
     {"totp-kind", kv_totp_kind, 0},
+    {"legacy-short-key", kv_legacy_short_key, 0},
     {"authenticator", kv_authenticator, 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-#define BACKUP_KEY (NKEYS - 5)
+#define BACKUP_KEY (NKEYS - 6)
 #define AUTH_KEY (NKEYS - 1)
 
 /* The version line, which must come before any other key. */
@@ -497,6 +514,10 @@ check_complete(struct parser *p)
 	if (p->backup_created_line != 0 && !p->s->has_backup)
 		return mfa_text_fail_at(&p->t, p->backup_created_line,
 		    MFA_ERR_FORMAT, "backup-created without backup-set");
+	if (p->short_line != 0 && !p->s->short_key)
+		return mfa_text_fail_at(&p->t, p->short_line, MFA_ERR_RANGE,
+		    "totp-secret is shorter than %d bytes (128 bits)",
+		    MFA_SECRET_KEY_MIN);
 	return check_auth_unique(p);
 }
 
@@ -608,8 +629,9 @@ mfa_secret_free(struct mfa_secret *s)
 int
 mfa_secret_set_key(struct mfa_secret *s, const unsigned char *key, size_t len)
 {
-	if (s == NULL || key == NULL || len < MFA_SECRET_KEY_MIN ||
-	    len > MFA_SECRET_KEY_MAX)
+	if (s == NULL || key == NULL || len > MFA_SECRET_KEY_MAX ||
+	    len <
+		(s->short_key ? MFA_SECRET_KEY_LEGACY_MIN : MFA_SECRET_KEY_MIN))
 		return MFA_ERR_INVALID;
 	MFA_WIPE_ARRAY(s->key);
 	memcpy(s->key, key, len);
@@ -809,7 +831,7 @@ mfa_secret_auth_remove(struct mfa_secret *s, size_t i)
 static int
 needs_version2(const struct mfa_secret *s)
 {
-	return s->nextra > 0 || s->hotp ||
+	return s->nextra > 0 || s->hotp || s->short_key ||
 	    strcmp(s->name, MFA_SECRET_DEFAULT_NAME) != 0 ||
 	    main_auth_id(s) != s->id;
 }
@@ -820,7 +842,9 @@ check_record(const struct mfa_secret *s)
 {
 	size_t i;
 
-	if (s->keylen < MFA_SECRET_KEY_MIN || s->keylen > MFA_SECRET_KEY_MAX ||
+	if (s->keylen < (s->short_key ? MFA_SECRET_KEY_LEGACY_MIN
+				      : MFA_SECRET_KEY_MIN) ||
+	    s->keylen > MFA_SECRET_KEY_MAX ||
 	    mfa_totp_params_check(&s->totp) != MFA_OK || s->created < 0 ||
 	    s->created > MFA_SECRET_TIME_MAX || s->backup_created < 0 ||
 	    s->backup_created > MFA_SECRET_TIME_MAX)
@@ -856,6 +880,8 @@ write_authenticators(struct mfa_text_out *w, const struct mfa_secret *s)
 	mfa_text_printf(w, "totp-name %s\ntotp-id %s\n", s->name, hex);
 	if (s->hotp)
 		mfa_text_printf(w, "totp-kind hotp\n");
+	if (s->short_key)
+		mfa_text_printf(w, "legacy-short-key yes\n");
 	for (i = 0; i < s->nextra; i++) {
 		a = &s->extra[i];
 		mfa_text_hex_encode(a->id, sizeof(a->id), hex);

@@ -35,6 +35,11 @@
  *                             authenticator, default "app"
  *   totp-id HEX16             version 2: its id, default the first 8
  *                             bytes of id (what a version 1 file means)
+ *   legacy-short-key yes      version 2: totp-secret may be 10..15
+ *                             bytes (80..120 bits: an old
+ *                             google-authenticator key); the module
+ *                             accepts such a file only with
+ *                             legacy_short_keys
  *   totp-kind hotp            version 2: totp-secret is an RFC 4226
  *                             counter-based token's key (a user moved from
  *                             pam_oath with only a token); absent: TOTP
@@ -63,6 +68,8 @@
 #define MFA_SECRET_MAX_SIZE 16384
 #define MFA_SECRET_MAX_LINE 1024
 #define MFA_SECRET_KEY_MIN 16 /* bytes: 128 bits (DESIGN 9) */
+/* With legacy-short-key: old google-authenticator keys, 80 bits. */
+#define MFA_SECRET_KEY_LEGACY_MIN 10
 #define MFA_SECRET_KEY_MAX 64
 #define MFA_SECRET_KEY_DEFAULT 20 /* 160 bits, RFC 4226's recommendation */
 #define MFA_SECRET_TIME_MAX ((int64_t)1 << 62)
@@ -104,7 +111,8 @@ struct mfa_secret {
 	 * version 1 files: "app" and the first 8 bytes of id. */
 	char name[MFA_SECRET_NAME_MAX + 1];
 	unsigned char auth_id[8];
-	int hotp; /* totp-kind hotp: key is a counter-based token's */
+	int hotp;      /* totp-kind hotp: key is a counter-based token's */
+	int short_key; /* legacy-short-key yes: keylen may be 10..15 */
 	/* The other authenticators, in the file's order. */
 	struct mfa_authenticator extra[MFA_SECRET_AUTH_MAX - 1];
 	size_t nextra;
@@ -179,8 +187,8 @@ void mfa_secret_free(struct mfa_secret *s);
 int mfa_secret_generate(struct mfa_secret *s, size_t keylen, int64_t now);
 
 /*
- * mfa_secret_set_key - copy a TOTP key of len bytes (16..64) into s.  The
- * caller still owns and wipes key.
+ * mfa_secret_set_key - copy a TOTP key of len bytes (16..64, or 10..64
+ * when s->short_key is set) into s.  The caller still owns and wipes key.
  * Returns MFA_OK or MFA_ERR_INVALID.
  */
 int mfa_secret_set_key(

@@ -25,6 +25,7 @@
 
 static const struct mfa_pamh_service services[] = {
     {"mfa-one", "tries=1", 1, 0, 0},
+    {"mfa-legacy", "tries=1 legacy_short_keys", 1, 0, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -354,6 +355,31 @@ START_TEST(hotp_as_the_enrolment)
 }
 END_TEST
 
+/* An 80-bit key (import-google-authenticator --allow-short-key) works
+ * only where legacy_short_keys is set; elsewhere the login fails closed. */
+START_TEST(short_key_only_with_legacy_short_keys)
+{
+	const char *answers[] = {NULL, NULL};
+	char c[16];
+
+	mfa_pamh_write_secret("alice",
+	    "pam_mfa-secret 2\n"
+	    "id 00112233445566778899aabbccddeeff\n"
+	    "created 1111111000\n"
+	    "totp-secret JBSWY3DPEHPK3PXP\n"
+	    "legacy-short-key yes\n");
+	mfa_pamh_oath_code("JBSWY3DPEHPK3PXP", T0, c);
+	ck_assert_int_ne(login_code(c), PAM_SUCCESS);
+	ck_logged("shorter than 128 bits (legacy-short-key) and "
+		  "legacy_short_keys is not set");
+	answers[0] = c;
+	mfa_pamh_log_clear();
+	mfa_pamh_login("mfa-legacy", "alice", answers, 0, &res);
+	ck_assert_int_eq(res.rv, PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=app");
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -373,6 +399,7 @@ auth_suite(void)
 	tcase_add_test(tc, hotp_lookahead_forward_only);
 	tcase_add_test(tc, hotp_racing_logins_one_success);
 	tcase_add_test(tc, hotp_as_the_enrolment);
+	tcase_add_test(tc, short_key_only_with_legacy_short_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

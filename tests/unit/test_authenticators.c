@@ -341,6 +341,39 @@ START_TEST(hotp_in_file)
 }
 END_TEST
 
+/* 80..120-bit keys: only in a version 2 file marked legacy-short-key. */
+START_TEST(legacy_short_key)
+{
+	struct mfa_secret *s = NULL;
+	char *out = NULL;
+	static const char head[] = "id 6f1c0e3a9b2d4c58a7e1f0d2c3b4a596\n"
+				   "created 1\ntotp-secret JBSWY3DPEHPK3PXP\n";
+	char text[256];
+
+	snprintf(text, sizeof(text), "pam_mfa-secret 1\n%s", head);
+	ck_assert_int_eq(parse(text, &s), MFA_ERR_RANGE);
+	snprintf(text, sizeof(text), "pam_mfa-secret 2\n%s", head);
+	ck_assert_int_eq(parse(text, &s), MFA_ERR_RANGE);
+	snprintf(text, sizeof(text),
+	    "pam_mfa-secret 2\n%slegacy-short-key yes\n", head);
+	ck_assert_int_eq(parse(text, &s), MFA_OK);
+	ck_assert_uint_eq(s->keylen, 10);
+	ck_assert_int_eq(mfa_secret_serialize(s, &out, NULL), MFA_OK);
+	ck_assert_ptr_nonnull(strstr(out, "legacy-short-key yes\n"));
+	mfa_strfree(out);
+	/* Without the mark the record is refused, never written short. */
+	s->short_key = 0;
+	ck_assert_int_eq(mfa_secret_serialize(s, &out, NULL), MFA_ERR_INVALID);
+	ck_assert_int_eq(mfa_secret_set_key(s, s->key, 10), MFA_ERR_INVALID);
+	mfa_secret_free(s);
+	/* Under 80 bits: never. */
+	snprintf(text, sizeof(text),
+	    "pam_mfa-secret 2\nid 6f1c0e3a9b2d4c58a7e1f0d2c3b4a596\n"
+	    "created 1\ntotp-secret JBSWY3DP\nlegacy-short-key yes\n");
+	ck_assert_int_eq(parse(text, &s), MFA_ERR_RANGE);
+}
+END_TEST
+
 static Suite *
 auth_suite(void)
 {
@@ -356,6 +389,7 @@ auth_suite(void)
 	tcase_add_test(tc, state_auth_drift);
 	tcase_add_test(tc, hotp_verify_and_resync);
 	tcase_add_test(tc, hotp_in_file);
+	tcase_add_test(tc, legacy_short_key);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -66,6 +66,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.window, 1);
 	ck_assert_uint_eq(c.hotp_window, 10);
 	ck_assert_int_eq(c.code_in_password, 0);
+	ck_assert_int_eq(c.legacy_short_keys, 0);
 	ck_assert_uint_eq(c.tries, 3);
 	ck_assert_uint_eq(c.deny, 10);
 	ck_assert_uint_eq(c.deny_total, 100);
@@ -117,6 +118,7 @@ static const struct {
     {"groups", "wheel, !guests,dev*"},
     {"hotp_window", "100"},
     {"issuer", "Example Corp (SSH)"},
+    {"legacy_short_keys", NULL},
     {"lock_timeout", "100"},
     {"mail_command", "/usr/bin/msmtp -t --read-envelope-from"},
     {"mail_from", "mfa-noreply@mail.example.org"},
@@ -195,6 +197,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_uint_eq(c->window, 10);
 	ck_assert_uint_eq(c->hotp_window, 100);
 	ck_assert_int_eq(c->code_in_password, 1);
+	ck_assert_int_eq(c->legacy_short_keys, 1);
 }
 
 START_TEST(every_option_from_file)
