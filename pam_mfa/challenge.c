@@ -29,6 +29,8 @@
 #define MFA_BACKUP_LOW 3
 /* A clock offset the user is told about (seconds): two 30 s steps. */
 #define MFA_DRIFT_TELL 60
+/* How far beyond hotp_window a login looks for a resynchronisation. */
+#define MFA_HOTP_RESYNC_LOGIN 100
 /* Said to real users and unknown names alike. */
 #define MFA_MSG_INVALID "Invalid code."
 #define MFA_MSG_NO_CODE "No code entered."
@@ -83,6 +85,71 @@ keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
 	mfa_state_auth_keep(st, (const unsigned char(*)[8])ids, n);
 }
 
+/*
+ * A code of the counter after the one a wrong code of this login matched
+ * beyond the look-ahead (resync_candidate): two codes in a row are the
+ * token's, wherever it is within MFA_HOTP_RESYNC_LOGIN.
+ */
+static int
+resync_second(struct mfa_login *lg, const struct mfa_authenticator *a,
+    const char *code, uint64_t *step)
+{
+	uint64_t before;
+
+	if (!lg->resync_armed || lg->resync_next == 0 ||
+	    memcmp(lg->resync_id, a->id, sizeof(a->id)) != 0)
+		return MFA_ERR_MISMATCH;
+	before = lg->resync_next - 1;
+	lg->resync_armed = 0; /* one chance: the very next answer */
+	return mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+	    &before, 1, code, step);
+}
+
+/* Beyond the look-ahead, a bounded way: remember where (not accepted). */
+static void
+resync_candidate(struct mfa_login *lg, const struct mfa_authenticator *a,
+    const uint64_t *floor, const char *code)
+{
+	uint64_t edge =
+		     (floor != NULL ? *floor + 1 : 0) + lg->cfg.hotp_window - 1,
+		 c = 0;
+
+	if (edge > UINT64_MAX - MFA_HOTP_RESYNC_LOGIN - 2 ||
+	    mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+		&edge, MFA_HOTP_RESYNC_LOGIN, code, &c) != MFA_OK)
+		return;
+	lg->resync_armed = 1;
+	lg->resync_next = c + 1;
+	memcpy(lg->resync_id, a->id, sizeof(lg->resync_id));
+}
+
+/*
+ * An HOTP token: the counters after its last used one, hotp_window of
+ * them; the counter only moves forward.  A token pressed too often away
+ * from a login resynchronises itself with two codes in a row in one
+ * login (each wrong code still counts as one).
+ */
+static int
+verify_hotp(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, const struct mfa_authenticator *a,
+    uint64_t *step)
+{
+	const uint64_t *floor = mfa_enrolment_floor(st, lg->secret, a);
+	int rc, armed = lg->resync_armed;
+
+	rc = mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+	    floor, lg->cfg.hotp_window, r->digits, step);
+	if (rc == MFA_ERR_MISMATCH && armed &&
+	    (rc = resync_second(lg, a, r->digits, step)) == MFA_OK)
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "HOTP token %s of %s resynchronised at counter %llu "
+		    "(two codes in a row)",
+		    a->name, lg->user_clean, (unsigned long long)*step);
+	if (rc == MFA_ERR_MISMATCH && !armed)
+		resync_candidate(lg, a, floor, r->digits);
+	return rc;
+}
+
 /* The verdict of the window centred on time centre; *step on MFA_OK. */
 static int
 verify_window(const struct mfa_login *lg, const struct mfa_state *st,
@@ -117,10 +184,8 @@ verify_one(struct mfa_login *lg, struct mfa_state *st,
 	/* An HOTP token's counter is root's: no caller without it. */
 	if (strlen(r->digits) != a->totp.digits || (a->hotp && lg->unpriv))
 		return MFA_ERR_MISMATCH;
-	if (a->hotp) /* the counter only moves forward: the floor's after */
-		return mfa_hotp_verify(a->key, a->keylen, a->totp.alg,
-		    a->totp.digits, mfa_enrolment_floor(st, lg->secret, a),
-		    lg->cfg.hotp_window, r->digits, step);
+	if (a->hotp)
+		return verify_hotp(lg, st, r, a, step);
 	rc = verify_window(lg, st, a, r->digits, lg->now, step);
 	if (shift != 0)
 		rc2 = verify_window(lg, st, a, r->digits, lg->now + shift, &s2);

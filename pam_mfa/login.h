@@ -48,6 +48,11 @@ struct mfa_login {
 	char auth_name[33]; /* the authenticator whose code was accepted
 			       (secretfile.h), or "" */
 	int drift; /* its clock's learnt offset, seconds (< 0: behind) */
+	/* An HOTP token's resynchronisation in this login (challenge.c):
+	 * a wrong code matched counter resync_next - 1 beyond the window. */
+	int resync_armed;
+	uint64_t resync_next;
+	unsigned char resync_id[8];
 	/* code_in_password (combined.h): the one answer, the code at its
 	 * end, the length of the password before it, and whether the code
 	 * was taken as the code prompt's answer. */

@@ -26,6 +26,7 @@
 static const struct mfa_pamh_service services[] = {
     {"mfa-one", "tries=1", 1, 0, 0},
     {"mfa-legacy", "tries=1 legacy_short_keys", 1, 0, 0},
+    {"mfa-two", "tries=2", 1, 0, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -305,6 +306,38 @@ START_TEST(hotp_racing_logins_one_success)
 }
 END_TEST
 
+/* Two codes of counters c, c + 1 in one login (tries=2); the result. */
+static int
+login_two(uint64_t c1, uint64_t c2)
+{
+	char a[16], b[16];
+	const char *answers[] = {a, b, NULL};
+
+	hotp_code(c1, a);
+	hotp_code(c2, b);
+	mfa_pamh_log_clear();
+	mfa_pamh_login("mfa-two", "alice", answers, 0, &res);
+	return res.rv;
+}
+
+/* A token far ahead resynchronises with two codes in a row in a login,
+ * within 100 counters past the look-ahead; nothing else does. */
+START_TEST(hotp_resync_in_login)
+{
+	token_setup(2); /* window: 3..12; resync: 13..112 */
+	ck_assert_int_eq(login_two(50, 52), PAM_AUTH_ERR);   /* not in a row */
+	ck_assert_int_eq(login_two(200, 201), PAM_AUTH_ERR); /* too far */
+	ck_assert_int_eq(login_counter(51), PAM_AUTH_ERR);   /* other login */
+	ck_assert_uint_eq(token_counter(), 2);
+	ck_assert_int_eq(login_two(50, 51), PAM_SUCCESS);
+	ck_assert_int_eq(mfa_pamh_count(res.transcript, "E: Invalid code."), 1);
+	ck_logged("HOTP token tok of alice resynchronised at counter 51");
+	ck_logged("method=totp result=success authenticator=tok");
+	ck_assert_uint_eq(token_counter(), 51);
+	ck_assert_int_eq(login_counter(52), PAM_SUCCESS);
+}
+END_TEST
+
 /* A TOTP hardware token with 60-second steps answers with its own step. */
 START_TEST(totp_token_period_60)
 {
@@ -399,6 +432,7 @@ auth_suite(void)
 	tcase_add_test(tc, hotp_lookahead_forward_only);
 	tcase_add_test(tc, hotp_racing_logins_one_success);
 	tcase_add_test(tc, hotp_as_the_enrolment);
+	tcase_add_test(tc, hotp_resync_in_login);
 	tcase_add_test(tc, short_key_only_with_legacy_short_keys);
 	suite_add_tcase(s, tc);
 	return s;
