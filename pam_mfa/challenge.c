@@ -774,6 +774,10 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	enum mfa_verdict v;
 	int have_id;
 
+	/* code_in_password: this user needs a code, so the answer's end
+	 * is one whatever happens next (a lock-out too): the password
+	 * module gets the password alone. */
+	lg->code_taken |= lg->combined != NULL;
 	if (source_of(lg) != MFA_OK)
 		return verdict_of(lg, ATTEMPT_ERROR, st);
 	if (mfa_state_lock_end(st, lg->source, lg->now) != 0)

@@ -54,6 +54,7 @@ setup(void)
 START_TEST(password_and_code_in_one_answer)
 {
 	ck_assert_int_eq(login("mfa", "alice", "secret" CODE_T0), PAM_SUCCESS);
+	ck_logged("authtok_check: password accepted");
 	ck_assert_int_eq(mfa_pamh_count(res.transcript, "P: "), 1);
 	ck_shown(PROMPT);
 	MFA_CK_NOT_IN(res.transcript, "Verification code");
@@ -80,6 +81,7 @@ START_TEST(wrong_password_right_code)
 {
 	ck_assert_int_eq(login("mfa", "alice", "wrong" CODE_T0), PAM_AUTH_ERR);
 	ck_logged("method=totp result=success");
+	ck_logged("authtok_check: password refused");
 	/* The code was used up all the same: replay refused. */
 	ck_assert_int_eq(login("mfa", "alice", "secret" CODE_T0), PAM_AUTH_ERR);
 	ck_logged("reason=code already used");
@@ -105,6 +107,26 @@ START_TEST(no_code_needed_whole_answer_is_password)
 }
 END_TEST
 
+/* Locked out: still one answer, and the password module gets the
+ * password alone (a lock-out is no password failure). */
+START_TEST(locked_out_password_part_handed_on)
+{
+	const char *answers[] = {"secret000000", NULL};
+
+	mfa_pamh_state_put("alice",
+	    "pam_mfa-state 1\n"
+	    "enrolled 1111111000 "
+	    "00112233445566778899aabbccddeeff\n"
+	    "locked-until 9223372036854775807\n");
+	mfa_pamh_log_clear();
+	mfa_pamh_login("mfa", "alice", answers, 0, &res);
+	ck_assert_int_ne(res.rv, PAM_SUCCESS);
+	ck_shown("E: Too many failed attempts. Contact your administrator.");
+	/* The password module after pam_mfa got "secret" alone. */
+	ck_logged("authtok_check: password accepted");
+}
+END_TEST
+
 static Suite *
 cip_suite(void)
 {
@@ -118,6 +140,7 @@ cip_suite(void)
 	tcase_add_test(tc, wrong_password_right_code);
 	tcase_add_test(tc, password_without_code);
 	tcase_add_test(tc, no_code_needed_whole_answer_is_password);
+	tcase_add_test(tc, locked_out_password_part_handed_on);
 	suite_add_tcase(s, tc);
 	return s;
 }
