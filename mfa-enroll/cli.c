@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,4 +237,31 @@ mfa_cli_load_groups(struct mfa_cli *c)
 		return MFA_ERR_NOMEM;
 	c->own_ngroups = getgroups(n, c->own_groups);
 	return c->own_ngroups < 0 ? MFA_ERR_SYSTEM : MFA_OK;
+}
+
+int
+mfa_cli_as_user(
+    const struct mfa_cli *base, const struct passwd *pw, struct mfa_cli *u)
+{
+	int rc;
+
+	*u = *base; /* the options are base's: never freed through u */
+	u->user = pw->pw_name;
+	u->home = pw->pw_dir;
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->groups = u->own_groups = NULL;
+	u->admin = 1;
+	rc = mfa_cli_load_groups(u);
+	if (rc != MFA_OK)
+		mfa_cli_err(u, "%s: cannot list the groups", pw->pw_name);
+	return rc;
+}
+
+void
+mfa_cli_as_user_end(struct mfa_cli *u)
+{
+	free(u->groups);
+	free(u->own_groups);
+	u->groups = u->own_groups = NULL;
 }

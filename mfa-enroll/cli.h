@@ -55,6 +55,21 @@ struct mfa_cli {
 	int conf_unloaded;
 };
 
+struct passwd;
+
+/*
+ * mfa_cli_as_user - *u becomes base acting (as root with --user would)
+ * for the account pw: its name, home, ids and groups; base's options are
+ * shared, not copied.  Release with mfa_cli_as_user_end, never
+ * mfa_cli_free.  Returns MFA_OK or an error (the groups cannot be
+ * listed: said on stderr).
+ */
+int mfa_cli_as_user(
+    const struct mfa_cli *base, const struct passwd *pw, struct mfa_cli *u);
+
+/* mfa_cli_as_user_end - free what mfa_cli_as_user gave *u. */
+void mfa_cli_as_user_end(struct mfa_cli *u);
+
 /*
  * mfa_cli_free - release what c owns (options, names, groups).  c itself
  * is the caller's.  Calling it twice is fine.

@@ -17,6 +17,16 @@
 /* No command: enrol an authenticator app (enrol.c). */
 int mfa_enrol_run(struct mfa_cli *c, int argc, char **argv);
 
+/* add [--name NAME]: another authenticator (enrol.c). */
+int mfa_enrol_add_run(struct mfa_cli *c, int argc, char **argv);
+
+/* list: the authenticators; remove NAME: one of them (authcmd.c). */
+int mfa_authcmd_list_run(struct mfa_cli *c, int argc, char **argv);
+int mfa_authcmd_remove_run(struct mfa_cli *c, int argc, char **argv);
+
+/* resync [--name TOKEN] CODE1 CODE2 (root): an HOTP token far ahead. */
+int mfa_authcmd_resync_run(struct mfa_cli *c, int argc, char **argv);
+
 /* backup-codes: a new set of backup codes (backupcmd.c). */
 int mfa_backupcmd_run(struct mfa_cli *c, int argc, char **argv);
 
@@ -59,6 +69,10 @@ int mfa_storecmd_run(struct mfa_cli *c, int argc, char **argv);
  * MFA and how far each is (report.c).
  */
 int mfa_report_run(struct mfa_cli *c, int argc, char **argv);
+
+/* import-oath FILE --user NAME | --all (root): pam_oath users
+ * (import_oath.c). */
+int mfa_import_oath_run(struct mfa_cli *c, int argc, char **argv);
 
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);

@@ -285,6 +285,29 @@ say_no_password(struct doctor *d, const char *service)
 }
 
 /*
+ * code_in_password (one prompt): pam_mfa first is right, and the password
+ * module must take the password it hands on (use_first_pass) rather than
+ * ask again.  Returns 1 on a FAIL.
+ */
+static int
+one_prompt_order(struct doctor *d, const struct doc_pam_stack *ps,
+    const char *service, size_t mfa, size_t pw)
+{
+	if (strstr(ps->e[pw].args, "use_first_pass") == NULL) {
+		mfa_doctor_say(d, DOC_FAIL,
+		    "%s: pam_mfa code_in_password hands the password on, but "
+		    "%s at %s asks again: add use_first_pass to it",
+		    ps->e[mfa].where, ps->e[pw].module, ps->e[pw].where);
+		return 1;
+	}
+	mfa_doctor_say(d, DOC_OK,
+	    "pam.d/%s: one prompt: pam_mfa code_in_password hands the "
+	    "password on to %s use_first_pass",
+	    service, ps->e[pw].module);
+	return 0;
+}
+
+/*
  * Order: the password module first, nothing able to skip pam_mfa.
  * bad says the stack already FAILed (then no "ok" line for it).  Returns
  * 1 when the stack has a failure (reported here, or already for another
@@ -312,6 +335,8 @@ pam_check_order(struct doctor *d, const struct doc_pam_stack *ps,
 		say_no_password(d, service);
 		return bad || strcmp(service, "sshd") != 0 || !d->ssh_key_first;
 	}
+	if (pw > mfa && strstr(ps->e[mfa].args, "code_in_password") != NULL)
+		return one_prompt_order(d, ps, service, mfa, pw) || bad;
 	if (pw > mfa) {
 		mfa_doctor_say(d, DOC_FAIL,
 		    "%s: pam_mfa comes before the password module (%s at %s): "

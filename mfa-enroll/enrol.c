@@ -37,6 +37,9 @@ struct enrol_opts {
 	const char *secret; /* --secret: a key to import (argv: not wiped) */
 	const char *code;   /* --code */
 	const char *issuer, *label;
+	const char *name;    /* add --name */
+	int hotp;            /* add --hotp */
+	unsigned int period; /* add --period, 0: the default */
 	enum qr_choice qr;
 };
 
@@ -88,10 +91,56 @@ check_names(const struct enrol_opts *o)
 	return MFA_EXIT_USAGE;
 }
 
+/* --period: 15..300 s, a TOTP token's step (60 for many). */
 static int
-parse_opts(int argc, char **argv, struct enrol_opts *o)
+parse_period(const char *v, unsigned int *period)
+{
+	char *end = NULL;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (v[0] < '0' || v[0] > '9' || *end != '\0' ||
+	    n < MFA_TOTP_PERIOD_MIN || n > MFA_TOTP_PERIOD_MAX) {
+		fprintf(stderr,
+		    "mfa-enroll: --period must be %d to %d "
+		    "seconds\n",
+		    MFA_TOTP_PERIOD_MIN, MFA_TOTP_PERIOD_MAX);
+		return -1;
+	}
+	*period = (unsigned int)n;
+	return 0;
+}
+
+static const char add_usage[] =
+    "usage: mfa-enroll [--user NAME] add [--name NAME] [OPTIONS]\n"
+    "\n"
+    "Add another authenticator (a second phone, a TOTP hardware token) to\n"
+    "an enrolment: make a new secret, show its QR code, check one code\n"
+    "from it, then add it to ~/.pam_mfa under NAME (default app2, app3...).\n"
+    "Any authenticator then answers the login prompt; at most 5.\n"
+    "\n"
+    "  --name NAME       its name: " MFA_SECRET_NAME_RULE "\n"
+    "  --period SECONDS  the time step of a TOTP token (default 30; many\n"
+    "                    hardware tokens use 60)\n"
+    "  --hotp            (root) an RFC 4226 counter-based hardware token:\n"
+    "                    --secret HEX|BASE32 is its key (hex digits only:\n"
+    "                    hex), --code one code it shows (6 or 8 digits,\n"
+    "                    among its first hotp_window); no QR code\n"
+    "  --secret BASE32   import a known secret (at least 128 bits)\n"
+    "  --code CODE       answer the verification without a prompt\n"
+    "  --qr=utf8|ansi|none  how to draw the QR code\n"
+    "  --issuer NAME     the name the app shows\n"
+    "  --label ACCOUNT   the account the app shows (default: user@host)\n"
+    "\n"
+    "Exit status: 0 added, 1 failed (wrong code, not enrolled, too many),\n"
+    "2 usage.\n";
+
+static int
+parse_opts(int argc, char **argv, struct enrol_opts *o, const char *usage)
 {
 	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, 'n'},
+	    {"hotp", no_argument, NULL, 'H'},
+	    {"period", required_argument, NULL, 'p'},
 	    {"secret", required_argument, NULL, 's'},
 	    {"code", required_argument, NULL, 'c'},
 	    {"qr", required_argument, NULL, 'q'},
@@ -104,6 +153,17 @@ parse_opts(int argc, char **argv, struct enrol_opts *o)
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+		case 'H':
+		case 'p':
+			if (usage != add_usage)
+				goto bad;
+			if (ch == 'p' && parse_period(optarg, &o->period) != 0)
+				goto bad;
+			if (ch == 'n')
+				o->name = optarg;
+			o->hotp |= ch == 'H';
+			break;
 		case 's':
 			o->secret = optarg;
 			break;
@@ -125,10 +185,11 @@ parse_opts(int argc, char **argv, struct enrol_opts *o)
 			}
 			break;
 		case 'h':
-			fputs(enrol_usage, stdout);
+			fputs(usage, stdout);
 			return -1;
 		default:
-			fputs(enrol_usage, stderr);
+		bad:
+			fputs(usage, stderr);
 			return MFA_EXIT_USAGE;
 		}
 	}
@@ -304,21 +365,26 @@ mfa_enrol_verify(const struct mfa_cli *c, const struct mfa_secret *s,
 	return rc == MFA_OK ? MFA_ERR_MISMATCH : rc;
 }
 
-/* Root acting for a user: record the enrolment in the module's state. */
+/*
+ * Root acting for a user: record in the module's state the enrolment of s
+ * (a NULL), or the step the new authenticator a of s has used up.
+ */
 static int
-mark_enrolled(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
-    uint64_t step)
+record_step(const struct mfa_cli *c, const struct mfa_secret *s,
+    const struct mfa_authenticator *a, int64_t now, uint64_t step)
 {
 	struct mfa_cli_state cs;
-	struct mfa_state *st = &cs.st;
 	char why[256] = "";
 	int rc;
 
 	rc = mfa_cli_state_begin(c, 1, &cs, why, sizeof(why));
 	if (rc == MFA_OK) {
 		/* The verified step is used up: that code cannot log in. */
-		mfa_enrolment_mark(st, s->id, now, &step);
-		rc = mfa_store_commit(cs.txn, st, now);
+		if (a == NULL)
+			mfa_enrolment_mark(&cs.st, s->id, now, &step);
+		else
+			mfa_enrolment_set_floor(&cs.st, s, a, step, 0);
+		rc = mfa_store_commit(cs.txn, &cs.st, now);
 	}
 	mfa_cli_state_end(&cs);
 	if (rc != MFA_OK)
@@ -341,7 +407,7 @@ mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
 		return rc;
 	}
 	if (c->admin)
-		rc = mark_enrolled(c, s, now, step);
+		rc = record_step(c, s, NULL, now, step);
 	if (c->admin && rc == MFA_OK)
 		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "provisioned");
 	return rc;
@@ -395,6 +461,23 @@ mfa_enrol_next_steps(const struct mfa_cli *c)
 	       "mfa-enroll again.\n");
 }
 
+/*
+ * The other authenticators stay (they keep their ids, and so their replay
+ * floors): enrolment replaces only the file's own one, now called "app".
+ */
+static void
+carry_authenticators(const struct mfa_secret *old, struct mfa_secret *s)
+{
+	struct mfa_authenticator a;
+	size_t i;
+
+	for (i = 1; i < mfa_secret_auth_count(old); i++)
+		if (mfa_secret_auth_get(old, i, &a) == MFA_OK &&
+		    strcmp(a.name, s->name) != 0)
+			(void)mfa_secret_auth_add(s, &a); /* fits: fewer */
+	MFA_WIPE_OBJ(&a);
+}
+
 /* Carry the address, phone and trust generation of a previous file. */
 static void
 carry_over(const struct mfa_cli *c, struct mfa_secret *s)
@@ -422,6 +505,7 @@ carry_over(const struct mfa_cli *c, struct mfa_secret *s)
 	/* A new enrolment invalidates trusted devices: bump the generation. */
 	s->trust_generation =
 	    old->trust_generation == UINT32_MAX ? 0 : old->trust_generation + 1;
+	carry_authenticators(old, s);
 	mfa_secret_free(old);
 }
 
@@ -501,7 +585,7 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 	uint64_t step = 0;
 	int rc;
 
-	rc = parse_opts(argc, argv, &o);
+	rc = parse_opts(argc, argv, &o, enrol_usage);
 	if (rc != MFA_EXIT_OK)
 		return rc < 0 ? MFA_EXIT_OK : rc;
 	/* Refuse a bad target before showing anything. */
@@ -524,5 +608,244 @@ mfa_enrol_run(struct mfa_cli *c, int argc, char **argv)
 		rc = MFA_EXIT_FAIL;
 	}
 	mfa_secret_free(s);
+	return rc;
+}
+
+/* --name, or the first of app2, app3... (token, token2... for a token)
+ * that is free. */
+static int
+pick_name(const struct mfa_cli *c, const struct mfa_secret *cur,
+    const struct enrol_opts *o, char *name, size_t namesz)
+{
+	const char *want = o->name;
+
+	unsigned int i;
+
+	if (want != NULL) {
+		if (mfa_secret_name_check(want) != MFA_OK) {
+			mfa_cli_err(c, "--name: " MFA_SECRET_NAME_RULE);
+			return MFA_ERR_FORMAT;
+		}
+		if (mfa_secret_auth_find(cur, want) >= 0) {
+			mfa_cli_err(c,
+			    "there is an authenticator called %s already "
+			    "(see mfa-enroll list)",
+			    want);
+			return MFA_ERR_DUPLICATE;
+		}
+		snprintf(name, namesz, "%s", want);
+		return MFA_OK;
+	}
+	for (i = 2;; i++) {
+		if (o->hotp)
+			snprintf(
+			    name, namesz, i == 2 ? "token" : "token%u", i - 1);
+		else
+			snprintf(name, namesz, "app%u", i);
+		if (mfa_secret_auth_find(cur, name) < 0)
+			return MFA_OK;
+	}
+}
+
+/* The file of an enrolled user with room for one more authenticator. */
+static int
+load_for_add(const struct mfa_cli *c, struct mfa_secret **cur)
+{
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	rc = mfa_userfile_load(c, cur, why, sizeof(why));
+	if (rc == MFA_ERR_NOENT)
+		mfa_cli_err(c,
+		    "%s is not enrolled: run mfa-enroll first (it sets up the "
+		    "first authenticator)",
+		    c->user);
+	else if (rc != MFA_OK)
+		mfa_cli_err(c, "%s", why);
+	else if (mfa_secret_auth_count(*cur) >= MFA_SECRET_AUTH_MAX) {
+		mfa_cli_err(c,
+		    "%s has %d authenticators already, the most there can be: "
+		    "remove one first (mfa-enroll remove NAME)",
+		    c->user, MFA_SECRET_AUTH_MAX);
+		rc = MFA_ERR_TOOBIG;
+	}
+	return rc;
+}
+
+/* The new authenticator (key and parameters of tmp) into cur, saved. */
+static int
+save_added(const struct mfa_cli *c, struct mfa_secret *cur,
+    const struct mfa_secret *tmp, const char *name, uint64_t step, int hotp)
+{
+	struct mfa_authenticator a;
+	char why[MFA_USERFILE_WHY] = "";
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	memcpy(a.id, tmp->id, sizeof(a.id)); /* random */
+	a.created = tmp->created;
+	memcpy(a.key, tmp->key, sizeof(a.key));
+	a.keylen = tmp->keylen;
+	a.totp = tmp->totp;
+	a.hotp = hotp;
+	rc = mfa_secret_auth_add(cur, &a);
+	if (rc == MFA_OK)
+		rc = mfa_userfile_write(c, cur, why, sizeof(why));
+	if (rc != MFA_OK)
+		mfa_cli_err(c, "%s; nothing was changed",
+		    why[0] != '\0' ? why : mfa_strerror(rc));
+	if (rc == MFA_OK && c->admin)
+		rc = record_step(c, cur, &a, tmp->created, step);
+	if (rc == MFA_OK && c->admin)
+		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "authenticator added");
+	MFA_WIPE_OBJ(&a);
+	return rc;
+}
+
+/*
+ * An HOTP token's key (--secret): hex when it is hex digits only (as
+ * token vendors ship seeds), else base32 as for an app.
+ */
+static int
+import_hotp_key(
+    const struct mfa_cli *c, struct mfa_secret *s, const char *typed)
+{
+	unsigned char key[MFA_SECRET_KEY_MAX];
+	char lower[2 * MFA_SECRET_KEY_MAX + 1];
+	size_t n = strlen(typed), i;
+	int rc;
+
+	if (n == 0 || n % 2 != 0 || n > 2 * MFA_SECRET_KEY_MAX ||
+	    strspn(typed, "0123456789abcdefABCDEF") != n)
+		return import_key(c, s, typed);
+	for (i = 0; i <= n; i++)
+		lower[i] = (char)(typed[i] >= 'A' && typed[i] <= 'F'
+			? typed[i] - 'A' + 'a'
+			: typed[i]);
+	rc = mfa_text_hex_decode(lower, key, n / 2);
+	if (rc == MFA_OK && n / 2 < MFA_SECRET_KEY_MIN) {
+		mfa_cli_err(c,
+		    "--secret: the key has %zu bytes; at least %d are needed "
+		    "(128 bits)",
+		    n / 2, MFA_SECRET_KEY_MIN);
+		rc = MFA_ERR_RANGE;
+	} else if (rc == MFA_OK)
+		rc = mfa_secret_set_key(s, key, n / 2);
+	MFA_WIPE_ARRAY(key);
+	MFA_WIPE_ARRAY(lower);
+	return rc;
+}
+
+/* The token's code (--code, or asked): its counter in *counter. */
+static int
+hotp_first_code(const struct mfa_cli *c, struct mfa_secret *tmp,
+    const char *code, uint64_t *counter)
+{
+	char typed[MFA_CLI_ANSWER_MAX];
+	int rc;
+
+	if (code != NULL)
+		snprintf(typed, sizeof(typed), "%s", code);
+	else if (mfa_cli_ask(c, "Code shown by the token: ", "--code CODE",
+		     typed, sizeof(typed)) != MFA_OK)
+		return MFA_ERR_NOENT;
+	/* A token shows 6 or 8 digits: take the length it answered with. */
+	tmp->totp.digits = strlen(typed) == 8 ? 8 : 6;
+	rc = mfa_hotp_verify(tmp->key, tmp->keylen, tmp->totp.alg,
+	    tmp->totp.digits, NULL, c->cfg.hotp_window, typed, counter);
+	MFA_WIPE_ARRAY(typed);
+	if (rc != MFA_OK)
+		mfa_cli_err(c,
+		    "wrong code: not one of the token's first %u codes "
+		    "(hotp_window); if it was used elsewhere, add it and run "
+		    "mfa-enroll resync",
+		    c->cfg.hotp_window);
+	return rc;
+}
+
+/* Show tmp's key, check a code from it (an app's, or a token's). */
+static int
+check_new(struct mfa_cli *c, const struct enrol_opts *o, struct mfa_secret *tmp,
+    uint64_t *step)
+{
+	char issuer[2 * MFA_OTPAUTH_MAX_NAME], label[2 * MFA_OTPAUTH_MAX_NAME];
+	int rc;
+
+	if (o->hotp)
+		return hotp_first_code(c, tmp, o->code, step);
+	names(c, o, issuer, sizeof(issuer), label, sizeof(label));
+	rc = show_secret(c, o, tmp, issuer, label);
+	if (rc == MFA_OK)
+		rc = mfa_enrol_verify(c, tmp, o->code, step);
+	return rc;
+}
+
+/* Show tmp's key, check a code from it, add it to cur. */
+static int
+add_verified(struct mfa_cli *c, const struct enrol_opts *o,
+    struct mfa_secret *cur, struct mfa_secret *tmp, const char *name)
+{
+	uint64_t step = 0;
+
+	if (check_new(c, o, tmp, &step) != MFA_OK) {
+		mfa_cli_err(c, "not added: nothing was changed");
+		return MFA_EXIT_FAIL;
+	}
+	if (save_added(c, cur, tmp, name, step, o->hotp) != MFA_OK)
+		return MFA_EXIT_FAIL;
+	printf("\nCode accepted: authenticator %s added for %s (%zu of %d).\n",
+	    name, c->user, mfa_secret_auth_count(cur), MFA_SECRET_AUTH_MAX);
+	return MFA_EXIT_OK;
+}
+
+/* --hotp: root's (the counter is in the module's state), with a key. */
+static int
+hotp_allowed(const struct mfa_cli *c, const struct enrol_opts *o)
+{
+	if (!o->hotp)
+		return 1;
+	if (!c->admin)
+		mfa_cli_err(c,
+		    "--hotp needs root and --user NAME: a token's "
+		    "counter is kept in the module's state");
+	else if (o->secret == NULL)
+		mfa_cli_err(c,
+		    "--hotp needs --secret HEX|BASE32, the token's "
+		    "key");
+	return c->admin && o->secret != NULL;
+}
+
+int
+mfa_enrol_add_run(struct mfa_cli *c, int argc, char **argv)
+{
+	char name[MFA_SECRET_NAME_MAX + 1];
+	struct mfa_secret *cur = NULL, *tmp = NULL;
+	struct enrol_opts o;
+	int rc;
+
+	rc = parse_opts(argc, argv, &o, add_usage);
+	if (rc != MFA_EXIT_OK)
+		return rc < 0 ? MFA_EXIT_OK : rc;
+	if (!hotp_allowed(c, &o))
+		return MFA_EXIT_USAGE;
+	rc = MFA_EXIT_FAIL;
+	if (load_for_add(c, &cur) != MFA_OK ||
+	    pick_name(c, cur, &o, name, sizeof(name)) != MFA_OK)
+		goto out;
+	if (mfa_enrolment_new(mfa_cli_now(), &tmp) != MFA_OK) {
+		mfa_cli_err(c, "cannot make a secret");
+		goto out;
+	}
+	if (o.period != 0)
+		tmp->totp.period = o.period;
+	if (o.secret != NULL &&
+	    (o.hotp ? import_hotp_key(c, tmp, o.secret)
+		    : import_key(c, tmp, o.secret)) != MFA_OK)
+		goto out;
+	rc = add_verified(c, &o, cur, tmp, name);
+out:
+	mfa_secret_free(tmp);
+	mfa_secret_free(cur);
 	return rc;
 }

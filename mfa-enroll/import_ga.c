@@ -27,7 +27,8 @@
 
 static const char ga_usage[] =
     "usage: mfa-enroll [--user NAME] import-google-authenticator [--code "
-    "CODE] [FILE]\n"
+    "CODE]\n"
+    "       [--allow-short-key] [FILE]\n"
     "\n"
     "Convert a google-authenticator file (default ~/.google_authenticator)\n"
     "into a pam_mfa enrolment: the secret and the step size carry over, so\n"
@@ -35,6 +36,9 @@ static const char ga_usage[] =
     "with their slot number first (0-12345678).  One code from the app is\n"
     "checked first (--code CODE answers without a prompt).  FILE itself is\n"
     "left untouched.  Counter-based (HOTP) files are not supported.\n"
+    "\n"
+    "  --allow-short-key  also a key under 128 bits (old files, 80 bits);\n"
+    "                    the module accepts it only with legacy_short_keys\n"
     "\n"
     "Exit status: 0 imported, 1 failed, 2 usage.\n";
 
@@ -158,7 +162,10 @@ ga_parse(char *buf, struct ga_file *g, char *why, size_t whysz)
 	return rc;
 }
 
-/* The secret of g into s (at least 128 bits). */
+/* --allow-short-key: keys of 80..120 bits (legacy-short-key). */
+static int allow_short;
+
+/* The secret of g into s (at least 128 bits, or 80 with allow_short). */
 static int
 ga_key(const struct ga_file *g, struct mfa_secret *s, char *why, size_t whysz)
 {
@@ -173,14 +180,23 @@ ga_key(const struct ga_file *g, struct mfa_secret *s, char *why, size_t whysz)
 		    norm, strlen(norm), key, sizeof(key), &keylen);
 	if (rc != MFA_OK)
 		snprintf(why, whysz, "line 1: not a base32 secret");
-	else if (keylen < MFA_SECRET_KEY_MIN || keylen > MFA_SECRET_KEY_MAX) {
+	else if (keylen < (allow_short ? MFA_SECRET_KEY_LEGACY_MIN
+				       : MFA_SECRET_KEY_MIN) ||
+	    keylen > MFA_SECRET_KEY_MAX) {
 		snprintf(why, whysz,
 		    "the secret has %zu bits; pam_mfa needs 128 to 512 (make "
-		    "a new enrolment with mfa-enroll instead)",
+		    "a new enrolment with mfa-enroll instead, or import it "
+		    "with --allow-short-key where legacy_short_keys is set)",
 		    keylen * 8);
 		rc = MFA_ERR_RANGE;
 	} else {
+		s->short_key = keylen < MFA_SECRET_KEY_MIN;
 		rc = mfa_secret_set_key(s, key, keylen);
+		if (rc == MFA_OK && s->short_key)
+			printf("Note: the key has %zu bits, under 128: the "
+			       "module accepts it only where legacy_short_keys "
+			       "is set.  Enrol again when you can.\n",
+			    keylen * 8);
 	}
 	MFA_WIPE_ARRAY(norm);
 	MFA_WIPE_ARRAY(key);
@@ -285,14 +301,18 @@ parse_args(int argc, char **argv, const char **code, const char **file)
 {
 	static const struct option longopts[] = {
 	    {"code", required_argument, NULL, 'c'},
+	    {"allow-short-key", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	int ch;
 
 	*code = *file = NULL;
+	allow_short = 0;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (ch == 'c') {
 			*code = optarg;
+		} else if (ch == 'S') {
+			allow_short = 1;
 		} else if (ch == 'h') {
 			fputs(ga_usage, stdout);
 			return MFA_EXIT_OK;

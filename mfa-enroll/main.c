@@ -34,6 +34,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"add", mfa_enrol_add_run},
     {"backup-codes", mfa_backupcmd_run},
     {"devices", mfa_devices_run},
     {"disable", mfa_admin_disable_run},
@@ -41,8 +42,12 @@ static const struct command commands[] = {
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
     {"import-home", mfa_import_home_run},
+    {"import-oath", mfa_import_oath_run},
+    {"list", mfa_authcmd_list_run},
+    {"remove", mfa_authcmd_remove_run},
     {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
+    {"resync", mfa_authcmd_resync_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
     {"store", mfa_storecmd_run},
@@ -63,6 +68,12 @@ static const char usage[] =
     "                        without a terminal the otpauth URI is shown)\n"
     "      --issuer NAME     name shown by the app (default: host name)\n"
     "      --label ACCOUNT   account shown by the app (default: user@host)\n"
+    "  add [--name NAME] another authenticator (second phone, TOTP token):\n"
+    "                    QR code and one code, as enrolment (at most 5)\n"
+    "  list              your authenticators\n"
+    "  remove NAME [--code CODE]\n"
+    "                    remove one, after a code from another one or a\n"
+    "                    backup code (root: none needed)\n"
     "  backup-codes      a new set of backup codes (the old set stops "
     "working)\n"
     "  status            what is enrolled and when\n"
@@ -79,6 +90,12 @@ static const char usage[] =
     "  --user NAME       act for NAME with any command (files stay NAME's)\n"
     "  reset [--yes]     remove NAME's enrolment and module state\n"
     "  unlock            clear NAME's failures and lock-outs\n"
+    "  add --hotp --secret HEX|BASE32 --code CODE\n"
+    "                    provision an HOTP hardware token for NAME\n"
+    "  import-oath FILE --user NAME | --all\n"
+    "                    move pam_oath users (HOTP, HOTP/T30, HOTP/T60)\n"
+    "  resync [--name TOKEN] CODE1 CODE2\n"
+    "                    resynchronise NAME's HOTP token (two codes in a row)\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
     "  report [--json] [--prometheus FILE]\n"

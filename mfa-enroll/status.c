@@ -7,6 +7,7 @@
 
 #include "addr.h"
 #include "commands.h"
+#include "enrolment.h"
 #include "error.h"
 #include "mem.h"
 #include "otp.h"
@@ -53,11 +54,32 @@ print_secret(const struct mfa_secret *s)
 {
 	char when[64], id[MFA_SECRET_ID_HEX_SIZE];
 
+	char label[MFA_SECRET_NAME_MAX + 16];
+	size_t i;
+
 	mfa_secret_id_hex(s, id);
 	mfa_cli_time(s->created, when, sizeof(when));
-	printf("  app (TOTP):     enrolled %s\n", when);
+	snprintf(label, sizeof(label), "%s (TOTP):", s->name);
+	printf("  %-16s enrolled %s\n", label, when);
 	printf("  TOTP:           %s, %u digits, %u s steps\n",
 	    mfa_otp_alg_name(s->totp.alg), s->totp.digits, s->totp.period);
+	for (i = 0; i < s->nextra; i++) {
+		const struct mfa_authenticator *a = &s->extra[i];
+
+		mfa_cli_time(a->created, when, sizeof(when));
+		snprintf(label, sizeof(label), "%s (%s):", a->name,
+		    a->hotp ? "HOTP" : "TOTP");
+		printf("  %-16s added %s; %s, %u digits", label, when,
+		    mfa_otp_alg_name(a->totp.alg), a->totp.digits);
+		if (!a->hotp)
+			printf(", %u s steps", a->totp.period);
+		printf("\n");
+	}
+	if (s->short_key)
+		printf("  warning:        the key has %zu bits, under 128: "
+		       "accepted only with\n                  "
+		       "legacy_short_keys; enrol again (mfa-enroll)\n",
+		    s->keylen * 8);
 	printf("  enrolment id:   %s\n", id);
 	if (s->has_backup) {
 		mfa_cli_time(s->backup_created, when, sizeof(when));
@@ -118,6 +140,45 @@ print_failures(const struct mfa_state *st, int64_t now)
 	}
 }
 
+/* "phone-b's clock is about 40 s behind", learnt at login. */
+static void
+print_drift(const struct mfa_authenticator *a, int drift)
+{
+	if (drift != 0)
+		printf("  clock:          %s's clock is about %d s %s\n",
+		    a->name, drift < 0 ? -drift : drift,
+		    drift < 0 ? "behind" : "ahead");
+}
+
+/*
+ * The authenticator whose code was accepted last: each one's replay floor
+ * is the time step of its last accepted code.
+ */
+static void
+print_last_code(const struct mfa_secret *s, const struct mfa_state *st)
+{
+	struct mfa_authenticator a;
+	char best[MFA_SECRET_NAME_MAX + 1] = "", when[64];
+	int64_t t, latest = 0;
+	size_t i;
+
+	for (i = 0; s != NULL && i < mfa_secret_auth_count(s); i++) {
+		if (mfa_secret_auth_get(s, i, &a) != MFA_OK)
+			continue;
+		t = mfa_enrolment_last_code(st, s, &a);
+		print_drift(&a, mfa_enrolment_drift(st, &a));
+		if (t > latest) {
+			latest = t;
+			memcpy(best, a.name, sizeof(best));
+		}
+	}
+	MFA_WIPE_OBJ(&a);
+	if (latest == 0)
+		return;
+	mfa_cli_time(latest, when, sizeof(when));
+	printf("  last app code:  %s, from %s\n", when, best);
+}
+
 static void
 print_state(const struct mfa_secret *s, const struct mfa_state *st)
 {
@@ -142,6 +203,7 @@ print_state(const struct mfa_secret *s, const struct mfa_state *st)
 		    mfa_method_name(st->last_method));
 	else
 		printf("  last success:   never\n");
+	print_last_code(s, st);
 	print_backup_state(s, st);
 	printf("  trusted devices: %zu\n", st->ndevices);
 }

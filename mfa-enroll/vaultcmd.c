@@ -253,22 +253,13 @@ mfa_import_home_run(struct mfa_cli *c, int argc, char **argv)
 static int
 import_entry(const struct mfa_cli *base, const struct passwd *pw)
 {
-	struct mfa_cli u = *base; /* the options are base's: never freed */
+	struct mfa_cli u;
 	int rc;
 
-	u.user = pw->pw_name;
-	u.home = pw->pw_dir;
-	u.uid = pw->pw_uid;
-	u.gid = pw->pw_gid;
-	u.groups = u.own_groups = NULL;
-	u.admin = 1;
-	rc = mfa_cli_load_groups(&u);
+	rc = mfa_cli_as_user(base, pw, &u);
 	if (rc == MFA_OK)
 		rc = import_one(&u, 1);
-	else
-		mfa_cli_err(&u, "%s: cannot list the groups", pw->pw_name);
-	free(u.groups);
-	free(u.own_groups);
+	mfa_cli_as_user_end(&u);
 	return rc;
 }
 

@@ -27,6 +27,10 @@
 
 #define MFA_PROMPT_CODE "Verification code: "
 #define MFA_BACKUP_LOW 3
+/* A clock offset the user is told about (seconds): two 30 s steps. */
+#define MFA_DRIFT_TELL 60
+/* How far beyond hotp_window a login looks for a resynchronisation. */
+#define MFA_HOTP_RESYNC_LOGIN 100
 /* Said to real users and unknown names alike. */
 #define MFA_MSG_INVALID "Invalid code."
 #define MFA_MSG_NO_CODE "No code entered."
@@ -47,6 +51,14 @@ enum attempt {
 	ATTEMPT_PASSWORD,
 };
 
+/* A wrong answer (rather than a failure of the system). */
+static int
+is_wrong(int rc)
+{
+	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
+	    rc == MFA_ERR_FORMAT || rc == MFA_ERR_EXPIRED;
+}
+
 /*
  * A verifier checks one reply against the secret and the locked record.
  * It returns MFA_OK, sets *m to the method that matched and updates the
@@ -58,29 +70,178 @@ enum attempt {
 typedef int (*verify_fn)(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, enum mfa_method *m);
 
+/* Forget the floors of authenticators no longer in the file. */
+static void
+keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
+{
+	unsigned char ids[MFA_SECRET_AUTH_MAX][8];
+	struct mfa_authenticator a;
+	size_t i, n = mfa_secret_auth_count(lg->secret);
+
+	for (i = 0; i < n; i++)
+		if (mfa_secret_auth_get(lg->secret, i, &a) == MFA_OK)
+			memcpy(ids[i], a.id, sizeof(ids[i]));
+	MFA_WIPE_OBJ(&a);
+	mfa_state_auth_keep(st, (const unsigned char(*)[8])ids, n);
+}
+
 /*
- * Each time step is accepted once: steps up to the last accepted one are
- * refused, even after the clock goes back.  A new enrolment (new secret,
- * new id) starts afresh.
+ * A code of the counter after the one a wrong code of this login matched
+ * beyond the look-ahead (resync_candidate): two codes in a row are the
+ * token's, wherever it is within MFA_HOTP_RESYNC_LOGIN.
+ */
+static int
+resync_second(struct mfa_login *lg, const struct mfa_authenticator *a,
+    const char *code, uint64_t *step)
+{
+	uint64_t before;
+
+	if (!lg->resync_armed || lg->resync_next == 0 ||
+	    memcmp(lg->resync_id, a->id, sizeof(a->id)) != 0)
+		return MFA_ERR_MISMATCH;
+	before = lg->resync_next - 1;
+	lg->resync_armed = 0; /* one chance: the very next answer */
+	return mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+	    &before, 1, code, step);
+}
+
+/* Beyond the look-ahead, a bounded way: remember where (not accepted). */
+static void
+resync_candidate(struct mfa_login *lg, const struct mfa_authenticator *a,
+    const uint64_t *floor, const char *code)
+{
+	uint64_t edge =
+		     (floor != NULL ? *floor + 1 : 0) + lg->cfg.hotp_window - 1,
+		 c = 0;
+
+	if (edge > UINT64_MAX - MFA_HOTP_RESYNC_LOGIN - 2 ||
+	    mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+		&edge, MFA_HOTP_RESYNC_LOGIN, code, &c) != MFA_OK)
+		return;
+	lg->resync_armed = 1;
+	lg->resync_next = c + 1;
+	memcpy(lg->resync_id, a->id, sizeof(lg->resync_id));
+}
+
+/*
+ * An HOTP token: the counters after its last used one, hotp_window of
+ * them; the counter only moves forward.  A token pressed too often away
+ * from a login resynchronises itself with two codes in a row in one
+ * login (each wrong code still counts as one).
+ */
+static int
+verify_hotp(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, const struct mfa_authenticator *a,
+    uint64_t *step)
+{
+	const uint64_t *floor = mfa_enrolment_floor(st, lg->secret, a);
+	int rc, armed = lg->resync_armed;
+
+	rc = mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
+	    floor, lg->cfg.hotp_window, r->digits, step);
+	if (rc == MFA_ERR_MISMATCH && armed &&
+	    (rc = resync_second(lg, a, r->digits, step)) == MFA_OK)
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "HOTP token %s of %s resynchronised at counter %llu "
+		    "(two codes in a row)",
+		    a->name, lg->user_clean, (unsigned long long)*step);
+	if (rc == MFA_ERR_MISMATCH && !armed)
+		resync_candidate(lg, a, floor, r->digits);
+	return rc;
+}
+
+/* The verdict of the window centred on time centre; *step on MFA_OK. */
+static int
+verify_window(const struct mfa_login *lg, const struct mfa_state *st,
+    const struct mfa_authenticator *a, const char *code, int64_t centre,
+    uint64_t *step)
+{
+	return mfa_totp_verify(a->key, a->keylen, &a->totp,
+	    centre < 0 ? 0 : centre, lg->cfg.window,
+	    mfa_enrolment_floor(st, lg->secret, a), code, step);
+}
+
+/*
+ * One authenticator's verdict on the code (a code of another length: no).
+ * Besides the window around the host's time, a window centred on the step
+ * its clock was last seen at (its learnt offset, bounded by
+ * MFA_STATE_MAX_DRIFT) is checked too, so a phone whose clock runs a
+ * minute behind keeps working without a wider window, and one whose clock
+ * was set right again works at once.  Both are always computed.  *drift
+ * gets the offset of the step that matched from the host's step.
+ */
+static int
+verify_one(struct mfa_login *lg, struct mfa_state *st,
+    const struct mfa_reply *r, const struct mfa_authenticator *a,
+    uint64_t *step, int *drift)
+{
+	int64_t shift =
+	    (int64_t)mfa_state_auth_drift(st, a->id) * (int64_t)a->totp.period;
+	uint64_t s2 = 0;
+	int rc, rc2 = MFA_ERR_MISMATCH;
+
+	*drift = 0;
+	/* An HOTP token's counter is root's: no caller without it. */
+	if (strlen(r->digits) != a->totp.digits || (a->hotp && lg->unpriv))
+		return MFA_ERR_MISMATCH;
+	if (a->hotp)
+		return verify_hotp(lg, st, r, a, step);
+	rc = verify_window(lg, st, a, r->digits, lg->now, step);
+	if (shift != 0)
+		rc2 = verify_window(lg, st, a, r->digits, lg->now + shift, &s2);
+	if (rc != MFA_OK && (rc2 == MFA_OK || rc == MFA_ERR_MISMATCH)) {
+		rc = rc2;
+		*step = s2;
+	}
+	if (rc == MFA_OK)
+		*drift = (int)((int64_t)*step -
+		    (int64_t)((uint64_t)lg->now / a->totp.period));
+	return rc;
+}
+
+/*
+ * Each time step is accepted once per authenticator: steps up to the last
+ * one it accepted are refused, even after the clock goes back.  Every
+ * authenticator is tried (no early exit: the time taken does not tell
+ * which one matched); the first that accepts the code wins and is named
+ * in lg->auth_name for the log line.  A new enrolment (new secret, new id)
+ * starts afresh.
  */
 static int
 verify_totp(
     struct mfa_login *lg, struct mfa_state *st, const struct mfa_reply *r)
 {
-	const struct mfa_secret *s = lg->secret;
-	const uint64_t *after = NULL;
-	uint64_t step;
-	int rc;
+	struct mfa_authenticator a, won;
+	size_t i, n = mfa_secret_auth_count(lg->secret);
+	uint64_t step = 0, won_step = 0;
+	int rc, best = MFA_ERR_MISMATCH, drift = 0, won_drift = 0;
 
-	if (st->has_last_step && mfa_enrolment_same(st, lg->secret))
-		after = &st->totp_last_step;
-	rc = mfa_totp_verify(s->key, s->keylen, &s->totp, lg->now,
-	    lg->cfg.window, after, r->digits, &step);
-	if (rc == MFA_OK) {
-		st->has_last_step = 1;
-		st->totp_last_step = step;
+	memset(&won, 0, sizeof(won));
+	keep_known_floors(lg, st);
+	for (i = 0; i < n; i++) {
+		if (mfa_secret_auth_get(lg->secret, i, &a) != MFA_OK)
+			continue;
+		rc = verify_one(lg, st, r, &a, &step, &drift);
+		if (rc == MFA_OK && best != MFA_OK) {
+			won = a;
+			won_step = step;
+			won_drift = drift;
+		}
+		if (best != MFA_OK &&
+		    (rc == MFA_OK || !is_wrong(rc) ||
+			(rc == MFA_ERR_REPLAY && best == MFA_ERR_MISMATCH)))
+			best = rc;
 	}
-	return rc;
+	if (best == MFA_OK) {
+		mfa_enrolment_set_floor(
+		    st, lg->secret, &won, won_step, won_drift);
+		lg->drift =
+		    mfa_state_auth_drift(st, won.id) * (int)won.totp.period;
+		snprintf(lg->auth_name, sizeof(lg->auth_name), "%s", won.name);
+		MFA_WIPE_OBJ(&won);
+	}
+	MFA_WIPE_OBJ(&a);
+	return best;
 }
 
 /*
@@ -92,10 +253,8 @@ static int
 verify_numeric(struct mfa_login *lg, struct mfa_state *st,
     const struct mfa_reply *r, enum mfa_method *m)
 {
-	int rc = MFA_ERR_MISMATCH, rc2;
+	int rc = verify_totp(lg, st, r), rc2;
 
-	if (strlen(r->digits) == lg->secret->totp.digits)
-		rc = verify_totp(lg, st, r);
 	if (rc == MFA_OK) {
 		*m = MFA_METHOD_TOTP;
 		return MFA_OK;
@@ -174,13 +333,6 @@ verify_nothing(struct mfa_login *lg, struct mfa_state *st,
 	return MFA_ERR_FORMAT;
 }
 
-static int
-is_wrong_answer(int rc)
-{
-	return rc == MFA_ERR_MISMATCH || rc == MFA_ERR_REPLAY ||
-	    rc == MFA_ERR_FORMAT || rc == MFA_ERR_EXPIRED;
-}
-
 /* Mark the user enrolled (DESIGN §2) at their first success. */
 static void
 mark_enrolled(struct mfa_login *lg, struct mfa_state *st)
@@ -230,7 +382,7 @@ judge(struct mfa_login *lg, struct mfa_state *st, int vrc, enum mfa_method m)
 		mark_enrolled(lg, st);
 		return ATTEMPT_OK;
 	}
-	if (!is_wrong_answer(vrc)) {
+	if (!is_wrong(vrc)) {
 		mfa_log(&lg->log, LOG_ERR, "verifying a code for %s: %s",
 		    lg->user_clean, mfa_strerror(vrc));
 		return ATTEMPT_ERROR;
@@ -313,6 +465,24 @@ say_backup_left(struct mfa_login *lg, const struct mfa_state *st)
 		    "Run mfa-enroll backup-codes to get a new set.");
 }
 
+/*
+ * After a right code only (so nothing is told about a wrong one): an
+ * authenticator whose clock is off by two steps or more is named, with
+ * what to do, before the learnt offset runs out of room.
+ */
+static void
+say_drift(struct mfa_login *lg)
+{
+	int off = lg->drift < 0 ? -lg->drift : lg->drift;
+
+	if (lg->method != MFA_METHOD_TOTP || off < MFA_DRIFT_TELL)
+		return;
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "The clock of your authenticator %s is about %d s %s: set it to "
+	    "the network time.",
+	    lg->auth_name, off, lg->drift < 0 ? "behind" : "ahead");
+}
+
 /* An empty reply or "email"/"sms": send a code, then ask again. */
 static enum attempt
 request_code(struct mfa_login *lg, enum mfa_method want)
@@ -376,7 +546,7 @@ check_unrecorded(
 		lg->method = m;
 		return ATTEMPT_OK;
 	}
-	if (!is_wrong_answer(vrc))
+	if (!is_wrong(vrc))
 		return judge(lg, snap, vrc, m); /* logs it: ATTEMPT_ERROR */
 	lg->reason = "wrong code";
 	return ATTEMPT_WRONG;
@@ -393,7 +563,10 @@ check_reply(
 		return check_unrecorded(lg, r, snap);
 	switch (r->kind) {
 	case MFA_REPLY_NUMERIC:
-		return attempt(lg, r, verify_numeric, snap);
+		out = attempt(lg, r, verify_numeric, snap);
+		if (out == ATTEMPT_OK)
+			say_drift(lg);
+		return out;
 	case MFA_REPLY_BACKUP:
 		out = attempt(lg, r, verify_backup, snap);
 		if (out == ATTEMPT_OK) {
@@ -516,6 +689,30 @@ password_typed(struct mfa_login *lg)
 	return ATTEMPT_PASSWORD;
 }
 
+/*
+ * The next answer: the prompt's, or with code_in_password the code at the
+ * end of the one answer already given (combined.h), then no more.
+ */
+static int
+ask_reply(struct mfa_login *lg, struct mfa_reply *r, int *password)
+{
+	if (lg->combined == NULL)
+		return mfa_prompt_ask_code(
+		    lg->pamh, lg->cfg.echo_code, MFA_PROMPT_CODE, r, password);
+	memset(r, 0, sizeof(*r));
+	*password = 0;
+	lg->code_taken = 1;
+	mfa_reply_classify(lg->combined_code, r);
+	return MFA_OK;
+}
+
+/* Prompts per login: one answer only with code_in_password. */
+static unsigned int
+tries_of(const struct mfa_login *lg)
+{
+	return lg->combined != NULL ? 1 : lg->cfg.tries;
+}
+
 /* Up to `tries` prompts; the outcome of the last answer. */
 static enum attempt
 ask_loop(struct mfa_login *lg, struct mfa_state *snap)
@@ -525,10 +722,10 @@ ask_loop(struct mfa_login *lg, struct mfa_state *snap)
 	unsigned int i;
 	int password;
 
-	say_methods(lg);
-	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r, &password) != MFA_OK) {
+	if (lg->combined == NULL)
+		say_methods(lg);
+	for (i = 0; i < tries_of(lg); i++) {
+		if (ask_reply(lg, &r, &password) != MFA_OK) {
 			lg->reason = "conversation failed";
 			return ATTEMPT_CONV;
 		}
@@ -577,6 +774,10 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 	enum mfa_verdict v;
 	int have_id;
 
+	/* code_in_password: this user needs a code, so the answer's end
+	 * is one whatever happens next (a lock-out too): the password
+	 * module gets the password alone. */
+	lg->code_taken |= lg->combined != NULL;
 	if (source_of(lg) != MFA_OK)
 		return verdict_of(lg, ATTEMPT_ERROR, st);
 	if (mfa_state_lock_end(st, lg->source, lg->now) != 0)
@@ -593,7 +794,10 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 		break;
 	}
 	/* No trusted devices without a record to keep them in. */
-	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
+	/* One answer only with code_in_password: no "trust this device?",
+	 * and no skipping the code that answer holds. */
+	have_id =
+	    !lg->unpriv && lg->combined == NULL && mfa_trust_identify(lg, &id);
 	if (have_id)
 		skip = mfa_trust_skip(lg, &id);
 	if (skip == MFA_TRUST_SKIPPED)
@@ -641,10 +845,10 @@ mfa_challenge_unknown_user(struct mfa_login *lg)
 	int password;
 
 	lg->reason = "unknown user";
-	say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
-	for (i = 0; i < lg->cfg.tries; i++) {
-		if (mfa_prompt_ask_code(lg->pamh, lg->cfg.echo_code,
-			MFA_PROMPT_CODE, &r, &password) != MFA_OK)
+	if (lg->combined == NULL)
+		say_methods_line(lg, MFA_UNKNOWN_DIGITS, "");
+	for (i = 0; i < tries_of(lg); i++) {
+		if (ask_reply(lg, &r, &password) != MFA_OK)
 			return MFA_VERDICT_CONV_FAILED;
 		if (password) /* as a real user's password_typed */
 			say_password_typed(lg, MFA_UNKNOWN_DIGITS);

@@ -12,6 +12,7 @@
 #include "config_load.h"
 #include "error.h"
 #include "login.h"
+#include "mem.h"
 #include "secretfile.h"
 #include "store.h"
 #include "user.h"
@@ -90,6 +91,7 @@ mfa_login_free(struct mfa_login *lg)
 {
 	if (lg == NULL)
 		return;
+	mfa_strfree(lg->combined); /* a password: wiped */
 	mfa_secret_free(lg->secret);
 	mfa_store_close(lg->store);
 	mfa_user_free(lg->user);
@@ -134,10 +136,11 @@ authenticator(const struct mfa_login *lg)
 	}
 }
 
-/* The decision v as an audit event (log.h). */
+/* The decision v as an audit event (log.h); what names the
+ * authenticator app that answered ("authenticator NAME"). */
 static void
-decision_event(
-    const struct mfa_login *lg, enum mfa_verdict v, struct mfa_event *ev)
+decision_event(const struct mfa_login *lg, enum mfa_verdict v,
+    struct mfa_event *ev, char *what, size_t whatsz)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = event_kind(lg, v);
@@ -148,6 +151,10 @@ decision_event(
 	ev->result = mfa_verdict_name(v);
 	ev->reason = lg->reason;
 	ev->authenticator = authenticator(lg);
+	if (lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0') {
+		snprintf(what, whatsz, "authenticator %s", lg->auth_name);
+		ev->authenticator = what;
+	}
 	if (lg->key_fp[0] != '\0')
 		ev->key_sha256 = lg->key_fp;
 	else if (lg->method == MFA_METHOD_TRUSTED_DEVICE &&
@@ -158,16 +165,24 @@ decision_event(
 void
 mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 {
+	char what[sizeof(lg->auth_name) + 16], drift[32];
 	struct mfa_event ev;
+	int named;
 
 	if (lg == NULL)
 		return;
-	decision_event(lg, v, &ev);
+	decision_event(lg, v, &ev, what, sizeof(what));
+	named = lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0';
+	/* The authenticator's clock offset that was learnt: the admin sees
+	 * a phone whose clock wanders before its codes fail. */
+	snprintf(drift, sizeof(drift), " clock_offset=%+ds", lg->drift);
 	mfa_log_event(&lg->log,
 	    v == MFA_VERDICT_SUCCESS ? LOG_INFO : LOG_NOTICE, &ev,
-	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s",
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s%s%s%s",
 	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
 	    mfa_method_name(lg->method), mfa_verdict_name(v),
+	    named ? " authenticator=" : "", named ? lg->auth_name : "",
+	    named && lg->drift != 0 ? drift : "",
 	    lg->key_fp[0] != '\0' ? " key=" : "", lg->key_fp,
 	    lg->cfg.line != NULL ? " line=" : "",
 	    lg->cfg.line != NULL ? lg->cfg.line : "",

@@ -45,6 +45,21 @@ struct mfa_login {
 	enum mfa_method method;             /* what decided, for the log line */
 	char key_fp[MFA_DEVICE_FP_MAX + 1]; /* the FIDO2 key that did
 					       (skkey.h), or "" */
+	char auth_name[33]; /* the authenticator whose code was accepted
+			       (secretfile.h), or "" */
+	int drift; /* its clock's learnt offset, seconds (< 0: behind) */
+	/* An HOTP token's resynchronisation in this login (challenge.c):
+	 * a wrong code matched counter resync_next - 1 beyond the window. */
+	int resync_armed;
+	uint64_t resync_next;
+	unsigned char resync_id[8];
+	/* code_in_password (combined.h): the one answer, the code at its
+	 * end, the length of the password before it, and whether the code
+	 * was taken as the code prompt's answer. */
+	char *combined;
+	char combined_code[8];
+	size_t combined_len;
+	int code_taken;
 	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
 						  (trust.h), or "": for the
 						  journal only */

@@ -5,6 +5,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
+#include "combined.h"
 #include "enrol_login.h"
 #include "handover.h"
 #include "login.h"
@@ -23,7 +24,9 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		/* Nothing an earlier call handed over survives (DESIGN §12);
 		 * argv tells this stack line from another pam_mfa line. */
 		mfa_handover_begin(lg, argv);
-		v = mfa_policy_authenticate(lg);
+		v = mfa_combined_ask(lg) == MFA_OK ? mfa_policy_authenticate(lg)
+						   : MFA_VERDICT_CONV_FAILED;
+		mfa_combined_hand_on(lg); /* code_in_password */
 	}
 	mfa_handover_end(pamh, lg, v);
 	mfa_login_end(lg, v);

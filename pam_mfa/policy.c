@@ -3,6 +3,7 @@
  * what a missing, unconfirmed or refused secret file means, then the
  * challenge.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <security/pam_ext.h>
@@ -172,6 +173,16 @@ load_secret(struct mfa_login *lg, const struct mfa_state *st)
 
 	rc = mfa_secret_load(lg->pamh, &lg->cfg, lg->store, lg->user,
 	    &lg->secret, why, sizeof(why));
+	/* A key under 128 bits, imported with --allow-short-key, only
+	 * where the site says so (legacy_short_keys). */
+	if (rc == MFA_OK && lg->secret->short_key &&
+	    !lg->cfg.legacy_short_keys) {
+		snprintf(why, sizeof(why),
+		    "the key is shorter than 128 bits (legacy-short-key) and "
+		    "legacy_short_keys is not set: set it, or have the user "
+		    "enrol again");
+		rc = MFA_ERR_RANGE;
+	}
 	if (rc == MFA_OK && unconfirmed(lg, st))
 		return ignore_unconfirmed(lg, st);
 	if (rc == MFA_OK)

@@ -79,6 +79,7 @@ static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
  * it).  Columns: name, handler, field, minimum, maximum, arguments only.
  */
 #define MFA_OPTIONS(X)                                                         \
+	X(code_in_password, set_flag, OFF(code_in_password), 0, 0, 0)          \
 	X(code_ttl, set_uint, OFF(code_ttl), 60, 3600, 0)                      \
 	X(conf, set_path, OFF(conf), 0, 0, 1)                                  \
 	X(debug, set_flag, OFF(debug), 0, 0, 0)                                \
@@ -91,7 +92,9 @@ static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
 	X(enroll_at_login, set_flag, OFF(enroll_at_login), 0, 0, 0)            \
 	X(failmode, set_failmode, OFF(failmode), 0, 0, 0)                      \
 	X(groups, set_groups, OFF(groups), 0, 0, 0)                            \
+	X(hotp_window, set_uint, OFF(hotp_window), 1, 100, 0)                  \
 	X(issuer, set_issuer, OFF(issuer), 0, 0, 0)                            \
+	X(legacy_short_keys, set_flag, OFF(legacy_short_keys), 0, 0, 0)        \
 	X(line, set_line, OFF(line), 0, 0, 1)                                  \
 	X(lock_timeout, set_uint, OFF(lock_timeout), 100, 60000, 0)            \
 	X(mail_command, set_command, OFF(mail_argv), 0, 0, 0)                  \
@@ -1110,6 +1113,7 @@ mfa_config_init(struct mfa_config *c)
 		return MFA_ERR_INVALID;
 	memset(c, 0, sizeof(*c));
 	c->window = 1;
+	c->hotp_window = 10;
 	c->tries = 3;
 	c->deny = 10;
 	c->deny_total = 100;

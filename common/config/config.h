@@ -69,6 +69,8 @@ struct mfa_config {
 	int nullok;
 	int enroll_at_login;
 	int echo_code;
+	int code_in_password;  /* one prompt: password, then the code */
+	int legacy_short_keys; /* accept keys of 80..120 bits (imported) */
 	int debug;
 	int trust_keep_on_backup; /* a backup-code login keeps devices */
 	int64_t enforce_after;    /* 00:00 UTC of that date, if set */
@@ -76,6 +78,7 @@ struct mfa_config {
 	struct mfa_group_rule *groups; /* NULL: everybody must use MFA */
 	size_t ngroups;
 	unsigned int window;           /* 1, 0..10 steps either side */
+	unsigned int hotp_window;      /* 10, 1..100 HOTP counters ahead */
 	unsigned int tries;            /* 3, 1..10 prompts per login */
 	unsigned int deny;             /* 10, 0..1000 per source; 0 = never */
 	unsigned int deny_total;       /* 100, 0..100000 account; 0 = off */

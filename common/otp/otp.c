@@ -365,3 +365,99 @@ mfa_totp_verify(const unsigned char *key, size_t keylen,
 	}
 	return w.replayed ? MFA_ERR_REPLAY : MFA_ERR_MISMATCH;
 }
+
+/* The counters after *after, lookahead of them: [*first, *last]. */
+static int
+hotp_range(const uint64_t *after, unsigned int lookahead, uint64_t *first,
+    uint64_t *last)
+{
+	if (lookahead == 0 || lookahead > MFA_HOTP_SCAN_MAX)
+		return MFA_ERR_INVALID;
+	*first = after != NULL ? *after + 1 : 0;
+	if ((after != NULL && *after == UINT64_MAX) ||
+	    *first > UINT64_MAX - lookahead)
+		return MFA_ERR_INVALID;
+	*last = *first + lookahead - 1;
+	return MFA_OK;
+}
+
+int
+mfa_hotp_verify(const unsigned char *key, size_t keylen, enum mfa_otp_alg alg,
+    unsigned int digits, const uint64_t *after, unsigned int lookahead,
+    const char *code, uint64_t *matched)
+{
+	struct otp_window w = {.after_step = NULL};
+	struct otp_mac m;
+	int rc;
+
+	if (code == NULL || (digits != 6 && digits != 8))
+		return MFA_ERR_INVALID;
+	if ((rc = hotp_range(after, lookahead, &w.first, &w.last)) != MFA_OK)
+		return rc;
+	if (!code_syntax_ok(code, digits))
+		return MFA_ERR_FORMAT;
+	if ((rc = otp_mac_open(&m, key, keylen, alg)) != MFA_OK)
+		return rc;
+	rc = otp_scan(&m, &w, digits, code);
+	otp_mac_close(&m);
+	if (rc != MFA_OK)
+		return rc;
+	if (!w.matched)
+		return MFA_ERR_MISMATCH;
+	if (matched != NULL)
+		*matched = w.best;
+	return MFA_OK;
+}
+
+/* Scan [first, last] for code1 at c and code2 at c + 1; lowest c wins. */
+static int
+resync_scan(struct otp_mac *m, uint64_t first, uint64_t last,
+    unsigned int digits, const char *code1, const char *code2, uint64_t *c)
+{
+	char now[MFA_OTP_CODE_SIZE], next[MFA_OTP_CODE_SIZE];
+	unsigned int found = 0, hit;
+	uint64_t s, mask;
+	int rc;
+
+	if ((rc = otp_code_at(m, first, digits, now)) != MFA_OK)
+		return rc;
+	for (s = first; s <= last; s++) {
+		if ((rc = otp_code_at(m, s + 1, digits, next)) != MFA_OK)
+			break;
+		hit = (unsigned int)(mfa_ct_equal(now, code1, digits) &
+			  mfa_ct_equal(next, code2, digits)) &
+		    (found ^ 1U);
+		mask = 0U - (uint64_t)hit;
+		*c = (*c & ~mask) | (s & mask);
+		found |= hit;
+		memcpy(now, next, sizeof(now));
+	}
+	MFA_WIPE_ARRAY(now);
+	MFA_WIPE_ARRAY(next);
+	return rc != MFA_OK ? rc : found ? MFA_OK : MFA_ERR_MISMATCH;
+}
+
+int
+mfa_hotp_resync(const unsigned char *key, size_t keylen, enum mfa_otp_alg alg,
+    unsigned int digits, const uint64_t *after, unsigned int lookahead,
+    const char *code1, const char *code2, uint64_t *matched)
+{
+	struct otp_mac m;
+	uint64_t first, last, c = 0;
+	int rc;
+
+	if (code1 == NULL || code2 == NULL || (digits != 6 && digits != 8))
+		return MFA_ERR_INVALID;
+	if ((rc = hotp_range(after, lookahead, &first, &last)) != MFA_OK ||
+	    last == UINT64_MAX)
+		return rc != MFA_OK ? rc : MFA_ERR_INVALID;
+	if (!code_syntax_ok(code1, digits) || !code_syntax_ok(code2, digits))
+		return MFA_ERR_FORMAT;
+	if ((rc = otp_mac_open(&m, key, keylen, alg)) != MFA_OK)
+		return rc;
+	rc = resync_scan(&m, first, last, digits, code1, code2, &c);
+	otp_mac_close(&m);
+	if (rc == MFA_OK && matched != NULL)
+		*matched = c + 1;
+	return rc;
+}

@@ -137,4 +137,34 @@ int mfa_totp_verify(const unsigned char *key, size_t keylen,
     const struct mfa_totp_params *p, int64_t now, unsigned int window,
     const uint64_t *after_step, const char *code, uint64_t *matched_step);
 
+/* The most counters one HOTP check may scan (a resynchronisation). */
+#define MFA_HOTP_SCAN_MAX 1000
+
+/*
+ * mfa_hotp_verify - check a typed code against an RFC 4226 counter-based
+ * token: the counters after *after (0 on when after is NULL), ahead of
+ * them at most lookahead (1..MFA_HOTP_SCAN_MAX), each one computed and
+ * compared in constant time with no early exit.  code must be exactly
+ * digits (6 or 8) ASCII digits, or MFA_ERR_FORMAT.
+ * Returns MFA_OK and the highest matching counter in *matched (may be
+ * NULL), MFA_ERR_MISMATCH, MFA_ERR_FORMAT, MFA_ERR_INVALID (bad
+ * arguments, a counter range that would overflow) or MFA_ERR_CRYPTO.
+ */
+int mfa_hotp_verify(const unsigned char *key, size_t keylen,
+    enum mfa_otp_alg alg, unsigned int digits, const uint64_t *after,
+    unsigned int lookahead, const char *code, uint64_t *matched);
+
+/*
+ * mfa_hotp_resync - find the lowest counter c after *after (0 on when
+ * NULL), within lookahead (1..MFA_HOTP_SCAN_MAX), where code1 is the
+ * token's code at c and code2 at c + 1: two consecutive presses of a
+ * token that is far ahead.  Returns MFA_OK with c + 1 in *matched (the
+ * counter now used up), MFA_ERR_MISMATCH, MFA_ERR_FORMAT or the errors
+ * above.
+ */
+int mfa_hotp_resync(const unsigned char *key, size_t keylen,
+    enum mfa_otp_alg alg, unsigned int digits, const uint64_t *after,
+    unsigned int lookahead, const char *code1, const char *code2,
+    uint64_t *matched);
+
 #endif /* MFA_OTP_H */

@@ -84,3 +84,48 @@ mfa_enrolment_same(const struct mfa_state *st, const struct mfa_secret *s)
 	return s != NULL && st->enrolled &&
 	    memcmp(st->enrolled_id, s->id, sizeof(st->enrolled_id)) == 0;
 }
+
+const uint64_t *
+mfa_enrolment_floor(const struct mfa_state *st, const struct mfa_secret *s,
+    const struct mfa_authenticator *a)
+{
+	if (memcmp(a->id, s->id, sizeof(a->id)) != 0)
+		return mfa_state_auth_floor(st, a->id);
+	if (st->has_last_step && mfa_enrolment_same(st, s))
+		return &st->totp_last_step;
+	return NULL;
+}
+
+void
+mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
+    const struct mfa_authenticator *a, uint64_t step, int drift)
+{
+	if (memcmp(a->id, s->id, sizeof(a->id)) != 0) {
+		mfa_state_auth_set(st, a->id, step, drift);
+		return;
+	}
+	st->has_last_step = 1;
+	st->totp_last_step = step;
+	/* Its offset alone needs a line: a version 1 record without one. */
+	if (drift != 0 || mfa_state_auth_floor(st, a->id) != NULL)
+		mfa_state_auth_set(st, a->id, step, drift);
+}
+
+int64_t
+mfa_enrolment_last_code(const struct mfa_state *st, const struct mfa_secret *s,
+    const struct mfa_authenticator *a)
+{
+	const uint64_t *floor = mfa_enrolment_floor(st, s, a);
+
+	if (floor == NULL || a->hotp || a->totp.period == 0 ||
+	    *floor > (uint64_t)INT64_MAX / a->totp.period)
+		return 0;
+	return (int64_t)(*floor * a->totp.period);
+}
+
+int
+mfa_enrolment_drift(
+    const struct mfa_state *st, const struct mfa_authenticator *a)
+{
+	return mfa_state_auth_drift(st, a->id) * (int)a->totp.period;
+}

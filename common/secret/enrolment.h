@@ -72,4 +72,40 @@ void mfa_enrolment_mark(struct mfa_state *st, const unsigned char id[16],
  */
 int mfa_enrolment_same(const struct mfa_state *st, const struct mfa_secret *s);
 
+/*
+ * mfa_enrolment_floor - the replay floor (last accepted step) of
+ * authenticator a of secret s in st, or NULL when none is recorded.  The
+ * file's own authenticator (its id is the start of the file's id: every
+ * version 1 file) keeps totp-last-step, valid only while st was made for
+ * s (mfa_enrolment_same); every other one its own auth-step line
+ * (state.h), so that a code from one phone never burns a step of another.
+ */
+const uint64_t *mfa_enrolment_floor(const struct mfa_state *st,
+    const struct mfa_secret *s, const struct mfa_authenticator *a);
+
+/*
+ * mfa_enrolment_set_floor - record step as the replay floor of
+ * authenticator a of s in st (where mfa_enrolment_floor looks), and drift
+ * (time steps, clamped to +-MFA_STATE_MAX_DRIFT) as its clock's offset
+ * (mfa_state_auth_drift: the centre of its next window).
+ */
+void mfa_enrolment_set_floor(struct mfa_state *st, const struct mfa_secret *s,
+    const struct mfa_authenticator *a, uint64_t step, int drift);
+
+/*
+ * mfa_enrolment_last_code - when authenticator a of s last gave a code
+ * that was accepted, as far as st tells: the start of its replay floor's
+ * time step (unix seconds), or 0 when none is recorded or a is an HOTP
+ * token (its floor is a counter, not a time).
+ */
+int64_t mfa_enrolment_last_code(const struct mfa_state *st,
+    const struct mfa_secret *s, const struct mfa_authenticator *a);
+
+/*
+ * mfa_enrolment_drift - the clock offset learnt for authenticator a at
+ * login, in seconds (< 0: its clock is behind), 0 when none is.
+ */
+int mfa_enrolment_drift(
+    const struct mfa_state *st, const struct mfa_authenticator *a);
+
 #endif /* MFA_ENROLMENT_H */

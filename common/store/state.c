@@ -286,6 +286,53 @@ key_last_step(struct parser *p, char *val)
 	return rc;
 }
 
+/* An optional clock offset: [-]N, N <= MFA_STATE_MAX_DRIFT; "": 0. */
+static int
+parse_drift(struct parser *p, const char *s, int *drift)
+{
+	unsigned int n = 0;
+	int neg = s[0] == '-', rc;
+
+	*drift = 0;
+	if (s[0] == '\0')
+		return MFA_OK;
+	rc = parse_u32(p, s + neg, MFA_STATE_MAX_DRIFT, "auth-step drift", &n);
+	if (rc == MFA_OK && neg && n == 0)
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_FORMAT, "auth-step drift -0");
+	*drift = neg ? -(int)n : (int)n;
+	return rc;
+}
+
+/* auth-step ID16HEX STEP [DRIFT]: version 2 only, each id once. */
+static int
+key_auth_step(struct parser *p, char *val)
+{
+	struct mfa_state *st = p->st;
+	struct mfa_auth_floor a;
+	char *f[2], *rest = NULL;
+	int rc;
+
+	if (p->have_version != 2)
+		return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
+		    "auth-step needs \"" VERSION_KEY " 2\"");
+	if (st->nauth == MFA_STATE_MAX_AUTH)
+		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
+		    "more than %d auth-step lines", MFA_STATE_MAX_AUTH);
+	if ((rc = split_fields(p, val, f, 2, &rest)) != MFA_OK ||
+	    (rc = parse_hex(p, f[0], a.id, sizeof(a.id), "auth-step id")) !=
+		MFA_OK ||
+	    (rc = parse_uint(p, f[1], UINT64_MAX, "auth-step step", &a.step)) !=
+		MFA_OK ||
+	    (rc = parse_drift(p, rest, &a.drift)) != MFA_OK)
+		return rc;
+	if (mfa_state_auth_floor(st, a.id) != NULL)
+		return mfa_text_fail(
+		    &p->t, MFA_ERR_DUPLICATE, "auth-step id given twice");
+	st->auth[st->nauth++] = a;
+	return MFA_OK;
+}
+
 static int
 key_serial(struct parser *p, char *val)
 {
@@ -583,6 +630,7 @@ static const struct state_key {
     {"send-times", key_send_times, 0},
     {"device", key_device, 1},
     {"device-pending", key_device_pending, 1},
+    {"auth-step", key_auth_step, 1},
 };
 
 /* check_bytes - refuse NUL, CR and every other control character. */
@@ -619,10 +667,11 @@ dispatch(struct parser *p, char *line)
 			return mfa_text_fail(&p->t, MFA_ERR_FORMAT,
 			    "missing version line "
 			    "\"" VERSION_KEY " " VERSION_VALUE "\"");
-		if (strcmp(sp + 1, VERSION_VALUE) != 0)
+		if (strcmp(sp + 1, VERSION_VALUE) != 0 &&
+		    strcmp(sp + 1, "2") != 0)
 			return mfa_text_fail(&p->t, MFA_ERR_VERSION,
 			    "unsupported state file version");
-		p->have_version = 1;
+		p->have_version = sp[1] - '0';
 		return MFA_OK;
 	}
 	if (strcmp(line, VERSION_KEY) == 0)
@@ -791,6 +840,21 @@ sources_ok(const struct mfa_state *st)
 	return 1;
 }
 
+/* The auth-step lines: within their caps. */
+static int
+auth_ok(const struct mfa_state *st)
+{
+	size_t i;
+
+	if (st->nauth > MFA_STATE_MAX_AUTH)
+		return 0;
+	for (i = 0; i < st->nauth; i++)
+		if (st->auth[i].drift < -MFA_STATE_MAX_DRIFT ||
+		    st->auth[i].drift > MFA_STATE_MAX_DRIFT)
+			return 0;
+	return 1;
+}
+
 /* record_ok - whether the file format can hold st exactly. */
 static int
 record_ok(const struct mfa_state *st)
@@ -808,7 +872,7 @@ record_ok(const struct mfa_state *st)
 	if ((unsigned int)st->last_method > MFA_METHOD_FIDO2_KEY ||
 	    (st->last_method == MFA_METHOD_NONE && st->last_success != 0))
 		return 0;
-	if ((st->backup_used_mask & ~ALL_SLOTS) != 0)
+	if ((st->backup_used_mask & ~ALL_SLOTS) != 0 || !auth_ok(st))
 		return 0;
 	if (st->otp.active &&
 	    ((st->otp.channel != MFA_METHOD_EMAIL &&
@@ -933,6 +997,22 @@ out_devices(struct mfa_text_out *o, const struct mfa_state *st)
 	}
 }
 
+static void
+out_auth(struct mfa_text_out *o, const struct mfa_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nauth; i++) {
+		out_hex(
+		    o, "auth-step ", st->auth[i].id, sizeof(st->auth[i].id));
+		mfa_text_printf(
+		    o, " %llu", (unsigned long long)st->auth[i].step);
+		if (st->auth[i].drift != 0)
+			mfa_text_printf(o, " %d", st->auth[i].drift);
+		mfa_text_printf(o, "\n");
+	}
+}
+
 int
 mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
 {
@@ -950,11 +1030,13 @@ mfa_state_serialize(const struct mfa_state *st, char **out, size_t *outlen)
 	o.buf[0] = '\0';
 	mfa_text_printf(&o,
 	    "# pam_mfa state, written by pam_mfa.so; "
-	    "format in pam_mfa(8)\n" VERSION_KEY " " VERSION_VALUE "\n");
+	    "format in pam_mfa(8)\n" VERSION_KEY " %s\n",
+	    st->nauth > 0 ? "2" : VERSION_VALUE);
 	out_scalars(&o, st);
 	out_sources(&o, st);
 	out_lists(&o, st);
 	out_devices(&o, st);
+	out_auth(&o, st);
 	if (o.rc != MFA_OK) {
 		mfa_freezero(o.buf, o.cap);
 		return o.rc;
@@ -1384,4 +1466,67 @@ mfa_state_device_remove_all(struct mfa_state *st)
 	MFA_WIPE_ARRAY(st->pending);
 	st->ndevices = 0;
 	st->npending = 0;
+}
+
+const uint64_t *
+mfa_state_auth_floor(const struct mfa_state *st, const unsigned char id[8])
+{
+	size_t i;
+
+	for (i = 0; st != NULL && i < st->nauth; i++)
+		if (memcmp(st->auth[i].id, id, sizeof(st->auth[i].id)) == 0)
+			return &st->auth[i].step;
+	return NULL;
+}
+
+int
+mfa_state_auth_drift(const struct mfa_state *st, const unsigned char id[8])
+{
+	size_t i;
+
+	for (i = 0; st != NULL && i < st->nauth; i++)
+		if (memcmp(st->auth[i].id, id, sizeof(st->auth[i].id)) == 0)
+			return st->auth[i].drift;
+	return 0;
+}
+
+void
+mfa_state_auth_set(
+    struct mfa_state *st, const unsigned char id[8], uint64_t step, int drift)
+{
+	size_t i, low = 0;
+
+	for (i = 0; i < st->nauth; i++)
+		if (memcmp(st->auth[i].id, id, sizeof(st->auth[i].id)) == 0)
+			break;
+	if (i == st->nauth && st->nauth == MFA_STATE_MAX_AUTH) {
+		for (i = 1; i < st->nauth; i++)
+			if (st->auth[i].step < st->auth[low].step)
+				low = i;
+		i = low;
+	} else if (i == st->nauth)
+		st->nauth++;
+	memcpy(st->auth[i].id, id, sizeof(st->auth[i].id));
+	st->auth[i].step = step;
+	st->auth[i].drift = drift < -MFA_STATE_MAX_DRIFT ? -MFA_STATE_MAX_DRIFT
+	    : drift > MFA_STATE_MAX_DRIFT                ? MFA_STATE_MAX_DRIFT
+							 : drift;
+}
+
+void
+mfa_state_auth_keep(
+    struct mfa_state *st, const unsigned char (*ids)[8], size_t n)
+{
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < st->nauth; i++) {
+		for (j = 0; j < n; j++)
+			if (memcmp(st->auth[i].id, ids[j], 8) == 0)
+				break;
+		if (j < n)
+			st->auth[kept++] = st->auth[i];
+	}
+	for (i = kept; i < st->nauth; i++)
+		MFA_WIPE_OBJ(&st->auth[i]);
+	st->nauth = kept;
 }

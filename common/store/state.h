@@ -12,7 +12,7 @@
  * the text alone).  No I/O, no clock: time is always a
  * parameter.
  *
- * File format (pam_mfa(8), FILES), version 1:
+ * File format (pam_mfa(8), FILES), version 1 or 2:
  *   - '\n'-terminated lines; every line, the last one included, must end
  *     with '\n' (a missing final newline means a torn write and is refused);
  *   - at most MFA_STATE_MAX_LINE bytes per line, not counting the '\n';
@@ -21,7 +21,10 @@
  *   - blank lines and lines starting with '#' are ignored;
  *   - every other line is KEY SP VALUE: exactly one space after the key,
  *     fields of the value separated by exactly one space, no trailing space;
- *   - the first line that is not blank or a comment is "pam_mfa-state 1";
+ *   - the first line that is not blank or a comment is "pam_mfa-state 1",
+ *     or "pam_mfa-state 2" when the record has an auth-step line (the one
+ *     key version 1 lacks; a record without one is written as version 1,
+ *     which older modules read);
  *   - numbers are decimal digits without sign or leading zero (except "0");
  *     times are 0..INT64_MAX, counters fit their C type, overflow is refused;
  *   - hex fields are lower case and of exact length.
@@ -37,7 +40,22 @@
  *                                          file it replaced.  Lines without
  *                                          NONCE, from older versions, are
  *                                          never confirmed)
- *   totp-last-step U64
+ *   totp-last-step U64                    (the replay floor of the
+ *                                          authenticator the secret file
+ *                                          holds under the file's own id:
+ *                                          every authenticator of a
+ *                                          version 1 file, "app")
+ *   auth-step ID16HEX U64 [DRIFT]         (version 2, repeatable,
+ *                                          <= MAX_AUTH, ID unique: the
+ *                                          replay floor of the
+ *                                          authenticator with that id in
+ *                                          the secret file (secretfile.h),
+ *                                          and its clock's offset in time
+ *                                          steps, -MAX_DRIFT..MAX_DRIFT,
+ *                                          '-' for behind, absent: 0; the
+ *                                          file's own authenticator has a
+ *                                          line only for its offset: its
+ *                                          floor is totp-last-step)
  *   failures UINT                         (account-wide: every wrong
  *                                          answer from any source since
  *                                          the last success or unlock)
@@ -86,6 +104,12 @@
 #define MFA_STATE_MAX_PENDING 4
 #define MFA_STATE_MAX_SENDS 20
 #define MFA_STATE_MAX_LABEL 128
+/* Replay floors kept apart per authenticator (more than a file holds, so
+ * that a floor outlives a file rewritten by hand for a while). */
+#define MFA_STATE_MAX_AUTH 8
+/* The largest clock offset learnt for an authenticator, in time steps
+ * (4 steps of 30 s: two minutes either way). */
+#define MFA_STATE_MAX_DRIFT 4
 #define MFA_STATE_BACKUP_SLOTS 10
 /* Sources whose failures are counted apart (deny=); the tally holds one
  * counter pair for each, so raising this lengthens the tally record. */
@@ -153,6 +177,13 @@ struct mfa_otp_pending {
 	unsigned char hash[32]; /* SHA-256(salt || code) */
 };
 
+/* The last step accepted from one authenticator (auth-step). */
+struct mfa_auth_floor {
+	unsigned char id[8]; /* the authenticator's id (secretfile.h) */
+	uint64_t step;
+	int drift; /* its clock's offset, in steps: -MAX_DRIFT..MAX_DRIFT */
+};
+
 /*
  * The whole record.  Fixed-size arrays, so it needs no frees; it holds code
  * hashes, so release it with mfa_state_wipe.  A zero time means "never" or
@@ -194,6 +225,8 @@ struct mfa_state {
 	size_t ndevices;
 	struct mfa_device_pending pending[MFA_STATE_MAX_PENDING];
 	size_t npending;
+	struct mfa_auth_floor auth[MFA_STATE_MAX_AUTH];
+	size_t nauth;
 };
 
 /*
@@ -388,5 +421,36 @@ int mfa_state_enrol_pending_names(
  * login).  The removed records are wiped.
  */
 void mfa_state_device_remove_all(struct mfa_state *st);
+
+/*
+ * mfa_state_auth_floor - the last step accepted from the authenticator
+ * whose id is id[8] (an auth-step line), or NULL when none is recorded.
+ */
+const uint64_t *mfa_state_auth_floor(
+    const struct mfa_state *st, const unsigned char id[8]);
+
+/*
+ * mfa_state_auth_drift - the clock offset (in steps) recorded for the
+ * authenticator whose id is id[8], 0 when none is.
+ */
+int mfa_state_auth_drift(const struct mfa_state *st, const unsigned char id[8]);
+
+/*
+ * mfa_state_auth_set - record step as the last step accepted from the
+ * authenticator id[8], and drift (clamped to +-MFA_STATE_MAX_DRIFT) as its
+ * clock's offset: its line is updated, or a new one added; when
+ * MFA_STATE_MAX_AUTH lines are there already, the one with the lowest
+ * step (the longest unused) makes room.
+ */
+void mfa_state_auth_set(
+    struct mfa_state *st, const unsigned char id[8], uint64_t step, int drift);
+
+/*
+ * mfa_state_auth_keep - forget (wipe) the auth-step lines whose id is not
+ * among the n ids at ids (8 bytes each): authenticators removed from the
+ * secret file.  The order of the rest is kept.
+ */
+void mfa_state_auth_keep(
+    struct mfa_state *st, const unsigned char (*ids)[8], size_t n);
 
 #endif /* MFA_STATE_H */

@@ -213,6 +213,8 @@ write_services(const struct mfa_pamh_service *services)
 	for (; services->name != NULL; services++) {
 		char pw[3 * PATH_MAX] = "";
 		size_t n = 0;
+		int after =
+		    strstr(services->mfa_args, "code_in_password") != NULL;
 
 		if (services->set_items)
 			n += (size_t)snprintf(pw + n, sizeof(pw) - n,
@@ -223,13 +225,20 @@ write_services(const struct mfa_pamh_service *services)
 			    "auth optional "
 			    "%s/tests/modules/putenv_authinfo.so\n",
 			    build);
-		if (!services->no_password)
+		if (!services->no_password && !after)
 			snprintf(pw + n, sizeof(pw) - n,
 			    "auth required %s/pam_matrix.so passdb=%s/passdb\n",
 			    PAMWRAP_MODULES, fixture);
 		n = (size_t)snprintf(text, sizeof(text), "%s", pw);
 		n += mfa_lines(
 		    text + n, sizeof(text) - n, build, services->mfa_args);
+		/* code_in_password: the password module after pam_mfa, with
+		 * the password it hands on ("pam_unix.so use_first_pass"). */
+		if (!services->no_password && after)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "auth required %s/tests/modules/authtok_check.so "
+			    "password=secret\n",
+			    build);
 		snprintf(text + n, sizeof(text) - n,
 		    "account required %s/pam_matrix.so passdb=%s/passdb\n",
 		    PAMWRAP_MODULES, fixture);

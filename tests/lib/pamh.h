@@ -43,7 +43,9 @@ struct mfa_pamh_service {
 	int set_items;        /* 1: pam_set_items.so first (PAM_RHOST etc. from
 				 the environment) */
 };
-/* In mfa_args, " | " starts a second pam_mfa.so line with the rest. */
+/* In mfa_args, " | " starts a second pam_mfa.so line with the rest.  Args
+ * naming code_in_password put the password line after pam_mfa instead:
+ * tests/modules/authtok_check.so, which wants PAM_AUTHTOK "secret". */
 #define MFA_PAMH_SECOND_LINE " | "
 
 struct mfa_pamh_result {

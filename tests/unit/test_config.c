@@ -64,6 +64,9 @@ START_TEST(defaults)
 	ck_assert_ptr_null(c.groups);
 	ck_assert_uint_eq(c.ngroups, 0);
 	ck_assert_uint_eq(c.window, 1);
+	ck_assert_uint_eq(c.hotp_window, 10);
+	ck_assert_int_eq(c.code_in_password, 0);
+	ck_assert_int_eq(c.legacy_short_keys, 0);
 	ck_assert_uint_eq(c.tries, 3);
 	ck_assert_uint_eq(c.deny, 10);
 	ck_assert_uint_eq(c.deny_total, 100);
@@ -101,6 +104,7 @@ static const struct {
 	const char *key;
 	const char *val; /* NULL: a flag */
 } every[] = {
+    {"code_in_password", NULL},
     {"code_ttl", "3600"},
     {"debug", NULL},
     {"deny", "0"},
@@ -112,7 +116,9 @@ static const struct {
     {"enroll_at_login", NULL},
     {"failmode", "safe"},
     {"groups", "wheel, !guests,dev*"},
+    {"hotp_window", "100"},
     {"issuer", "Example Corp (SSH)"},
+    {"legacy_short_keys", NULL},
     {"lock_timeout", "100"},
     {"mail_command", "/usr/bin/msmtp -t --read-envelope-from"},
     {"mail_from", "mfa-noreply@mail.example.org"},
@@ -189,6 +195,9 @@ assert_every(const struct mfa_config *c)
 	assert_argv(c->trust_services, services);
 	ck_assert_uint_eq(c->unlock_time, 604800);
 	ck_assert_uint_eq(c->window, 10);
+	ck_assert_uint_eq(c->hotp_window, 100);
+	ck_assert_int_eq(c->code_in_password, 1);
+	ck_assert_int_eq(c->legacy_short_keys, 1);
 }
 
 START_TEST(every_option_from_file)
@@ -389,6 +398,8 @@ static const struct {
     {"tries", "0", MFA_ERR_RANGE},
     {"tries", "11", MFA_ERR_RANGE},
     {"window", "11", MFA_ERR_RANGE},
+    {"hotp_window", "0", MFA_ERR_RANGE},
+    {"hotp_window", "101", MFA_ERR_RANGE},
     {"window", "99999999999999999999999", MFA_ERR_RANGE},
     {"tries", "18446744073709551619", MFA_ERR_RANGE}, /* 2^64 + 3 */
     {"deny", "1001", MFA_ERR_RANGE},

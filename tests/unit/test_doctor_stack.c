@@ -67,6 +67,18 @@ static const struct {
 	"at " CA "1): put it after the password module (after @include "
 	"common-auth)",
 	1},
+    {"code_in_password first, use_first_pass", "sshd", 0,
+	{{SD "1", "required", "pam_mfa.so", "code_in_password"},
+	    {CA "1", "required", "pam_unix.so", "use_first_pass"}},
+	"ok: pam.d/sshd: one prompt: pam_mfa code_in_password hands the "
+	"password on to pam_unix.so use_first_pass",
+	0},
+    {"code_in_password first, no use_first_pass", "sshd", 0,
+	{{SD "1", "required", "pam_mfa.so", "code_in_password"},
+	    {CA "1", "required", "pam_unix.so", ""}},
+	"FAIL: " SD "1: pam_mfa code_in_password hands the password on, but "
+	"pam_unix.so at " CA "1 asks again: add use_first_pass to it",
+	1},
     {"jump over pam_mfa", "sshd", 0,
 	{{CA "1", "[success=2 default=ignore]", "pam_unix.so", ""},
 	    {CA "2", "requisite", "pam_deny.so", ""},

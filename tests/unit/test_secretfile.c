@@ -163,7 +163,7 @@ static const struct bad_case bad[] = {
     /* version line */
     {"", 0, 0, MFA_ERR_FORMAT, "no version line"},
     {"# only a comment\n\n", 0, 0, MFA_ERR_FORMAT, "no version line"},
-    {"pam_mfa-secret 2\n" ID CR TS, 0, 1, MFA_ERR_VERSION,
+    {"pam_mfa-secret 3\n" ID CR TS, 0, 1, MFA_ERR_VERSION,
 	"unsupported format version"},
     {"pam_mfa-secret 01\n" ID CR TS, 0, 1, MFA_ERR_VERSION,
 	"unsupported format version"},

@@ -547,7 +547,7 @@ static const struct reject_case rejects[] = {
     {"", 0, 0, MFA_ERR_FORMAT, "missing version line"},
     {"# only\n\n", 0, 0, MFA_ERR_FORMAT, "missing version line"},
     {"failures 1\n" HDR, 0, 1, MFA_ERR_FORMAT, "missing version line"},
-    {"pam_mfa-state 2\n", 0, 1, MFA_ERR_VERSION, "version"},
+    {"pam_mfa-state 3\n", 0, 1, MFA_ERR_VERSION, "version"},
     {"pam_mfa-state 01\n", 0, 1, MFA_ERR_VERSION, "version"},
     {"pam_mfa-secret 1\n", 0, 1, MFA_ERR_FORMAT, "missing version line"},
     {HDR HDR, 0, 2, MFA_ERR_DUPLICATE, "duplicate version line"},

@@ -289,15 +289,16 @@ print(s.getsockname()[1])'
 
 # e2e_sshd_start METHODS PASSWORDAUTH: (re)start sshd with
 # AuthenticationMethods METHODS ("" = unset) and PasswordAuthentication
-# yes|no, its PAM stack $DIR/pam.d/sshd.  Sets SSHD_PORT, SSHD_PID,
+# yes|no, its PAM stack $DIR/pam.d/sshd (the auth lines from $E2E_SSHD_AUTH
+# when it is set, else pam_unix then pam_mfa).  Sets SSHD_PORT, SSHD_PID,
 # SSHD_LOG.  Returns 1 (after a FAIL line) if it does not come up.
 e2e_sshd_start() {
 	local methods=$1 pwauth=$2 try i
 	e2e_sshd_stop
 	[[ -f $DIR/hostkey ]] || ssh-keygen -q -t ed25519 -N '' -f "$DIR/hostkey"
 	cat >"$DIR/pam.d/sshd" <<-EOF
-		auth required pam_unix.so nodelay
-		auth required $MODULE conf=$CONF
+		${E2E_SSHD_AUTH:-auth required pam_unix.so nodelay
+		auth required $MODULE conf=$CONF}
 		account required pam_unix.so
 		session required pam_permit.so
 	EOF
