@@ -249,8 +249,8 @@ attempt(struct mfa_login *lg, const struct mfa_reply *r, verify_fn verify,
 	char why[256];
 	int vrc;
 
-	if (mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, snap,
-		&txn, why, sizeof(why)) != MFA_OK) {
+	if (mfa_login_store_begin(
+		lg, lg->username, snap, &txn, why, sizeof(why)) != MFA_OK) {
 		mfa_log(
 		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
 		lg->reason = "state unavailable";

@@ -40,3 +40,17 @@ mfa_clock_now(void)
 		return 0;
 	return (int64_t)ts.tv_sec;
 }
+
+int64_t
+mfa_clock_store(int64_t store_now, int64_t host_now)
+{
+#ifdef MFA_TEST_CLOCK
+	int64_t fixed;
+
+	if (test_clock(&fixed))
+		return host_now;
+#else
+	(void)host_now;
+#endif
+	return store_now;
+}

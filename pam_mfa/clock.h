@@ -14,4 +14,12 @@
  */
 int64_t mfa_clock_now(void);
 
+/*
+ * mfa_clock_store - the time a login goes by inside a transaction of its
+ * store: store_now, the store's clock (mfa_store_now: the database
+ * server's for a store shared by many hosts, else host_now).  The test
+ * build keeps host_now while MFA_TEST_NOW fixes the clock.
+ */
+int64_t mfa_clock_store(int64_t store_now, int64_t host_now);
+
 #endif /* MFA_CLOCK_H */

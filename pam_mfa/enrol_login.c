@@ -237,8 +237,8 @@ mark_pending(struct enrolment *e)
 	int rc;
 
 	mfa_state_init(&st);
-	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
-	    &txn, why, sizeof(why));
+	rc = mfa_login_store_begin(
+	    lg, lg->username, &st, &txn, why, sizeof(why));
 	if (rc == MFA_OK) {
 		mfa_state_enrol_pending_clear(&st);
 		st.has_enrol_pending = st.has_enrol_nonce = 1;
@@ -478,8 +478,8 @@ promote(struct mfa_login *lg, const char *user,
 
 	rc = mfa_handover_store(lg, why, sizeof(why));
 	if (rc == MFA_OK)
-		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
-		    &txn, why, sizeof(why));
+		rc = mfa_login_store_begin(
+		    lg, user, &st, &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
 	if (!st.has_enrol_pending || !st.has_enrol_nonce ||

@@ -109,3 +109,17 @@ mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 	    lg->reason != NULL ? lg->reason : "");
 	mfa_login_free(lg);
 }
+
+int
+mfa_login_store_begin(struct mfa_login *lg, const char *user,
+    struct mfa_state *st, struct mfa_store_txn **txn, char *why, size_t whysz)
+{
+	int rc;
+
+	rc = mfa_store_begin(
+	    lg->store, user, lg->cfg.lock_timeout, st, txn, why, whysz);
+	if (rc == MFA_OK)
+		lg->now =
+		    mfa_clock_store(mfa_store_now(*txn, lg->now), lg->now);
+	return rc;
+}

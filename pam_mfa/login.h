@@ -21,6 +21,7 @@
 
 struct mfa_secret;
 struct mfa_store;
+struct mfa_store_txn;
 struct mfa_user;
 
 struct mfa_login {
@@ -28,7 +29,9 @@ struct mfa_login {
 	int silent; /* PAM_SILENT: no info messages */
 	struct mfa_config cfg;
 	struct mfa_logger log;
-	int64_t now;               /* fixed once per login */
+	int64_t now;               /* the host's clock at the start; the
+				      store's from each transaction on
+				      (mfa_login_store_begin) */
 	const char *username;      /* the account's name from the password
 				      database (lg->user owns it); for an
 				      unknown user, the name PAM gave */
@@ -77,6 +80,15 @@ int mfa_login_account(struct mfa_login *lg, const char *name);
  * NULL is fine.
  */
 void mfa_login_free(struct mfa_login *lg);
+
+/*
+ * mfa_login_store_begin - mfa_store_begin on lg->store for user, waiting
+ * at most lock_timeout; on success lg->now becomes the store's clock
+ * (mfa_clock_store), so that expiry and lock-out inside the transaction
+ * go by the clock every host sharing the store agrees on.
+ */
+int mfa_login_store_begin(struct mfa_login *lg, const char *user,
+    struct mfa_state *st, struct mfa_store_txn **txn, char *why, size_t whysz);
 
 /*
  * mfa_login_end - write the one syslog line of the decision (user,

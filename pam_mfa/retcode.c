@@ -46,6 +46,7 @@ mfa_verdict_of_err(enum mfa_err err)
 	case MFA_ERR_READONLY:
 	case MFA_ERR_TIMEOUT:
 	case MFA_ERR_EXEC:
+	case MFA_ERR_UNAVAILABLE:
 		return MFA_VERDICT_UNAVAILABLE;
 	default:
 		return MFA_VERDICT_REFUSED;

@@ -82,8 +82,8 @@ issue(struct mfa_login *lg, enum mfa_method channel, char code[7],
 	char why[256];
 	int rc;
 
-	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
-	    &txn, why, sizeof(why));
+	rc = mfa_login_store_begin(
+	    lg, lg->username, &st, &txn, why, sizeof(why));
 	if (rc != MFA_OK) {
 		mfa_log(
 		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);

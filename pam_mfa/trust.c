@@ -107,8 +107,8 @@ mfa_trust_skip(struct mfa_login *lg, const struct mfa_device_id *id)
 	char why[256], until[32];
 	int idx, rc;
 
-	if (mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
-		&txn, why, sizeof(why)) != MFA_OK) {
+	if (mfa_login_store_begin(
+		lg, lg->username, &st, &txn, why, sizeof(why)) != MFA_OK) {
 		mfa_log(
 		    &lg->log, LOG_ERR, "state for %s: %s", lg->user_clean, why);
 		return MFA_TRUST_FAILED;
@@ -164,8 +164,8 @@ record_pending(struct mfa_login *lg, const struct mfa_device_id *id,
 	char why[256];
 	int rc;
 
-	rc = mfa_store_begin(lg->store, lg->username, lg->cfg.lock_timeout, &st,
-	    &txn, why, sizeof(why));
+	rc = mfa_login_store_begin(
+	    lg, lg->username, &st, &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
 	p = &st.pending[pending_slot(&st, id, lg->now)];
@@ -276,8 +276,8 @@ confirm(struct mfa_login *lg, const char *user,
 
 	rc = mfa_handover_store(lg, why, sizeof(why));
 	if (rc == MFA_OK)
-		rc = mfa_store_begin(lg->store, user, lg->cfg.lock_timeout, &st,
-		    &txn, why, sizeof(why));
+		rc = mfa_login_store_begin(
+		    lg, user, &st, &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
 	i = find_pending(&st, nonce, lg->now);

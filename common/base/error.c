@@ -30,6 +30,7 @@ static const char *const mfa_err_text[] = {
     [-MFA_ERR_EXPIRED] = "expired",
     [-MFA_ERR_DENIED] = "denied by policy",
     [-MFA_ERR_BUFSIZE] = "buffer too small",
+    [-MFA_ERR_UNAVAILABLE] = "store unavailable",
 };
 
 const char *

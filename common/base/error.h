@@ -33,6 +33,7 @@ enum mfa_err {
 	MFA_ERR_EXPIRED = -20,      /* a code or record is past its expiry */
 	MFA_ERR_DENIED = -21,       /* refused by policy */
 	MFA_ERR_BUFSIZE = -22,      /* a caller's buffer is too small */
+	MFA_ERR_UNAVAILABLE = -23,  /* a store server cannot be reached */
 };
 
 /*

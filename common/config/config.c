@@ -30,6 +30,7 @@
 
 #define DEFAULT_SECRET "~/.pam_mfa"
 #define DEFAULT_CONF MFA_SYSCONFDIR "/security/pam_mfa.conf"
+#define DEFAULT_CONNINFO MFA_SYSCONFDIR "/security/pam_mfa.pgsql"
 #define DEFAULT_MAIL "/usr/sbin/sendmail -t -i"
 #define DEFAULT_TRUST_SERVICES "sshd"
 #define MFA_STR_(x) #x
@@ -67,6 +68,7 @@ static int set_line(struct parse_ctx *, const struct opt *, const char *);
 static int set_trust_by(struct parse_ctx *, const struct opt *, const char *);
 static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 static int set_services(struct parse_ctx *, const struct opt *, const char *);
+static int set_store(struct parse_ctx *, const struct opt *, const char *);
 
 #define OFF(f) offsetof(struct mfa_config, f)
 
@@ -94,9 +96,13 @@ static int set_services(struct parse_ctx *, const struct opt *, const char *);
 	X(mail_from, set_email, OFF(mail_from), 0, 0, 0)                       \
 	X(notify, set_flag, OFF(notify), 0, 0, 0)                              \
 	X(nullok, set_flag, OFF(nullok), 0, 0, 0)                              \
+	X(plugin_dir, set_path, OFF(plugin_dir), 0, 0, 0)                      \
 	X(secret, set_secret, OFF(secret), 0, 0, 0)                            \
 	X(sms_command, set_command, OFF(sms_argv), 0, 0, 0)                    \
 	X(state_dir, set_path, OFF(state_dir), 0, 0, 0)                        \
+	X(store, set_store, OFF(store), 0, 0, 0)                               \
+	X(store_conninfo, set_path, OFF(store_conninfo), 0, 0, 0)              \
+	X(store_timeout, set_uint, OFF(store_timeout), 100, 60000, 0)          \
 	X(tries, set_uint, OFF(tries), 1, 10, 0)                               \
 	X(trust_by, set_trust_by, OFF(trust_by), 0, 0, 0)                      \
 	X(trust_days, set_uint, OFF(trust_days), 0, 365, 0)                    \
@@ -781,36 +787,58 @@ set_line(struct parse_ctx *x, const struct opt *o, const char *val)
 	return replace_str(x, (char **)field(x, o), val);
 }
 
+/*
+ * A keyword option: val must be one of names (NULL-terminated), and the
+ * option's enum field (whose values are 0, 1... in the order of names)
+ * gets the index of the one it is.
+ */
+_Static_assert(sizeof(enum mfa_trust_by) == sizeof(unsigned int) &&
+	sizeof(enum mfa_failmode) == sizeof(unsigned int) &&
+	sizeof(enum mfa_store_kind) == sizeof(unsigned int),
+    "set_keyword writes enum fields as unsigned int");
+
+static int
+set_keyword(struct parse_ctx *x, const struct opt *o, const char *val,
+    const char *const *names)
+{
+	char b[SHOWN_MAX], list[128] = "";
+	size_t i, n = 0;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(val, names[i]) == 0) {
+			*(unsigned int *)field(x, o) = (unsigned int)i;
+			return MFA_OK;
+		}
+		if (n < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s", i > 0 ? ", " : "", names[i]);
+	}
+	return fail(x, MFA_ERR_FORMAT, "%s: '%s' is not one of %s", o->name,
+	    shown(val, b, sizeof(b)), list);
+}
+
 static int
 set_trust_by(struct parse_ctx *x, const struct opt *o, const char *val)
 {
-	char b[SHOWN_MAX];
+	static const char *const names[] = {"sshkey", "rhost", NULL};
 
-	if (strcmp(val, "sshkey") == 0)
-		x->c->trust_by = MFA_TRUST_SSHKEY;
-	else if (strcmp(val, "rhost") == 0)
-		x->c->trust_by = MFA_TRUST_RHOST;
-	else
-		return fail(x, MFA_ERR_FORMAT,
-		    "%s: '%s' is not one of sshkey, rhost", o->name,
-		    shown(val, b, sizeof(b)));
-	return MFA_OK;
+	return set_keyword(x, o, val, names);
 }
 
 static int
 set_failmode(struct parse_ctx *x, const struct opt *o, const char *val)
 {
-	char b[SHOWN_MAX];
+	static const char *const names[] = {"secure", "safe", NULL};
 
-	if (strcmp(val, "secure") == 0)
-		x->c->failmode = MFA_FAILMODE_SECURE;
-	else if (strcmp(val, "safe") == 0)
-		x->c->failmode = MFA_FAILMODE_SAFE;
-	else
-		return fail(x, MFA_ERR_FORMAT,
-		    "%s: '%s' is not one of secure, safe", o->name,
-		    shown(val, b, sizeof(b)));
-	return MFA_OK;
+	return set_keyword(x, o, val, names);
+}
+
+static int
+set_store(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	static const char *const names[] = {"files", "postgresql", NULL};
+
+	return set_keyword(x, o, val, names);
 }
 
 /* ---- the two sources ---- */
@@ -1072,7 +1100,12 @@ mfa_config_init(struct mfa_config *c)
 	c->secret = strdup(DEFAULT_SECRET);
 	c->state_dir = strdup(MFA_STATEDIR);
 	c->conf = strdup(DEFAULT_CONF);
+	c->store = MFA_STORE_FILES;
+	c->store_timeout = 3000;
+	c->store_conninfo = strdup(DEFAULT_CONNINFO);
+	c->plugin_dir = strdup(MFA_PLUGINDIR);
 	if (c->secret == NULL || c->state_dir == NULL || c->conf == NULL ||
+	    c->store_conninfo == NULL || c->plugin_dir == NULL ||
 	    split_command(DEFAULT_MAIL, &c->mail_argv, &why) != MFA_OK ||
 	    split_services(DEFAULT_TRUST_SERVICES, &c->trust_services, &why) !=
 		MFA_OK) {
@@ -1090,6 +1123,8 @@ mfa_config_free(struct mfa_config *c)
 	free(c->secret);
 	free(c->state_dir);
 	free(c->conf);
+	free(c->store_conninfo);
+	free(c->plugin_dir);
 	free_groups(c->groups, c->ngroups);
 	free_argv(c->mail_argv);
 	free_argv(c->sms_argv);

@@ -38,6 +38,9 @@
 
 enum mfa_trust_by { MFA_TRUST_SSHKEY, MFA_TRUST_RHOST };
 
+/* Where the per-user state lives (store_open.h). */
+enum mfa_store_kind { MFA_STORE_FILES, MFA_STORE_POSTGRESQL };
+
 /* What to do when a code cannot be delivered: secure fails the method. */
 enum mfa_failmode { MFA_FAILMODE_SECURE, MFA_FAILMODE_SAFE };
 
@@ -52,6 +55,11 @@ struct mfa_config {
 			    ${USER}: see mfa_config_expand_path */
 	char *state_dir; /* MFA_STATEDIR */
 	char *conf;      /* MFA_SYSCONFDIR "/security/pam_mfa.conf" */
+	enum mfa_store_kind store;  /* files */
+	char *store_conninfo;       /* MFA_SYSCONFDIR
+				       "/security/pam_mfa.pgsql" */
+	unsigned int store_timeout; /* 3000 ms, 100..60000 */
+	char *plugin_dir;           /* MFA_PLUGINDIR */
 	int nullok;
 	int enroll_at_login;
 	int echo_code;

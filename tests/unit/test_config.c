@@ -75,6 +75,10 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.lock_timeout, 5000);
 	ck_assert_int_eq(c.trust_by, MFA_TRUST_SSHKEY);
 	ck_assert_int_eq(c.failmode, MFA_FAILMODE_SECURE);
+	ck_assert_int_eq(c.store, MFA_STORE_FILES);
+	ck_assert_str_eq(c.store_conninfo, "/etc/security/pam_mfa.pgsql");
+	ck_assert_uint_eq(c.store_timeout, 3000);
+	ck_assert_str_eq(c.plugin_dir, MFA_PLUGINDIR);
 	assert_argv(c.mail_argv, mail);
 	ck_assert_ptr_null(c.sms_argv);
 	ck_assert_ptr_null(c.mail_from);
@@ -112,9 +116,13 @@ static const struct {
     {"mail_from", "mfa-noreply@mail.example.org"},
     {"notify", NULL},
     {"nullok", NULL},
+    {"plugin_dir", "/opt/mfa/plugins"},
     {"secret", "/srv/mfa/${USER}/secret"},
     {"sms_command", "/usr/local/bin/sms-gw\t--to"},
     {"state_dir", "/srv/mfa-state"},
+    {"store", "postgresql"},
+    {"store_conninfo", "/etc/pam_mfa/fleet.conninfo"},
+    {"store_timeout", "60000"},
     {"tries", "10"},
     {"trust_by", "rhost"},
     {"trust_days", "0"},
@@ -164,6 +172,10 @@ assert_every(const struct mfa_config *c)
 	ck_assert_str_eq(c->secret, "/srv/mfa/${USER}/secret");
 	assert_argv(c->sms_argv, sms);
 	ck_assert_str_eq(c->state_dir, "/srv/mfa-state");
+	ck_assert_int_eq(c->store, MFA_STORE_POSTGRESQL);
+	ck_assert_str_eq(c->store_conninfo, "/etc/pam_mfa/fleet.conninfo");
+	ck_assert_uint_eq(c->store_timeout, 60000);
+	ck_assert_str_eq(c->plugin_dir, "/opt/mfa/plugins");
 	ck_assert_uint_eq(c->tries, 10);
 	ck_assert_int_eq(c->trust_by, MFA_TRUST_RHOST);
 	ck_assert_uint_eq(c->trust_days, 0);
@@ -459,6 +471,13 @@ static const struct {
     {"trust_by", "ssh", MFA_ERR_FORMAT},
     {"trust_by", "SSHKEY", MFA_ERR_FORMAT},
     {"failmode", "open", MFA_ERR_FORMAT},
+    {"store", "ldap", MFA_ERR_FORMAT},
+    {"store", "PostgreSQL", MFA_ERR_FORMAT},
+    {"store", NULL, MFA_ERR_FORMAT},
+    {"store_conninfo", "relative/file", MFA_ERR_FORMAT},
+    {"store_timeout", "99", MFA_ERR_RANGE},
+    {"store_timeout", "60001", MFA_ERR_RANGE},
+    {"plugin_dir", "lib/pam_mfa", MFA_ERR_FORMAT},
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 
