@@ -20,7 +20,8 @@
 #   pg_make_certs ROLE          $PG_TLS/{ca,server,client,other-ca}.*
 #   pg_start_standby PRIMARY NAME   a synchronous streaming standby
 #   pg_promote NAME             the standby becomes a primary
-#   pg_stop NAME [fast|immediate], pg_freeze NAME (kill -STOP),
+#   pg_stop NAME [fast|immediate], pg_restart NAME (same port),
+#   pg_freeze NAME (kill -STOP),
 #   pg_thaw NAME (kill -CONT), pg_pid NAME
 #   pg_psql NAME DB [PSQL-ARGS...]   psql as the superuser, unix socket
 #   pg_set NAME KEY VALUE       ALTER SYSTEM SET + reload
@@ -271,6 +272,15 @@ pg_stop() {
 	done
 	kill -KILL "$pid" 2>/dev/null
 	return 1
+}
+
+# pg_restart NAME: start a stopped server again, on the same port.
+pg_restart() {
+	pg_run pg_ctl -D "${PG_DATA[$1]}" -l "${PG_LOG[$1]}" -w -t 60 start \
+		>>"${PG_HOME[$1]}/pg_ctl.log" 2>&1 || {
+		PG_WHY="server $1 does not start again: $(tail -n 3 "${PG_LOG[$1]}")"
+		return 1
+	}
 }
 
 # pg_freeze NAME / pg_thaw NAME: kill -STOP / -CONT the postmaster: the

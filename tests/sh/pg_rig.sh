@@ -95,6 +95,15 @@ if pg_start scram scram && pg_create_db scram fleet mfa 'S3cret pass'; then
 	check "scram: a wrong password or none is refused" \
 		"$([[ $bad == *"password authentication failed"* &&
 			$none == *"no password supplied"* ]]; echo $?)" "$bad / $none"
+	port=${PG_PORT[scram]}
+	pg_stop scram
+	down=$(client "$(pg_conninfo scram fleet mfa "password='S3cret pass'")" "SELECT 'in'")
+	pg_restart scram
+	good=$(client "$(pg_conninfo scram fleet mfa "password='S3cret pass'")" \
+		"SELECT 'in ' || inet_server_port()")
+	check "pg_stop, pg_restart: down, then up again on the same port" \
+		"$([[ $down == *"Connection refused"* && $good == "in $port" ]]; echo $?)" \
+		"$down / $good"
 else
 	fail "pg_start scram: $PG_WHY"
 fi
