@@ -15,6 +15,7 @@
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 PAMDIR    ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/security,$(PREFIX)/lib/security)
 # Plug-in store backends (pam_mfa.conf(5) store=, plugin_dir=).
@@ -102,6 +103,7 @@ PAMTEST_SRC = $(sort $(wildcard tests/pam/test_*.c))
 MODTEST_SRC = $(sort $(wildcard tests/module/test_*.c))
 TESTMOD_SRC = $(sort $(wildcard tests/modules/*.c))
 PRELOAD_SRC = $(sort $(wildcard tests/preload/*.c))
+PGTEST_SRC = $(sort $(wildcard tests/pgsql/test_*.c))
 # The PostgreSQL store backend: a plug-in, so that libpq is loaded only
 # where store = postgresql (store_backend.h).
 PGSQL_SRC  = $(sort $(wildcard pgsql/*.c))
@@ -125,6 +127,7 @@ LIBMODULE_TEST = $(BUILD)/testclock/libmfa_module.a
 FAKEPAM_OBJ = $(BUILD)/obj/tests/fuzz/fakepam.o
 TESTMOD_SO = $(TESTMOD_SRC:%.c=$(BUILD)/%.so)
 PRELOAD_SO = $(PRELOAD_SRC:%.c=$(BUILD)/%.so)
+PGTEST_BIN = $(PGTEST_SRC:%.c=$(BUILD)/%)
 
 LIBCOMMON  = $(BUILD)/libmfa_common.a
 MODULE     = $(BUILD)/pam_mfa.so
@@ -176,6 +179,14 @@ $(LIBMODULE_TEST): $(MODULE_TOBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/obj/pgsql/%.o: ALL_CPPFLAGS += $(PQ_CFLAGS)
+# pgsql/schema.sql, built into the plug-in as one C string: the SQL that
+# `mfa-enroll store init` runs is the file that ships (pgsql/README.md).
+$(BUILD)/gen/pgsql_schema.inc: pgsql/schema.sql
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+		$< >$@
+$(BUILD)/obj/pgsql/store_pgsql.o: $(BUILD)/gen/pgsql_schema.inc
+$(BUILD)/obj/pgsql/store_pgsql.o: ALL_CPPFLAGS += -I$(BUILD)/gen
 
 # Exports only its entry point (store_backend.h); links its own copy of
 # common/ so that it needs nothing from whoever loads it.
@@ -236,13 +247,31 @@ $(BUILD)/tests/modules/%.so: tests/modules/%.c
 	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 		$(PAM_LIBS)
 
+# Suites of the PostgreSQL plug-in (tests/pgsql/): they load it with
+# dlopen and talk to the test server with libpq themselves.
+$(BUILD)/obj/tests/pgsql/%.o: ALL_CPPFLAGS += $(PQ_CFLAGS)
+PGTESTLIB_OBJ = $(BUILD)/obj/tests/pgsql/pgtest.o
+$(BUILD)/tests/pgsql/%: $(BUILD)/obj/tests/pgsql/%.o $(UNITLIB_OBJ) \
+		$(PGTESTLIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
+		$(PGTESTLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PQ_LIBS) $(MODULE_LIBS) -ldl
+
+# ... and the module through libpam with store = postgresql (pamh.h).
+$(BUILD)/tests/pgsql/test_pam_%: $(BUILD)/obj/tests/pgsql/test_pam_%.o \
+		$(PAMLIB_OBJ) $(PGTESTLIB_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Wl,--export-dynamic -o $@ $< \
+		$(PAMLIB_OBJ) $(PGTESTLIB_OBJ) $(LIBCOMMON) $(CHECK_LIBS) $(PAMTEST_LIBS) \
+		$(PQ_LIBS) $(MODULE_LIBS) -ldl
+
 # Test-only LD_PRELOAD shims (tests/preload/*.c).
 $(BUILD)/tests/preload/%.so: tests/preload/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -ldl
 
 test-programs: all $(MODULE_TEST) $(UNIT_BIN) $(MODTEST_BIN) $(PAMTEST_BIN) \
-	$(TESTMOD_SO) $(PRELOAD_SO)
+	$(TESTMOD_SO) $(PRELOAD_SO) $(PGTEST_BIN)
 
 check: test-programs
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) VALGRIND=$(VALGRIND) \
@@ -266,6 +295,9 @@ install: all
 	install -m 0755 $(ENROLL) $(DESTDIR)$(BINDIR)/mfa-enroll
 	$(if $(PLUGIN_PGSQL),install -d $(DESTDIR)$(PLUGINDIR) && \
 		install -m 0644 $(PLUGIN_PGSQL) $(DESTDIR)$(PLUGINDIR)/)
+	$(if $(PLUGIN_PGSQL),install -d $(DESTDIR)$(DATADIR)/pam_mfa && \
+		install -m 0644 pgsql/schema.sql \
+		$(DESTDIR)$(DATADIR)/pam_mfa/pgsql-schema.sql)
 	for m in man/*.[158]; do \
 		[ -f "$$m" ] || continue; \
 		install -m 0644 "$$m" \
@@ -275,6 +307,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_mfa.so $(DESTDIR)$(BINDIR)/mfa-enroll
 	rm -f $(DESTDIR)$(PLUGINDIR)/pam_mfa_store_pgsql.so
+	rm -f $(DESTDIR)$(DATADIR)/pam_mfa/pgsql-schema.sql
 	rm -f $(DESTDIR)$(MANDIR)/man1/mfa-enroll.1 \
 		$(DESTDIR)$(MANDIR)/man5/pam_mfa.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/pam_mfa.8

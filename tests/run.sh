@@ -9,7 +9,8 @@
 # run covers every suite.  Run as another user (CI's unprivileged pass), the
 # root-only suites skip and the skips are only reported.
 #
-# MFA_CHECK_SUITES picks kinds of suites (default "unit pam sh e2e"): the
+# MFA_CHECK_SUITES picks kinds of suites (default "unit pam sh e2e pgsql",
+# pgsql: tests/pgsql, against a private PostgreSQL server): the
 # Debian package build runs "unit pam" (no root, no network, no /etc).
 # Fixtures live in one private base directory (tests/lib/testdir.sh), made
 # here once and exported as MFA_TEST_BASE and TMPDIR to every suite.
@@ -67,7 +68,7 @@ pamwrap_env() {
 	export PAM_WRAPPER_PRELOAD="$pre"
 }
 
-SUITES=" ${MFA_CHECK_SUITES:-unit pam sh e2e} "
+SUITES=" ${MFA_CHECK_SUITES:-unit pam sh e2e pgsql} "
 wants() { [[ $SUITES == *" $1 "* ]]; }
 
 # The module's path checks (rightly) refuse files below a world-writable
@@ -189,7 +190,7 @@ done
 for t in "$BUILD"/tests/pam/test_*; do
 	wants pam && [[ -x $t && ! $t == *.[od] ]] && run_suite check "$PWD/$t"
 done
-for t in tests/sh/*.sh tests/e2e/*.sh; do
+for t in tests/sh/*.sh tests/e2e/*.sh tests/pgsql/*.sh; do
 	[[ -f $t ]] || continue
 	wants "$(basename "$(dirname "$t")")" || continue
 	is_background "$t" || run_suite sh "$PWD/$t"
