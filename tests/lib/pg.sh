@@ -226,13 +226,15 @@ pg_psql() {
 }
 
 # pg_create_db NAME DB ROLE [PASSWORD]: a login role (with the password,
-# SCRAM) owning a new database DB.
+# SCRAM; made unless it exists) owning a new database DB.
 pg_create_db() {
 	local name=$1 db=$2 role=$3 pw=${4:-}
 	local sql="CREATE ROLE \"$role\" LOGIN"
 	[[ -n $pw ]] && sql+=" PASSWORD '${pw//\'/\'\'}'"
-	pg_psql "$name" postgres -c "$sql" &&
-		pg_psql "$name" postgres -c "CREATE DATABASE \"$db\" OWNER \"$role\""
+	if [[ -z $(pg_psql "$name" postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'") ]]; then
+		pg_psql "$name" postgres -c "$sql" || return 1
+	fi
+	pg_psql "$name" postgres -c "CREATE DATABASE \"$db\" OWNER \"$role\""
 }
 
 # pg_set NAME KEY VALUE: a server setting that a reload applies.

@@ -483,7 +483,7 @@ if pg_start_standby db standby; then
 	if pg_promote standby; then
 		login b ha -- "$used"
 		check "ha: after the promotion, the code used before the failover is refused" \
-			"$(! ok && shown "Authentication failure" &&
+			"$(! ok && shown "This code was already used." &&
 				! shown "$UNAVAILABLE"; echo $?)" "$(why)"
 		fresh_code ha
 		login a ha -- "$CODE"

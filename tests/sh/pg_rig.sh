@@ -76,6 +76,11 @@ out=$(client "$(pg_conninfo main fleet mfa)" \
 check "pg_create_db: the role owns the database (creates and writes a table)" \
 	"$([[ $out == before ]]; echo $?)" "$out"
 
+pg_create_db main fleet2 mfa
+out=$(client "$(pg_conninfo main fleet2 mfa)" "SELECT current_database()")
+check "pg_create_db: a second database for the same role" \
+	"$([[ $out == fleet2 ]]; echo $?)" "$out"
+
 # ---- connection files ----
 cf=$PG_DIR/conninfo
 pg_conninfo_file "$cf" "$(pg_conninfo main fleet mfa)" connect_timeout=3
