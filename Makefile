@@ -21,6 +21,8 @@ PAMDIR    ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/security,$(PREFIX)/lib/secu
 # Plug-in store backends (pam_mfa.conf(5) store=, plugin_dir=).
 PLUGINDIR ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH)/pam_mfa,$(PREFIX)/lib/pam_mfa)
 SYSCONFDIR ?= /etc
+# journald's catalog of the audit events (catalog/pam_mfa.catalog).
+CATALOGDIR ?= /usr/lib/systemd/catalog
 STATEDIR  ?= /var/lib/pam_mfa
 
 CC        ?= cc
@@ -29,12 +31,13 @@ PKG_CONFIG ?= pkg-config
 
 # Debian packages: what the build needs, and what the tests need on top.
 DEB_BUILD = libpam0g-dev libssl-dev libqrencode-dev libargon2-dev check \
-	pkg-config make gcc libpq-dev
+	pkg-config make gcc libpq-dev libsystemd-dev
 DEB_TEST  = libpam-wrapper libpamtest0-dev libnss-wrapper pamtester \
 	oathtool openssh-server openssh-client expect msmtp python3-aiosmtpd \
 	python3-pexpect zbar-tools tmux valgrind clang clang-format strace \
 	inotify-tools mandoc groff-base libpam-google-authenticator \
-	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev postgresql
+	debhelper dpkg-dev fakeroot lintian libclang-rt-14-dev postgresql \
+	python3-prometheus-client systemd
 
 WARNINGS = -Wall -Wextra -Wformat=2 -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes
@@ -64,6 +67,7 @@ $(call require-pkg,libcrypto,libssl-dev)
 $(call require-pkg,libargon2,libargon2-dev)
 $(call require-pkg,libqrencode,libqrencode-dev)
 $(call require-pkg,libpq,libpq-dev)
+$(call require-pkg,libsystemd,libsystemd-dev)
 endif
 
 PAM_CFLAGS   := $(shell $(PKG_CONFIG) --cflags pam 2>/dev/null)
@@ -79,6 +83,8 @@ CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 PAMTEST_LIBS := $(shell $(PKG_CONFIG) --libs libpamtest 2>/dev/null)
 PQ_CFLAGS    := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
 PQ_LIBS      := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null)
+# Audit events go to the journal (sd_journal_send) from common/base/log.c.
+SYSTEMD_LIBS := $(shell $(PKG_CONFIG) --libs libsystemd 2>/dev/null)
 
 # The version has one home: the top entry of debian/changelog (without a
 # Debian revision); tests/sh/docs_version.sh checks --version against it.
@@ -135,7 +141,7 @@ MODULE_TEST = $(BUILD)/testclock/pam_mfa.so
 ENROLL     = $(BUILD)/mfa-enroll
 PGSQL_OBJ  = $(PGSQL_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_PGSQL = $(if $(PGSQL_SRC),$(BUILD)/plugins/pam_mfa_store_pgsql.so)
-MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
+MODULE_LIBS = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS) $(SYSTEMD_LIBS)
 
 .PHONY: all check check-valgrind bench fuzz install uninstall clean deps \
 	format format-check demo test-programs
@@ -195,7 +201,7 @@ $(BUILD)/plugins/pam_mfa_store_pgsql.so: $(PGSQL_OBJ) $(LIBCOMMON) \
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(ALL_CFLAGS) $(ALL_LDFLAGS) \
 		-Wl,--version-script=pgsql/plugin.map -o $@ \
-		$(PGSQL_OBJ) $(LIBCOMMON) $(PQ_LIBS) $(CRYPTO_LIBS)
+		$(PGSQL_OBJ) $(LIBCOMMON) $(PQ_LIBS) $(CRYPTO_LIBS) $(SYSTEMD_LIBS)
 
 $(ENROLL): $(ENROLL_OBJ) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie -o $@ $(ENROLL_OBJ) \
@@ -224,7 +230,7 @@ $(BUILD)/tests/module/%: $(BUILD)/obj/tests/module/%.o $(UNITLIB_OBJ) \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(UNITLIB_OBJ) \
 		$(FAKEPAM_OBJ) $(LIBMODULE_TEST) $(LIBCOMMON) $(CHECK_LIBS) \
-		$(CRYPTO_LIBS) $(ARGON2_LIBS) -ldl
+		$(CRYPTO_LIBS) $(ARGON2_LIBS) $(SYSTEMD_LIBS) -ldl
 
 # Suites of mfa-enroll's units (tests/unit/test_doctor_*.c).
 $(BUILD)/obj/tests/unit/test_doctor_%.o: ALL_CPPFLAGS += -Imfa-enroll
@@ -293,6 +299,8 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_mfa.so
 	install -m 0755 $(ENROLL) $(DESTDIR)$(BINDIR)/mfa-enroll
+	install -d $(DESTDIR)$(CATALOGDIR)
+	install -m 0644 catalog/pam_mfa.catalog $(DESTDIR)$(CATALOGDIR)/
 	$(if $(PLUGIN_PGSQL),install -d $(DESTDIR)$(PLUGINDIR) && \
 		install -m 0644 $(PLUGIN_PGSQL) $(DESTDIR)$(PLUGINDIR)/)
 	$(if $(PLUGIN_PGSQL),install -d $(DESTDIR)$(DATADIR)/pam_mfa && \
@@ -306,6 +314,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_mfa.so $(DESTDIR)$(BINDIR)/mfa-enroll
+	rm -f $(DESTDIR)$(CATALOGDIR)/pam_mfa.catalog
 	rm -f $(DESTDIR)$(PLUGINDIR)/pam_mfa_store_pgsql.so
 	rm -f $(DESTDIR)$(DATADIR)/pam_mfa/pgsql-schema.sql
 	rm -f $(DESTDIR)$(MANDIR)/man1/mfa-enroll.1 \

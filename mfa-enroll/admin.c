@@ -3,7 +3,9 @@
  * root's) and clearing a lock-out ("unlock", root's).
  */
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +45,52 @@ static const char unlock_usage[] =
     "logins) is emptied too.\n"
     "\n"
     "Exit status: 0 done, 1 failed, 2 usage or not root.\n";
+
+/*
+ * Who is root here, for the audit trail: the user sudo was run by, else
+ * the name of the login uid (the audit subsystem's, kept across su), else
+ * "root".  Names are cleaned; a process running as root could lie in
+ * SUDO_USER, but such a process could also write the log itself.
+ */
+static void
+admin_name(char *out, size_t outsz)
+{
+	const char *sudo = getenv("SUDO_USER");
+	unsigned long luid = 0;
+	struct passwd *pw = NULL;
+	char buf[32] = "";
+	FILE *f;
+
+	if (sudo != NULL && *sudo != '\0') {
+		mfa_log_clean(sudo, out, outsz);
+		return;
+	}
+	if ((f = fopen("/proc/self/loginuid", "re")) != NULL) {
+		if (fgets(buf, sizeof(buf), f) != NULL &&
+		    sscanf(buf, "%lu", &luid) == 1 && luid < 4294967295UL)
+			pw = getpwuid((uid_t)luid);
+		fclose(f);
+	}
+	mfa_log_clean(pw != NULL ? pw->pw_name : "root", out, outsz);
+}
+
+void
+mfa_admin_event(
+    const struct mfa_cli *c, enum mfa_event_kind kind, const char *what)
+{
+	char admin[64], user[64];
+	struct mfa_event ev = {.kind = kind, .result = "success"};
+
+	if (!c->is_root)
+		return;
+	admin_name(admin, sizeof(admin));
+	mfa_log_clean(c->user, user, sizeof(user));
+	ev.user = user;
+	ev.admin = admin;
+	ev.service = "mfa-enroll";
+	mfa_log_event(
+	    &c->log, LOG_NOTICE, &ev, "admin=%s user=%s %s", admin, user, what);
+}
 
 int
 mfa_admin_need_root(const struct mfa_cli *c, const char *command)
@@ -174,6 +222,8 @@ mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv)
 	}
 	if (remove_state(c) != MFA_OK)
 		return MFA_EXIT_FAIL;
+	mfa_admin_event(
+	    c, MFA_EVENT_RESET, "reset: enrolment and state removed");
 	printf("%s is reset: %s, module state removed.\n", c->user,
 	    rc == MFA_OK ? "enrolment file removed" : "no enrolment file");
 	return MFA_EXIT_OK;
@@ -216,6 +266,7 @@ mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv)
 		return MFA_EXIT_USAGE;
 	if (unlock_user(c, &failures, &dropped) != MFA_OK)
 		return MFA_EXIT_FAIL;
+	mfa_admin_event(c, MFA_EVENT_UNLOCK, "unlocked");
 	if (dropped)
 		printf("%s's failure tally did not parse and was emptied.\n",
 		    c->user);

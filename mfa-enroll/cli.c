@@ -157,6 +157,16 @@ mfa_cli_hostname(char *out, size_t outsz)
 }
 
 void
+mfa_cli_printable(const char *text, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	for (; *text != '\0' && o + 1 < outsz; text++)
+		out[o++] = *text >= 0x20 && *text < 0x7f ? *text : '?';
+	out[o] = '\0';
+}
+
+void
 mfa_cli_time(int64_t t, char *out, size_t outsz)
 {
 	if (t <= 0) {

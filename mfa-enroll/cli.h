@@ -50,6 +50,9 @@ struct mfa_cli {
 	int is_root;    /* the effective uid is 0 */
 	int stdin_tty;  /* answers come from a terminal */
 	int stdout_tty; /* output goes to a terminal */
+
+	/* doctor: pam_mfa.conf did not load, cfg holds the defaults */
+	int conf_unloaded;
 };
 
 /*
@@ -104,6 +107,13 @@ int mfa_cli_want_help(int argc, char **argv);
  * hostname.h: the same as in the emails and the enrolment at login).
  */
 void mfa_cli_hostname(char *out, size_t outsz);
+
+/*
+ * mfa_cli_printable - text (a user name as a store lists it) for showing,
+ * never for use as a name: every byte outside printable ASCII becomes '?',
+ * cut to fit outsz (> 0) bytes.
+ */
+void mfa_cli_printable(const char *text, char *out, size_t outsz);
 
 /*
  * mfa_cli_time - t as "YYYY-MM-DD HH:MM UTC" in out (or "never" for 0).

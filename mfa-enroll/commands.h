@@ -33,11 +33,32 @@ int mfa_admin_reset_run(struct mfa_cli *c, int argc, char **argv);
 int mfa_admin_unlock_run(struct mfa_cli *c, int argc, char **argv);
 
 /*
+ * mfa_admin_event - when root runs mfa-enroll, log what it did to c->user
+ * as an audit event of kind (log.h: syslog, and the journal when journald
+ * runs): "admin=NAME user=USER what", naming the admin (SUDO_USER, else
+ * the login uid's name, else root) in MFA_ADMIN.  Nothing for a user.
+ */
+void mfa_admin_event(
+    const struct mfa_cli *c, enum mfa_event_kind kind, const char *what);
+
+/*
  * doctor [--root DIR] [--verbose] (root, unless --root): check sshd, pam.d,
  * pam_mfa.conf and the state directory; one ok/warn/FAIL line per check
  * (doctor.c).  MFA_EXIT_FAIL when any check FAILs.
  */
 int mfa_doctor_run(struct mfa_cli *c, int argc, char **argv);
+
+/*
+ * store init | store import [DIR] (root): set up the configured store, or
+ * copy the file store DIR into it (storecmd.c).
+ */
+int mfa_storecmd_run(struct mfa_cli *c, int argc, char **argv);
+
+/*
+ * report [--json] [--prometheus FILE] (root): the accounts that must use
+ * MFA and how far each is (report.c).
+ */
+int mfa_report_run(struct mfa_cli *c, int argc, char **argv);
 
 /* import-google-authenticator [FILE] (import_ga.c). */
 int mfa_import_ga_run(struct mfa_cli *c, int argc, char **argv);

@@ -215,8 +215,11 @@ forget_one(const struct mfa_cli *c, const char *hex)
 		if (rc != MFA_OK)
 			mfa_cli_err(c, "cannot write the state of %s: %s",
 			    c->user, mfa_strerror(rc));
-		else
+		else {
+			mfa_admin_event(c, MFA_EVENT_DEVICE_FORGOTTEN,
+			    "forgot one trusted device");
 			printf("Device %s of %s is forgotten.\n", hex, c->user);
+		}
 	} else if (rc == MFA_OK || rc == MFA_ERR_NOENT) {
 		mfa_cli_err(c, "%s has no trusted device %s", c->user, hex);
 		rc = MFA_ERR_NOENT;
@@ -298,6 +301,10 @@ forget_all(const struct mfa_cli *c)
 		    c->user, (unsigned int)gen);
 	else if (frc == MFA_ERR_NOENT)
 		printf("%s has no enrolment file.\n", c->user);
+	if (c->is_root && src == MFA_OK &&
+	    (frc == MFA_OK || frc == MFA_ERR_NOENT))
+		mfa_admin_event(c, MFA_EVENT_DEVICE_FORGOTTEN,
+		    "forgot every trusted device");
 	if (c->is_root && src == MFA_OK)
 		printf("%zu device record%s removed from the module state.\n",
 		    removed, removed == 1 ? "" : "s");

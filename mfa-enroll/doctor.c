@@ -13,8 +13,8 @@
  * owner expected of root's files is then the owner of DIR itself.
  *
  * This file is the command and the helpers every check uses; the checks
- * live in doctor_sshd.c, doctor_pamd.c, doctor_stack.c, doctor_conf.c and
- * doctor_users.c (doctor.h).
+ * live in doctor_sshd.c, doctor_pamd.c, doctor_stack.c, doctor_conf.c,
+ * doctor_store.c and doctor_users.c (doctor.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +46,8 @@ static const char doctor_usage[] =
     "  - pam_mfa.conf parses and is root's; the state directory's owner and\n"
     "    mode; the mail_command and sms_command programs exist; the syslog\n"
     "    socket /dev/log exists;\n"
+    "  - the configured store answers (what it is, and for a server its\n"
+    "    version, TLS, schema and round-trip time), not under --root;\n"
     "  - users the module's state knows: enrolled, locked out, failures.\n"
     "Nothing is changed.\n"
     "\n"
@@ -248,8 +250,12 @@ mfa_doctor_run(struct mfa_cli *c, int argc, char **argv)
 	    d, d->root[0] == '\0' ? c->cfg.conf : DOC_CONF, t);
 	mfa_doctor_check_pam_service(d, "sshd", t);
 	mfa_doctor_check_pam_service(d, "login", t);
+	if (t->sk_keys)
+		mfa_doctor_check_sk_keys(d);
 	for (i = 0; i < t->nstate; i++)
 		mfa_doctor_check_state_dir(d, t->state_dir[i]);
+	if (d->root[0] == '\0' && !c->conf_unloaded)
+		mfa_doctor_check_store(d, &c->cfg);
 	for (i = 0; i < t->nmail; i++)
 		mfa_doctor_check_program(
 		    d, "mail_command", t->mail[i], "emailed codes will fail");

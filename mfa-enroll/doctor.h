@@ -8,7 +8,8 @@
  * include and substack) and doctor_stack.c judges that stack (order,
  * jumps, control, arguments); doctor_conf.c checks pam_mfa.conf, the
  * state directory, the delivery programs and the syslog socket;
- * doctor_users.c counts the users the module's state knows.  Every unit
+ * doctor_store.c asks the configured store about itself; doctor_users.c
+ * counts the users the module's state knows.  Every unit
  * reports through mfa_doctor_say and changes nothing on the system.
  */
 #ifndef MFA_ENROLL_DOCTOR_H
@@ -45,6 +46,8 @@ struct doctor {
 	uid_t owner;         /* expected owner of root's files */
 	int verbose;
 	int ssh_key_first; /* every AuthenticationMethods list has publickey */
+	int sk_verify;     /* PubkeyAuthOptions has verify-required */
+	char sk_opts[DOC_VALUE_MAX + DOC_SHOWN_MAX + 64]; /* value, where */
 	unsigned int fails, warns;
 	int64_t now;
 	FILE *out;      /* where the result lines go (stdout) */
@@ -60,6 +63,7 @@ struct doc_targets {
 	char mail[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	char sms[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	size_t nstate, nmail, nsms;
+	int sk_keys; /* some configuration says sk_keys=second-factor */
 };
 
 /* ---- doctor.c: helpers of every unit ------------------------------- */
@@ -113,6 +117,7 @@ enum sshd_key {
 	SK_PASSWORD,
 	SK_METHODS,
 	SK_ROOTLOGIN,
+	SK_PUBKEYOPTS,
 	SK_COUNT
 };
 
@@ -147,6 +152,14 @@ void mfa_doctor_sshd_read(
  * place "sshd -T".
  */
 void mfa_doctor_sshd_t_parse(struct doc_sshd_conf *sc, char *out);
+
+/*
+ * mfa_doctor_check_sk_keys - for a site with sk_keys=second-factor: ok when
+ * sshd's PubkeyAuthOptions (as mfa_doctor_check_sshd read it) has
+ * verify-required, else a warning that touch-only FIDO2 keys prove
+ * possession only.
+ */
+void mfa_doctor_check_sk_keys(struct doctor *d);
 
 /*
  * mfa_doctor_sshd_t_run - run prog -T (prog: sshd) with a clean
@@ -257,6 +270,18 @@ void mfa_doctor_check_program(struct doctor *d, const char *option,
 
 /* mfa_doctor_check_syslog - the syslog socket exists (and listens). */
 void mfa_doctor_check_syslog(struct doctor *d);
+
+/* ---- doctor_store.c: the configured store ---------------------------- */
+
+/*
+ * mfa_doctor_check_store - open the store cfg names (never creating it)
+ * and say what mfa_store_probe says of it: ok with its description, FAIL
+ * with the reason and the fix; a store that does not exist yet is a
+ * warning (mfa-enroll store init creates it).  Only on the live system
+ * (under --root the store is not this tree's) and when pam_mfa.conf
+ * loads (the store it names is not known otherwise).
+ */
+void mfa_doctor_check_store(struct doctor *d, const struct mfa_config *cfg);
 
 /* ---- doctor_users.c: the users the state knows ---------------------- */
 

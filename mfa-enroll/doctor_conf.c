@@ -48,6 +48,7 @@ mfa_doctor_targets_from(struct doc_targets *t, const struct mfa_config *cfg)
 		targets_add(t->mail, &t->nmail, cfg->mail_argv[0]);
 	if (cfg->sms_argv != NULL && cfg->sms_argv[0] != NULL)
 		targets_add(t->sms, &t->nsms, cfg->sms_argv[0]);
+	t->sk_keys |= cfg->sk_keys == MFA_SK_KEYS_SECOND_FACTOR;
 }
 
 /* The site's configuration: parses, root's, not writable by others. */

@@ -33,6 +33,7 @@ static const struct {
     {"passwordauthentication", NULL, "PasswordAuthentication"},
     {"authenticationmethods", NULL, "AuthenticationMethods"},
     {"permitrootlogin", NULL, "PermitRootLogin"},
+    {"pubkeyauthoptions", NULL, "PubkeyAuthOptions"},
 };
 
 static int
@@ -374,6 +375,23 @@ sshd_check_root(struct doctor *d, const struct doc_sshd_conf *sc, int ki_always)
 	    v, sshd_where(s, w, sizeof(w)));
 }
 
+/* Keep PubkeyAuthOptions for mfa_doctor_check_sk_keys (doctor.h). */
+static void
+sshd_note_pubkey_opts(struct doctor *d, const struct doc_sshd_conf *sc)
+{
+	const struct doc_sshd_setting *s = &sc->s[SK_PUBKEYOPTS];
+	char w[DOC_SHOWN_MAX + 64], copy[DOC_VALUE_MAX], *save, *word;
+
+	snprintf(copy, sizeof(copy), "%s", s->set ? s->value : "none");
+	snprintf(d->sk_opts, sizeof(d->sk_opts), "%s%s", copy,
+	    sshd_where(s, w, sizeof(w)));
+	d->sk_verify = 0;
+	/* Options are words, or a comma-separated list. */
+	for (word = strtok_r(copy, " \t,", &save); word != NULL;
+	     word = strtok_r(NULL, " \t,", &save))
+		d->sk_verify |= strcasecmp(word, "verify-required") == 0;
+}
+
 void
 mfa_doctor_check_sshd(struct doctor *d)
 {
@@ -409,4 +427,21 @@ mfa_doctor_check_sshd(struct doctor *d)
 					    "its includes");
 	sshd_check_pam(d, &sc);
 	sshd_check_root(d, &sc, sshd_check_methods(d, &sc));
+	sshd_note_pubkey_opts(d, &sc);
+}
+
+void
+mfa_doctor_check_sk_keys(struct doctor *d)
+{
+	if (d->sk_verify)
+		mfa_doctor_say(d, DOC_OK,
+		    "sshd: PubkeyAuthOptions %s: a FIDO2 key (sk_keys="
+		    "second-factor) proves possession and the PIN",
+		    d->sk_opts);
+	else
+		mfa_doctor_say(d, DOC_WARN,
+		    "sshd: PubkeyAuthOptions %s: with sk_keys=second-factor a "
+		    "touch-only FIDO2 key proves possession only, no PIN; set "
+		    "PubkeyAuthOptions verify-required",
+		    d->sk_opts);
 }

@@ -20,17 +20,6 @@ struct doc_users {
 	unsigned int files, enrolled, locked, failing, bad;
 };
 
-/* A user name as listed, printable: it is shown, never used as a name. */
-static void
-shown_name(const char *user, char *out, size_t outsz)
-{
-	size_t o = 0;
-
-	for (; *user != '\0' && o + 1 < outsz; user++)
-		out[o++] = *user >= 0x20 && *user < 0x7f ? *user : '?';
-	out[o] = '\0';
-}
-
 /* Sources (deny=) of st locked out at now: logins from there are refused. */
 static unsigned int
 sources_locked(const struct mfa_state *st, int64_t now)
@@ -54,7 +43,7 @@ user_count(void *arg, const struct mfa_store_entry *e)
 	int locked = e->rc == MFA_OK && mfa_state_is_locked(st, d->now);
 	unsigned int sources = e->rc == MFA_OK ? sources_locked(st, d->now) : 0;
 
-	shown_name(e->user, user, sizeof(user));
+	mfa_cli_printable(e->user, user, sizeof(user));
 	u->files++;
 	if (e->rc != MFA_OK) {
 		u->bad++;

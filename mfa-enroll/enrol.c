@@ -342,6 +342,8 @@ mfa_enrol_save(const struct mfa_cli *c, const struct mfa_secret *s, int64_t now,
 	}
 	if (c->admin)
 		rc = mark_enrolled(c, s, now, step);
+	if (c->admin && rc == MFA_OK)
+		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "provisioned");
 	return rc;
 }
 

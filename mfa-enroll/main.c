@@ -41,9 +41,11 @@ static const struct command commands[] = {
     {"doctor", mfa_doctor_run},
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
+    {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
     {"status", mfa_status_run},
+    {"store", mfa_storecmd_run},
     {"unlock", mfa_admin_unlock_run},
 };
 
@@ -79,9 +81,14 @@ static const char usage[] =
     "  unlock            clear NAME's failures and lock-outs\n"
     "  status            also shows NAME's module state\n"
     "  devices forget ID forget one of NAME's trusted devices\n"
+    "  report [--json] [--prometheus FILE]\n"
+    "                    the roll-out: who must use MFA, who enrolled\n"
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"
+    "  store init        make the configured store ready (idempotent)\n"
+    "  store import [DIR]  copy the file store DIR (default: state_dir)\n"
+    "                    into the configured store: nobody enrols again\n"
     "\n"
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
@@ -91,8 +98,9 @@ static const char usage[] =
     "from standard input; --code and --yes answer without a prompt.\n"
     "\n"
     "Exit status: 0 success, 1 the operation failed (wrong code, I/O error,\n"
-    "refused file), 2 usage error (bad option, unknown command, not root\n"
-    "for a root command), 3 not enrolled.\n";
+    "refused file; store run by someone else than root), 2 usage error (bad\n"
+    "option, unknown command, not root for another root command), 3 not\n"
+    "enrolled.\n";
 
 /* Refuse to run with privileges that are not the caller's own. */
 static int
@@ -248,6 +256,7 @@ load_config(struct mfa_cli *c, const char *conf, int own_conf)
 	rc = mfa_config_load(
 	    &c->cfg, conf != NULL ? 1 : 0, argv, err, sizeof(err));
 	if (rc != MFA_OK && own_conf) {
+		c->conf_unloaded = 1;
 		rc = mfa_config_init(&c->cfg);
 		if (rc == MFA_OK && conf != NULL) {
 			free(c->cfg.conf); /* the file the command checks */

@@ -18,6 +18,7 @@
 #include "prompt.h"
 #include "reply.h"
 #include "secretfile.h"
+#include "skkey.h"
 #include "otpcode.h"
 #include "sendcode.h"
 #include "store.h"
@@ -580,6 +581,17 @@ mfa_challenge_run(struct mfa_login *lg, const struct mfa_state *st)
 		return verdict_of(lg, ATTEMPT_ERROR, st);
 	if (mfa_state_lock_end(st, lg->source, lg->now) != 0)
 		return verdict_of(lg, ATTEMPT_LOCKED, st);
+	/* A FIDO2 key sshd verified, where sk_keys= says it counts. */
+	switch (lg->unpriv ? MFA_SKKEY_NONE : mfa_skkey_check(lg)) {
+	case MFA_SKKEY_PASSED:
+		return MFA_VERDICT_SUCCESS;
+	case MFA_SKKEY_LOCKED:
+		return verdict_of(lg, ATTEMPT_LOCKED, st);
+	case MFA_SKKEY_FAILED:
+		return verdict_of(lg, ATTEMPT_ERROR, st);
+	default:
+		break;
+	}
 	/* No trusted devices without a record to keep them in. */
 	have_id = !lg->unpriv && mfa_trust_identify(lg, &id);
 	if (have_id)

@@ -520,7 +520,13 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	if (rc == MFA_OK)
 		rc = promote(lg, lg->username, nonce);
 	mfa_wipe(nonce, sizeof(nonce));
-	mfa_log(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,
+	mfa_log_event(&lg->log, rc == MFA_OK ? LOG_INFO : LOG_NOTICE,
+	    rc == MFA_OK ? &(struct mfa_event){.kind = MFA_EVENT_ENROLMENT,
+			       .user = lg->user_clean,
+			       .service = lg->service,
+			       .method = "totp",
+			       .result = "confirmed"}
+			 : NULL,
 	    "user=%s service=%s enrolment at login %s%s", lg->user_clean,
 	    lg->service,
 	    rc == MFA_OK ? "confirmed" : "not confirmed: " MFA_ENROL_ENV " ",

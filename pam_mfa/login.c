@@ -16,6 +16,9 @@
 #include "store.h"
 #include "user.h"
 
+/* The reason of a login stopped by a bad option (an event of its own). */
+static const char reason_config[] = "configuration error";
+
 /* Copy PAM item `item` (a string) into out, cleaned for a log line. */
 static void
 item_for_log(pam_handle_t *pamh, int item, char *out, size_t outsz)
@@ -45,7 +48,7 @@ mfa_login_begin(pam_handle_t *pamh, int flags, int argc, const char **argv,
 	item_for_log(pamh, PAM_RHOST, lg->rhost, sizeof(lg->rhost));
 	snprintf(lg->user_clean, sizeof(lg->user_clean), "?");
 	if (mfa_config_load(&lg->cfg, argc, argv, err, sizeof(err)) != MFA_OK) {
-		lg->reason = "configuration error";
+		lg->reason = reason_config;
 		mfa_log(&lg->log, LOG_ERR, "configuration error: %s", err);
 		return MFA_VERDICT_SERVICE_ERROR;
 	}
@@ -94,15 +97,78 @@ mfa_login_free(struct mfa_login *lg)
 	free(lg);
 }
 
+/* The kind of audit event the decision v is. */
+static enum mfa_event_kind
+event_kind(const struct mfa_login *lg, enum mfa_verdict v)
+{
+	if (v == MFA_VERDICT_SUCCESS)
+		return lg->method == MFA_METHOD_BACKUP ? MFA_EVENT_BACKUP_USED
+						       : MFA_EVENT_SUCCESS;
+	if (v == MFA_VERDICT_IGNORE)
+		return MFA_EVENT_IGNORED;
+	if (v == MFA_VERDICT_LOCKED)
+		return MFA_EVENT_LOCKOUT;
+	return lg->reason == reason_config ? MFA_EVENT_CONFIG_ERROR
+					   : MFA_EVENT_FAILURE;
+}
+
+/* What answered, for MFA_AUTHENTICATOR: never the code itself. */
+static const char *
+authenticator(const struct mfa_login *lg)
+{
+	switch (lg->method) {
+	case MFA_METHOD_TOTP:
+		return "authenticator app";
+	case MFA_METHOD_BACKUP:
+		return "backup code";
+	case MFA_METHOD_EMAIL:
+		return "code sent by email";
+	case MFA_METHOD_SMS:
+		return "code sent by SMS";
+	case MFA_METHOD_TRUSTED_DEVICE:
+		return "trusted device";
+	case MFA_METHOD_FIDO2_KEY:
+		return "FIDO2 security key";
+	default:
+		return NULL;
+	}
+}
+
+/* The decision v as an audit event (log.h). */
+static void
+decision_event(
+    const struct mfa_login *lg, enum mfa_verdict v, struct mfa_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = event_kind(lg, v);
+	ev->user = lg->user_clean;
+	ev->service = lg->service;
+	ev->rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL;
+	ev->method = mfa_method_name(lg->method);
+	ev->result = mfa_verdict_name(v);
+	ev->reason = lg->reason;
+	ev->authenticator = authenticator(lg);
+	if (lg->key_fp[0] != '\0')
+		ev->key_sha256 = lg->key_fp;
+	else if (lg->method == MFA_METHOD_TRUSTED_DEVICE &&
+	    lg->device_fp[0] != '\0')
+		ev->key_sha256 = lg->device_fp;
+}
+
 void
 mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 {
+	struct mfa_event ev;
+
 	if (lg == NULL)
 		return;
-	mfa_log(&lg->log, v == MFA_VERDICT_SUCCESS ? LOG_INFO : LOG_NOTICE,
-	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s",
+	decision_event(lg, v, &ev);
+	mfa_log_event(&lg->log,
+	    v == MFA_VERDICT_SUCCESS ? LOG_INFO : LOG_NOTICE, &ev,
+	    "user=%s service=%s rhost=%s method=%s result=%s%s%s%s%s%s%s",
 	    lg->user_clean, lg->service, lg->rhost[0] != '\0' ? lg->rhost : "-",
 	    mfa_method_name(lg->method), mfa_verdict_name(v),
+	    lg->key_fp[0] != '\0' ? " key=" : "", lg->key_fp,
 	    lg->cfg.line != NULL ? " line=" : "",
 	    lg->cfg.line != NULL ? lg->cfg.line : "",
 	    lg->reason != NULL ? " reason=" : "",

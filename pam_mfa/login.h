@@ -15,6 +15,7 @@
 #include <security/pam_modules.h>
 
 #include "config.h"
+#include "device.h"
 #include "log.h"
 #include "retcode.h"
 #include "state.h"
@@ -41,11 +42,16 @@ struct mfa_login {
 	struct mfa_user *user;     /* NULL for an unknown user */
 	struct mfa_secret *secret; /* NULL when not enrolled */
 	struct mfa_store *store;
-	enum mfa_method method; /* what decided, for the log line */
-	int unconfirmed_file;   /* the secret file is an enrolment at login
-				   that setcred never confirmed */
-	int unpriv;             /* a caller without root's state (unpriv.c):
-				   app codes only, nothing recorded */
+	enum mfa_method method;             /* what decided, for the log line */
+	char key_fp[MFA_DEVICE_FP_MAX + 1]; /* the FIDO2 key that did
+					       (skkey.h), or "" */
+	char device_fp[MFA_DEVICE_FP_MAX + 1]; /* the SSH key of the device
+						  (trust.h), or "": for the
+						  journal only */
+	int unconfirmed_file; /* the secret file is an enrolment at login
+				 that setcred never confirmed */
+	int unpriv;           /* a caller without root's state (unpriv.c):
+				 app codes only, nothing recorded */
 	unsigned char unconfirmed_id[16]; /* that file's id */
 	const void *instance; /* this stack line (its argv), handover.h */
 	int factor_given;     /* another line succeeded in this call */
@@ -92,8 +98,9 @@ int mfa_login_store_begin(struct mfa_login *lg, const char *user,
 
 /*
  * mfa_login_end - write the one syslog line of the decision (user,
- * service, rhost, method, result and, on failure, the reason; never a code
- * or a secret) and free everything.  NULL is fine.
+ * service, rhost, method, result, the fingerprint of a FIDO2 key that was
+ * the second factor and, on failure, the reason; never a code or a
+ * secret) and free everything.  NULL is fine.
  */
 void mfa_login_end(struct mfa_login *lg, enum mfa_verdict v);
 

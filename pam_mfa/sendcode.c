@@ -152,8 +152,13 @@ mfa_sendcode(struct mfa_login *lg, enum mfa_method channel)
 		return MFA_SEND_FAILED;
 	}
 	mask(channel, address, masked, sizeof(masked));
-	mfa_log(&lg->log, LOG_INFO, "user=%s code sent by %s", lg->user_clean,
-	    channel_word(channel));
+	mfa_log_event(&lg->log, LOG_INFO,
+	    &(struct mfa_event){.kind = MFA_EVENT_CODE_SENT,
+		.user = lg->user_clean,
+		.service = lg->service,
+		.rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL,
+		.method = channel_word(channel)},
+	    "user=%s code sent by %s", lg->user_clean, channel_word(channel));
 	mfa_prompt_info(lg->pamh, lg->silent,
 	    "A code was sent by %s to %s. It is valid for %u minutes.",
 	    channel_word(channel), masked, (lg->cfg.code_ttl + 59) / 60);

@@ -52,6 +52,10 @@ identify_sshkey(struct mfa_login *lg, struct mfa_device_id *id)
 		rc = mfa_device_id_sshkey(lg->username,
 		    item(lg->pamh, PAM_SERVICE), keytype, blob, bloblen,
 		    item(lg->pamh, PAM_RHOST), id);
+	/* The whole print, for the journal's MFA_KEY_SHA256 (login.h). */
+	if (rc == MFA_OK &&
+	    mfa_device_fingerprint(blob, bloblen, lg->device_fp) != MFA_OK)
+		lg->device_fp[0] = '\0';
 	else if (rc != MFA_ERR_NOENT)
 		mfa_log(&lg->log, LOG_NOTICE,
 		    "no trusted-device identity for %s: SSH_AUTH_INFO_0 line "
@@ -311,7 +315,11 @@ mfa_trust_confirm(struct mfa_login *lg)
 		rc = confirm(lg, lg->username, nonce);
 	mfa_wipe(nonce, sizeof(nonce));
 	if (rc == MFA_OK)
-		mfa_log(&lg->log, LOG_INFO,
+		mfa_log_event(&lg->log, LOG_INFO,
+		    &(struct mfa_event){.kind = MFA_EVENT_DEVICE_TRUSTED,
+			.user = lg->user_clean,
+			.service = lg->service,
+			.rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL},
 		    "user=%s service=%s trusted a device", lg->user_clean,
 		    lg->service);
 	else

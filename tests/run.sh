@@ -9,6 +9,17 @@
 # run covers every suite.  Run as another user (CI's unprivileged pass), the
 # root-only suites skip and the skips are only reported.
 #
+# MFA_TEST_STORE_CONF=FILE runs the PAM suites on another store: the lines
+# of FILE (e.g. "store = postgresql" and "store_conninfo = ...") are
+# appended to every pam_mfa.conf they write (tests/lib/pamh.h), and they
+# reach the module's state only through store.h, so each suite runs
+# unchanged.  Their tests about the file store as such (the tally in the
+# lock file, a kill at the rename, a full or read-only state directory,
+# file modes) print "SKIP: ..." lines and pass: those lines are shown
+# with the suite, not counted as skips (the run without the variable
+# covers them, and under CI a skip would fail the run).  A FILE that
+# cannot be read stops each PAM suite (no summary: a failure).
+#
 # MFA_CHECK_SUITES picks kinds of suites (default "unit pam sh e2e pgsql",
 # pgsql: tests/pgsql, against a private PostgreSQL server): the
 # Debian package build runs "unit pam" (no root, no network, no /etc).
@@ -165,6 +176,8 @@ report_suite() {
 	if [[ $kind == check ]]; then
 		count_check "$log" "$name" "$status"
 		grep -E '^[0-9]+%: Checks: ' "$log" | sed "s|^|$name: |"
+		# A test that skips itself says why (not counted: see above).
+		grep -E '^SKIP: ' "$log" | sed "s|^|$name: |"
 	else
 		count_sh "$log" "$name" "$status"
 		grep -E '^(PASS|FAIL|SKIP): ' "$log" | sed "s|^|$name: |"

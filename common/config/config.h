@@ -44,6 +44,9 @@ enum mfa_store_kind { MFA_STORE_FILES, MFA_STORE_POSTGRESQL };
 /* What to do when a code cannot be delivered: secure fails the method. */
 enum mfa_failmode { MFA_FAILMODE_SECURE, MFA_FAILMODE_SAFE };
 
+/* sk_keys=: off, or a FIDO2 SSH key sshd verified is the second factor. */
+enum mfa_sk_keys { MFA_SK_KEYS_OFF, MFA_SK_KEYS_SECOND_FACTOR };
+
 /* One element of groups=: an fnmatch(3) pattern, "!" patterns exclude. */
 struct mfa_group_rule {
 	char *pattern; /* without the leading '!' */
@@ -90,6 +93,7 @@ struct mfa_config {
 	enum mfa_failmode failmode; /* secure */
 	int notify; /* email the user when a backup code is used or a
 		       device is trusted */
+	enum mfa_sk_keys sk_keys; /* off */
 };
 
 /*

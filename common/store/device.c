@@ -371,30 +371,58 @@ label_add(struct label *l, const char *s, int sanitize)
 	l->s[l->n] = '\0';
 }
 
-/* The first MFA_DEVICE_FP_CHARS characters of OpenSSH's SHA256 print. */
-static int
-short_fingerprint(
-    const unsigned char *blob, size_t len, char out[MFA_DEVICE_FP_CHARS + 1])
+int
+mfa_device_fingerprint(
+    const unsigned char *blob, size_t len, char out[MFA_DEVICE_FP_MAX + 1])
 {
-	unsigned char md[32];
+	unsigned char md[33] = {0}; /* one zero byte past the digest */
 	unsigned int mdlen = 0;
 	size_t i, o = 0;
 	uint32_t acc;
 
-	if (EVP_Digest(blob, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != sizeof(md))
+	out[0] = '\0';
+	if (blob == NULL ||
+	    EVP_Digest(blob, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
 		return MFA_ERR_CRYPTO;
-	/* 12 characters are exactly the first 9 bytes: no padding in play. */
-	for (i = 0; i < MFA_DEVICE_FP_CHARS / 4 * 3; i += 3) {
+	memcpy(out, "SHA256:", 7);
+	o = 7;
+	/* 32 bytes: ten groups of three, then two bytes (three characters,
+	 * OpenSSH leaves the padding out). */
+	for (i = 0; i < 33; i += 3) {
 		acc = (uint32_t)md[i] << 16 | (uint32_t)md[i + 1] << 8 |
 		    md[i + 2];
 		out[o++] = b64_alphabet[(acc >> 18) & 0x3f];
 		out[o++] = b64_alphabet[(acc >> 12) & 0x3f];
 		out[o++] = b64_alphabet[(acc >> 6) & 0x3f];
-		out[o++] = b64_alphabet[acc & 0x3f];
+		if (i + 3 < 33)
+			out[o++] = b64_alphabet[acc & 0x3f];
 	}
 	out[o] = '\0';
 	return MFA_OK;
+}
+
+/* The first MFA_DEVICE_FP_CHARS characters of OpenSSH's SHA256 print. */
+static int
+short_fingerprint(
+    const unsigned char *blob, size_t len, char out[MFA_DEVICE_FP_CHARS + 1])
+{
+	char fp[MFA_DEVICE_FP_MAX + 1];
+	int r = mfa_device_fingerprint(blob, len, fp);
+
+	if (r == MFA_OK) {
+		memcpy(out, fp + 7, MFA_DEVICE_FP_CHARS);
+		out[MFA_DEVICE_FP_CHARS] = '\0';
+	}
+	return r;
+}
+
+int
+mfa_device_is_sk_type(const char *keytype)
+{
+	return keytype != NULL &&
+	    (strcmp(keytype, "sk-ssh-ed25519@openssh.com") == 0 ||
+		strcmp(keytype, "sk-ecdsa-sha2-nistp256@openssh.com") == 0);
 }
 
 static int

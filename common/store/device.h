@@ -30,6 +30,9 @@
 /* Characters of the OpenSSH SHA256 fingerprint shown in a label. */
 #define MFA_DEVICE_FP_CHARS 12
 
+/* Bytes of a whole OpenSSH fingerprint: "SHA256:" and 43 characters. */
+#define MFA_DEVICE_FP_MAX 50
+
 /* A device identity: what is stored (digest) and what is shown (label). */
 struct mfa_device_id {
 	unsigned char digest[32];
@@ -135,5 +138,23 @@ int mfa_device_id_rhost(const char *user, const char *service,
  */
 int mfa_device_find(const struct mfa_state *st, const struct mfa_device_id *id,
     uint32_t generation, int64_t now, int64_t max_life);
+
+/*
+ * mfa_device_fingerprint - OpenSSH's fingerprint of a key blob, as
+ * ssh-keygen -l prints it: "SHA256:" and the unpadded base64 of
+ * SHA-256(blob), NUL-terminated in out.  A public key is no secret: it is
+ * for log lines.  Returns MFA_OK or MFA_ERR_CRYPTO (out is then "").
+ */
+int mfa_device_fingerprint(
+    const unsigned char *blob, size_t len, char out[MFA_DEVICE_FP_MAX + 1]);
+
+/*
+ * mfa_device_is_sk_type - 1 when keytype (as parsed from SSH_AUTH_INFO_0)
+ * is a FIDO2 security key type sk_keys= counts:
+ * "sk-ssh-ed25519@openssh.com" or "sk-ecdsa-sha2-nistp256@openssh.com"
+ * (their certificate types are not counted).  0 otherwise, NULL
+ * included.
+ */
+int mfa_device_is_sk_type(const char *keytype);
 
 #endif /* MFA_DEVICE_H */

@@ -32,6 +32,7 @@ static const char *const method_names[] = {
     [MFA_METHOD_EMAIL] = "email",
     [MFA_METHOD_SMS] = "sms",
     [MFA_METHOD_TRUSTED_DEVICE] = "trusted-device",
+    [MFA_METHOD_FIDO2_KEY] = "fido2-key",
 };
 
 const char *
@@ -200,7 +201,7 @@ parse_method(
 {
 	enum mfa_method m;
 
-	for (m = MFA_METHOD_TOTP; m <= MFA_METHOD_TRUSTED_DEVICE; m++) {
+	for (m = MFA_METHOD_TOTP; m <= MFA_METHOD_FIDO2_KEY; m++) {
 		if (channel_only && m != MFA_METHOD_EMAIL &&
 		    m != MFA_METHOD_SMS)
 			continue;
@@ -804,7 +805,7 @@ record_ok(const struct mfa_state *st)
 	/* The old id is written after the nonce: no nonce, no old id. */
 	if (st->has_enrol_replaced && !st->has_enrol_nonce)
 		return 0;
-	if ((unsigned int)st->last_method > MFA_METHOD_TRUSTED_DEVICE ||
+	if ((unsigned int)st->last_method > MFA_METHOD_FIDO2_KEY ||
 	    (st->last_method == MFA_METHOD_NONE && st->last_success != 0))
 		return 0;
 	if ((st->backup_used_mask & ~ALL_SLOTS) != 0)

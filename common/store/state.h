@@ -99,6 +99,7 @@ enum mfa_method {
 	MFA_METHOD_EMAIL,
 	MFA_METHOD_SMS,
 	MFA_METHOD_TRUSTED_DEVICE,
+	MFA_METHOD_FIDO2_KEY, /* a FIDO2 SSH key sshd verified (sk_keys=) */
 };
 
 /* A trusted device: a digest of what the client proved, never the key. */
@@ -195,7 +196,7 @@ struct mfa_state {
 
 /*
  * mfa_method_name - the file and log name of a method: "totp", "backup",
- * "email", "sms", "trusted-device"; "none" for MFA_METHOD_NONE and
+ * "email", "sms", "trusted-device", "fido2-key"; "none" for MFA_METHOD_NONE and
  * "unknown" for anything else.  A static string, never NULL.
  */
 const char *mfa_method_name(enum mfa_method m);

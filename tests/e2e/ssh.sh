@@ -9,6 +9,8 @@
 #   B. publickey,keyboard-interactive: key + code; no key.
 #   B2. trusted devices: key + code + "y"; the same key again skips the
 #       code; another key is asked; mfa-enroll devices forget all.
+#   B3. sk_keys=second-factor: an ordinary ed25519 key still gets the
+#       prompt (only a FIDO2 key type counts; tests/pam/test_skkey.c).
 #   C. a backup code over SSH (and the same one again); lock-out after
 #      deny=3 failures from separate connections, unlock by mfa-enroll.
 #   D. PasswordAuthentication yes, AuthenticationMethods unset: the
@@ -187,6 +189,24 @@ if timeout 20 "$ENROLL" --conf "$CONF" --user "$U" devices forget all \
 else
 	fail "mfa-enroll --user devices forget all: $(cat "$DIR/forget.out")"
 fi
+
+# ---- B3. sk_keys=second-factor: only FIDO2 key types count ----
+new_user s
+cp "$CONF" "$DIR/conf.saved"
+echo "sk_keys = second-factor" >>"$CONF"
+log_mark
+e2e_fresh_code
+e2e_ssh $PK "$KEY" "$E2E_CODE"
+if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] &&
+	! shown "security key"; then
+	pass "sk_keys=second-factor: an ordinary ed25519 key still gets the code prompt"
+else
+	fail "sk_keys=second-factor, ed25519 key: $(why)"
+fi
+decision totp success
+check "sk_keys=second-factor, ed25519 key: decision line method=totp" $? \
+	"$(log_new | tail -n 3)"
+cp "$DIR/conf.saved" "$CONF"
 
 # ---- C. backup code, lock-out ----
 new_user c

@@ -25,7 +25,7 @@ FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 FUZZ_CPPFLAGS = $(ALL_CPPFLAGS) -Ipam_mfa -Itests/fuzz
 FUZZ_CFLAGS   = -std=gnu11 -g -O1 $(WARNINGS) $(FUZZ_SAN)
-FUZZ_LIBS     = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS)
+FUZZ_LIBS     = $(PAM_LIBS) $(CRYPTO_LIBS) $(ARGON2_LIBS) $(SYSTEMD_LIBS)
 
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(sort $(wildcard tests/fuzz/fuzz_*.c)))
@@ -59,7 +59,7 @@ $(FUZZ_DIR)/obj/fuzzpam/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(QR_CFLAGS) $(FUZZ_PAM_DEFS) \
 		$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 FUZZ_EXTRA_pam = $(FUZZ_PAM_OBJ) $(FUZZ_DIR)/obj/tests/fuzz/fakepam.o
-$(FUZZ_DIR)/fuzz_pam: FUZZ_LIBS = $(CRYPTO_LIBS) $(ARGON2_LIBS) -ldl
+$(FUZZ_DIR)/fuzz_pam: FUZZ_LIBS = $(CRYPTO_LIBS) $(ARGON2_LIBS) $(SYSTEMD_LIBS) -ldl
 
 .SECONDEXPANSION:
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o \

@@ -16,7 +16,13 @@
 #include <libpamtest.h>
 #include <security/pam_appl.h>
 
+#include "config_load.h"
+#include "error.h"
+#include "mem.h"
 #include "pamh.h"
+#include "state.h"
+#include "store.h"
+#include "store_open.h"
 #include "testutil.h"
 
 #define PAMWRAP_MODULES "/usr/lib/x86_64-linux-gnu/pam_wrapper"
@@ -231,9 +237,7 @@ write_services(const struct mfa_pamh_service *services)
 		    path, sizeof(path), "%s/pam.d/%s", fixture, services->name);
 		write_text(path, text);
 	}
-	snprintf(path, sizeof(path), "%s/pam_mfa.conf", fixture);
-	write_text(path, "# empty: tests set options as module arguments\n");
-	chmod(path, 0600);
+	mfa_pamh_write_conf("# empty: tests set options as module arguments\n");
 }
 
 /*
@@ -338,6 +342,8 @@ mfa_pamh_set_time(int64_t t)
 	setenv("MFA_TEST_NOW", buf, 1);
 }
 
+static void remove_every_record(void);
+
 void
 mfa_pamh_reset(void)
 {
@@ -345,6 +351,8 @@ mfa_pamh_reset(void)
 	static const char *const users[] = {"alice", "bob", "carol"};
 	size_t i;
 
+	if (mfa_pamh_store_hooked())
+		remove_every_record();
 	mfa_test_rm_rf(mfa_pamh_state_dir());
 	make_dir("state");
 	for (i = 0; i < 3; i++) {
@@ -358,19 +366,21 @@ mfa_pamh_reset(void)
 pid_t
 mfa_pamh_stuck_locker(const char *user)
 {
-	char path[PATH_MAX + 64], c = 0;
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_store *store;
+	struct mfa_state st;
+	char c = 0, why[256];
 	int p[2];
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/.%s.lock", mfa_pamh_state_dir(), user);
 	ck_assert_int_eq(pipe(p), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-		if (fd < 0 || fcntl(fd, F_OFD_SETLK, &fl) != 0 ||
+		/* A store of its own: nothing of the parent's is shared. */
+		store = mfa_pamh_store_open();
+		if (mfa_store_begin(store, user, 5000, &st, &txn, why,
+			sizeof(why)) != MFA_OK ||
 		    write(p[1], "x", 1) != 1)
 			_exit(1);
 		for (;;)
@@ -421,6 +431,234 @@ mfa_pamh_count(const char *hay, const char *needle)
 	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
 		n++;
 	return n;
+}
+
+/* ---- the store the services use ---- */
+
+int
+mfa_pamh_store_hooked(void)
+{
+	const char *conf = getenv("MFA_TEST_STORE_CONF");
+
+	return conf != NULL && conf[0] != '\0';
+}
+
+int
+mfa_pamh_files_only(const char *what)
+{
+	if (!mfa_pamh_store_hooked())
+		return 1;
+	printf("SKIP: %s: about the file store as such, and "
+	       "MFA_TEST_STORE_CONF=%s configures another\n",
+	    what, getenv("MFA_TEST_STORE_CONF"));
+	fflush(stdout);
+	return 0;
+}
+
+void
+mfa_pamh_write_conf(const char *text)
+{
+	static char buf[65536];
+	const char *extra = getenv("MFA_TEST_STORE_CONF");
+	char path[PATH_MAX];
+	size_t len = strlen(text), n = 0;
+	FILE *f;
+
+	if (len >= sizeof(buf) / 2) {
+		fprintf(stderr, "pamh: pam_mfa.conf text too long\n");
+		exit(2);
+	}
+	memcpy(buf, text, len);
+	if (len > 0 && buf[len - 1] != '\n')
+		buf[len++] = '\n';
+	if (mfa_pamh_store_hooked()) {
+		/* A file that cannot be read must not leave the suites on
+		 * the file store without a word. */
+		f = fopen(extra, "r");
+		if (f == NULL) {
+			fprintf(stderr, "pamh: MFA_TEST_STORE_CONF=%s: %s\n",
+			    extra, strerror(errno));
+			exit(2);
+		}
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+		    "# from MFA_TEST_STORE_CONF\n");
+		n = fread(buf + len, 1, sizeof(buf) - len - 1, f);
+		fclose(f);
+	}
+	buf[len + n] = '\0';
+	snprintf(path, sizeof(path), "%s/pam_mfa.conf", fixture);
+	write_text(path, buf);
+	chmod(path, 0600);
+}
+
+/*
+ * The fixture's options as the module reads them (its pam_mfa.conf and
+ * the state_dir= every service line gives), loaded once per process:
+ * what the store is does not change between the tests of a suite.
+ */
+static const struct mfa_config *
+fixture_config(void)
+{
+	static struct mfa_config cfg;
+	static int loaded;
+	char conf[PATH_MAX + 8], dir[PATH_MAX + 16], err[512] = "";
+	const char *argv[2] = {conf, dir};
+
+	if (!loaded) {
+		snprintf(conf, sizeof(conf), "conf=%s/pam_mfa.conf", fixture);
+		snprintf(
+		    dir, sizeof(dir), "state_dir=%s", mfa_pamh_state_dir());
+		ck_assert_msg(
+		    mfa_config_load(&cfg, 2, argv, err, sizeof(err)) == MFA_OK,
+		    "pamh: the fixture's options: %s", err);
+		loaded = 1;
+	}
+	return &cfg;
+}
+
+struct mfa_store *
+mfa_pamh_store_open(void)
+{
+	struct mfa_store *s = NULL;
+	char why[512] = "";
+	int rc;
+
+	rc = mfa_store_open_config(fixture_config(), 1, &s, why, sizeof(why));
+	ck_assert_msg(rc == MFA_OK, "pamh: cannot open the store: %s (%s)", why,
+	    mfa_strerror(rc));
+	return s;
+}
+
+void
+mfa_pamh_state_read(const char *user, struct mfa_state *st)
+{
+	struct mfa_store *s = mfa_pamh_store_open();
+	char why[512] = "";
+	int rc;
+
+	rc = mfa_store_read(s, user, 5000, st, why, sizeof(why));
+	mfa_store_close(s);
+	ck_assert_msg(rc == MFA_OK, "pamh: the record of %s: %s (%s)", user,
+	    why, mfa_strerror(rc));
+}
+
+const char *
+mfa_pamh_state_text(const char *user)
+{
+	static char buf[MFA_STATE_MAX_SIZE + 1];
+	struct mfa_state st;
+	char *text = NULL;
+	size_t len = 0;
+
+	mfa_pamh_state_read(user, &st);
+	ck_assert_int_eq(mfa_state_serialize(&st, &text, &len), MFA_OK);
+	mfa_state_wipe(&st);
+	snprintf(buf, sizeof(buf), "%s", text);
+	mfa_strfree(text);
+	return buf;
+}
+
+/* mfa_store_list's visitor: is this entry the user looked for? */
+static int
+is_user(void *arg, const struct mfa_store_entry *e)
+{
+	return strcmp(e->user, arg) == 0;
+}
+
+int
+mfa_pamh_state_has(const char *user)
+{
+	struct mfa_store *s = mfa_pamh_store_open();
+	char why[512] = "";
+	int rc;
+
+	rc = mfa_store_list(
+	    s, is_user, (void *)(uintptr_t)user, why, sizeof(why));
+	mfa_store_close(s);
+	ck_assert_msg(rc >= 0, "pamh: cannot list the store: %s (%s)", why,
+	    mfa_strerror(rc));
+	return rc == 1;
+}
+
+void
+mfa_pamh_state_put(const char *user, const char *text)
+{
+	struct mfa_parse_error err = {0, ""};
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state cur, st;
+	struct mfa_store *s;
+	char why[512] = "";
+	int rc;
+
+	ck_assert_msg(mfa_state_parse(text, strlen(text), &st, &err) == MFA_OK,
+	    "pamh: a planted record does not parse (line %u: %s):\n%s",
+	    err.line, err.msg, text);
+	s = mfa_pamh_store_open();
+	rc = mfa_store_begin(s, user, 5000, &cur, &txn, why, sizeof(why));
+	if (rc == MFA_OK) {
+		st.serial = cur.serial; /* the store's own count of writes */
+		rc = mfa_store_commit(txn, &st, 0); /* 0: nothing pruned */
+	}
+	mfa_store_end(txn);
+	mfa_store_close(s);
+	mfa_state_wipe(&cur);
+	mfa_state_wipe(&st);
+	ck_assert_msg(rc == MFA_OK,
+	    "pamh: cannot plant the record of %s: %s (%s)", user, why,
+	    mfa_strerror(rc));
+}
+
+void
+mfa_pamh_state_remove(const char *user)
+{
+	struct mfa_store *s = mfa_pamh_store_open();
+	int rc;
+
+	rc = mfa_store_remove(s, user, 5000);
+	mfa_store_close(s);
+	ck_assert_msg(rc == MFA_OK, "pamh: cannot remove the record of %s: %s",
+	    user, mfa_strerror(rc));
+}
+
+/* The users a store lists (every one, readable or not). */
+struct user_names {
+	char name[64][256];
+	size_t n;
+};
+
+/* mfa_store_list's visitor: note the user's name. */
+static int
+note_user(void *arg, const struct mfa_store_entry *e)
+{
+	struct user_names *u = arg;
+
+	if (u->n >= sizeof(u->name) / sizeof(u->name[0]))
+		return -1;
+	snprintf(u->name[u->n++], sizeof(u->name[0]), "%s", e->user);
+	return 0;
+}
+
+/*
+ * Remove every record of the store (one that is not DIR/state alone):
+ * listed first, then removed, so that no backend is asked to change what
+ * it is listing.
+ */
+static void
+remove_every_record(void)
+{
+	static struct user_names u;
+	struct mfa_store *s = mfa_pamh_store_open();
+	char why[512] = "";
+	size_t i;
+	int rc;
+
+	u.n = 0;
+	rc = mfa_store_list(s, note_user, &u, why, sizeof(why));
+	for (i = 0; rc == MFA_OK && i < u.n; i++)
+		rc = mfa_store_remove(s, u.name[i], 5000);
+	mfa_store_close(s);
+	ck_assert_msg(rc == MFA_OK, "pamh: cannot empty the store: %s (%s)",
+	    why, mfa_strerror(rc));
 }
 
 /* ---- the conversation ---- */

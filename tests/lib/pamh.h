@@ -13,6 +13,14 @@
  * Users (all with the test's own uid, so no root is needed): alice, bob
  * and carol with password "secret", homes under DIR/home/.  carol is in
  * group "exempt"; alice and bob in "staff".
+ *
+ * The module's state is reached only through the store interface
+ * (store.h), opened from the fixture's own configuration as the module
+ * opens it, so that the suites run unchanged on any backend.  When the
+ * environment variable MFA_TEST_STORE_CONF names a file, its lines are
+ * appended to every pam_mfa.conf the suites write (README.md, "Building
+ * and testing"): the same suites then run on the store it configures, and
+ * the tests about the file store as such skip (mfa_pamh_files_only).
  */
 #ifndef MFA_PAMH_H
 #define MFA_PAMH_H
@@ -22,6 +30,9 @@
 #include <sys/types.h>
 
 #include <security/pam_appl.h>
+
+#include "state.h"
+#include "store.h"
 
 struct mfa_pamh_service {
 	const char *name;     /* service name */
@@ -110,15 +121,76 @@ void mfa_pamh_set_answer_hook(
 /* Set the test clock of the test build of the module (MFA_TEST_NOW). */
 void mfa_pamh_set_time(int64_t t);
 
-/* Remove everything in the state directory and the users' secret files. */
+/*
+ * Remove every user's record from the store (and everything in the state
+ * directory) and the users' secret files.
+ */
 void mfa_pamh_reset(void);
 
 /*
- * mfa_pamh_stuck_locker - a child process that holds the OFD lock on
- * user's lock file in the state directory until killed (SIGKILL, then
- * waitpid): every state update of user times out meanwhile.  Its pid.
+ * mfa_pamh_stuck_locker - a child process that holds user's record locked
+ * (an open mfa_store_begin) until killed (SIGKILL, then waitpid): every
+ * state update of user times out meanwhile.  Its pid.
  */
 pid_t mfa_pamh_stuck_locker(const char *user);
+
+/* ---- the store the services use ---- */
+
+/* mfa_pamh_store_hooked - 1 when MFA_TEST_STORE_CONF names a file. */
+int mfa_pamh_store_hooked(void);
+
+/*
+ * mfa_pamh_files_only - for a test about the file store as such (lock
+ * files, the failure tally, renames, the state directory's mode): 1 to
+ * run it; with MFA_TEST_STORE_CONF set, print "SKIP: what: ..." and
+ * return 0 (the test then returns and passes).
+ */
+int mfa_pamh_files_only(const char *what);
+
+/*
+ * mfa_pamh_write_conf - write the fixture's pam_mfa.conf (mode 0600),
+ * which every service reads first: text, then the lines of the file
+ * MFA_TEST_STORE_CONF names, when set.
+ */
+void mfa_pamh_write_conf(const char *text);
+
+/*
+ * mfa_pamh_store_open - the store the services use, opened as the module
+ * opens it (mfa_store_open_config with the options of DIR/pam_mfa.conf
+ * and state_dir=DIR/state), created when missing.  Fails the test when it
+ * cannot.  Close it with mfa_store_close.
+ */
+struct mfa_store *mfa_pamh_store_open(void);
+
+/*
+ * mfa_pamh_state_read - user's record as the module reads it, every
+ * failure counted (mfa_store_read), into st: the empty record when there
+ * is none.  Fails the test when it cannot be read.  st holds code hashes:
+ * release it with mfa_state_wipe.
+ */
+void mfa_pamh_state_read(const char *user, struct mfa_state *st);
+
+/*
+ * mfa_pamh_state_text - user's record (mfa_pamh_state_read) in the text of
+ * the state format (state.h), in a static buffer, so that tests can look
+ * for its lines whatever the backend keeps.  "pam_mfa-state 1" and no
+ * more for a user without a record.
+ */
+const char *mfa_pamh_state_text(const char *user);
+
+/* mfa_pamh_state_has - 1 when the store lists a record of exactly user. */
+int mfa_pamh_state_has(const char *user);
+
+/*
+ * mfa_pamh_state_put - make text (a record in the state format, without a
+ * serial) user's record: parsed, then written in one transaction
+ * (mfa_store_begin, mfa_store_commit), nothing of it pruned.  Fails the
+ * test when text does not parse or the store refuses it.
+ */
+void mfa_pamh_state_put(const char *user, const char *text);
+
+/* mfa_pamh_state_remove - remove user's record (the admin's reset). */
+void mfa_pamh_state_remove(const char *user);
 
 /*
  * mfa_pamh_write_secret - write user's ~/.pam_mfa with mode 0600 and the

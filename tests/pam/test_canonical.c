@@ -61,14 +61,11 @@ login_code(const char *service, const char *user, int64_t t, const char *a2)
 	return res.rv;
 }
 
-/* Is there a state file for this exact name? */
+/* Does the store hold a record of this exact name? */
 static int
 has_record(const char *name)
 {
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", mfa_pamh_state_dir(), name);
-	return access(path, F_OK) == 0;
+	return mfa_pamh_state_has(name);
 }
 
 /* The shim works: the fixture's database answers any case. */

@@ -98,11 +98,10 @@ stop_sink(void)
 static void
 write_conf(const char *mail_command, int port)
 {
-	char path[PATH_MAX], text[2 * PATH_MAX + 512];
+	char text[2 * PATH_MAX + 512];
 
 	snprintf(
 	    gateway_out, sizeof(gateway_out), "%s/sms.out", mfa_pamh_dir());
-	snprintf(path, sizeof(path), "%s/pam_mfa.conf", mfa_pamh_dir());
 	if (mail_command == NULL)
 		snprintf(text, sizeof(text),
 		    "mail_command = /usr/bin/msmtp --host=127.0.0.1 --port=%d "
@@ -114,7 +113,7 @@ write_conf(const char *mail_command, int port)
 	snprintf(text + strlen(text), sizeof(text) - strlen(text),
 	    "sms_command = /bin/sh %s/tests/tools/gateway_probe.sh %s\n",
 	    getenv("MFA_SRC"), gateway_out);
-	mfa_test_write_file(path, text, strlen(text), 0600);
+	mfa_pamh_write_conf(text);
 }
 
 /* How many messages the sink has stored (it numbers them 1, 2, ...). */

@@ -75,13 +75,11 @@ slurp(const char *path)
 	return buf;
 }
 
+/* alice's record, through the store (mfa_pamh_state_text). */
 static const char *
 state_text(void)
 {
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
-	return slurp(path);
+	return mfa_pamh_state_text("alice");
 }
 
 static const char *
@@ -93,14 +91,14 @@ secret_text(void)
 	return slurp(path);
 }
 
+/* Make body alice's record, through the store. */
 static void
 write_state(const char *body)
 {
-	char path[4096], text[4096];
+	char text[4096];
 
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
 	snprintf(text, sizeof(text), "pam_mfa-state 1\n%s", body);
-	mfa_test_write_file(path, text, strlen(text), 0600);
+	mfa_pamh_state_put("alice", text);
 }
 
 static void

@@ -586,6 +586,22 @@ START_TEST(login_writes_nothing_in_home)
 }
 END_TEST
 
+/* A login records the step used and the enrolment, never the code. */
+START_TEST(state_recorded_after_login)
+{
+	const char *text;
+
+	ck_assert_int_eq(
+	    login("mfa-one", "alice", CODE_T0, NULL, NULL, NULL), PAM_SUCCESS);
+	text = mfa_pamh_state_text("alice");
+	MFA_CK_IN(text, "pam_mfa-state 1\n");
+	MFA_CK_IN(text, "totp-last-step 37037036\n");
+	MFA_CK_IN(
+	    text, "enrolled 1111111109 00112233445566778899aabbccddeeff\n");
+	MFA_CK_NOT_IN(text, CODE_T0);
+}
+END_TEST
+
 /* The state file is the root-owned record, 0600, in the state dir. */
 START_TEST(state_file_written_private)
 {
@@ -594,6 +610,8 @@ START_TEST(state_file_written_private)
 	FILE *f;
 	size_t n;
 
+	if (!mfa_pamh_files_only("state file written private"))
+		return;
 	ck_assert_int_eq(
 	    login("mfa-one", "alice", CODE_T0, NULL, NULL, NULL), PAM_SUCCESS);
 	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
@@ -618,6 +636,9 @@ START_TEST(corrupt_state_fails_closed)
 {
 	char path[4096];
 
+	/* Only a backend's own files can hold a record that does not parse. */
+	if (!mfa_pamh_files_only("corrupt state file fails closed"))
+		return;
 	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
 	mfa_test_write_file(path, "pam_mfa-state 1\nfailures x\n", 27, 0600);
 	ck_assert_int_eq(login("mfa-one", "alice", CODE_T0, NULL, NULL, NULL),
@@ -681,6 +702,7 @@ module_suite(void)
 	tcase_add_test(tc, secret_garbage_refused);
 	tcase_add_test(tc, secret_wrong_owner_refused);
 	tcase_add_test(tc, login_writes_nothing_in_home);
+	tcase_add_test(tc, state_recorded_after_login);
 	tcase_add_test(tc, state_file_written_private);
 	tcase_add_test(tc, corrupt_state_fails_closed);
 	tcase_add_test(tc, only_entry_points_exported);

@@ -234,13 +234,11 @@ slurp(const char *path)
 	return buf;
 }
 
+/* user's record, through the store (mfa_pamh_state_text). */
 static const char *
 state_text(const char *user)
 {
-	static char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", mfa_pamh_state_dir(), user);
-	return exists(path) ? slurp(path) : "";
+	return mfa_pamh_state_text(user);
 }
 
 /* Run a shell command without the test's preloads; its first line. */
@@ -661,7 +659,7 @@ static void
 enrolled_with_backups(unsigned int used)
 {
 	char display[MFA_BACKUP_SLOTS][MFA_BACKUP_DISPLAY_SIZE];
-	char setid[17], path[4096], state[512], slots[32] = "";
+	char setid[17], state[512], slots[32] = "";
 	struct mfa_secret *s = NULL;
 	char *text = NULL;
 	size_t len = 0, i;
@@ -683,8 +681,7 @@ enrolled_with_backups(unsigned int used)
 	    used > 0 ? " " : "", used > 0 ? slots : "");
 	if (used > 0)
 		strcat(state, "\n");
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
-	mfa_test_write_file(path, state, strlen(state), 0600);
+	mfa_pamh_state_put("alice", state);
 	mfa_strfree(text);
 	mfa_secret_free(s);
 	MFA_WIPE_ARRAY(display);

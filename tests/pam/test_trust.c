@@ -124,27 +124,11 @@ login_silent_device(const char *service, int64_t t)
 	return res.rv;
 }
 
+/* alice's trusted devices in the store. */
 static int
 devices_in_state(void)
 {
-	char path[4096], buf[65536];
-	const char *p = buf;
-	size_t n;
-	int count = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
-	f = fopen(path, "r");
-	if (f == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while ((p = strstr(p, "\ndevice ")) != NULL) {
-		count++;
-		p++;
-	}
-	return count;
+	return mfa_pamh_count(mfa_pamh_state_text("alice"), "\ndevice ");
 }
 
 /* Trust KEY1 on "ssh" at time t. */
@@ -291,11 +275,9 @@ END_TEST
 
 START_TEST(admin_reset_forgets_devices)
 {
-	char path[4096];
-
 	trust_key1(T0);
-	snprintf(path, sizeof(path), "%s/alice", mfa_pamh_state_dir());
-	ck_assert_int_eq(unlink(path), 0);
+	ck_assert(mfa_pamh_state_has("alice"));
+	mfa_pamh_state_remove("alice");
 	ck_assert_int_eq(login_at("ssh", T0 + 30, "n", NULL), PAM_SUCCESS);
 	ck_shown(CODE_PROMPT);
 }

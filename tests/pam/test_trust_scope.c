@@ -40,10 +40,7 @@ static int setcred_rv;
 static void
 write_conf(const char *text)
 {
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/pam_mfa.conf", mfa_pamh_dir());
-	mfa_test_write_file(path, text, strlen(text), 0600);
+	mfa_pamh_write_conf(text);
 }
 
 static void

@@ -166,6 +166,14 @@ check authmethods-publickey 1 "warn: sshd: PermitRootLogin prohibit-password (ss
 check match-block 0 'warn: sshd: /etc/ssh/sshd_config line 15 sets PasswordAuthentication inside a Match block: only the global settings are checked; make sure the users it matches still get the code prompt'
 check include-dropin 1 'FAIL: sshd: KbdInteractiveAuthentication no (/etc/ssh/sshd_config.d/10-hardening.conf line 2): the code prompt cannot be shown; set KbdInteractiveAuthentication yes'
 check include-dropin 1 'ok: sshd: UsePAM yes (/etc/ssh/sshd_config line 4)'
+# sk_keys=second-factor: PubkeyAuthOptions verify-required, or a warning.
+check sk-keys-touch-only 0 "warn: sshd: PubkeyAuthOptions none (sshd's default): with sk_keys=second-factor a touch-only FIDO2 key proves possession only, no PIN; set PubkeyAuthOptions verify-required"
+check sk-keys-verify 0 'ok: sshd: PubkeyAuthOptions verify-required (/etc/ssh/sshd_config line 9): a FIDO2 key (sk_keys=second-factor) proves possession and the PIN'
+if grep -q 'PubkeyAuthOptions' <(doctor --root "$T/good" 2>&1); then
+	fail "good: PubkeyAuthOptions judged without sk_keys=second-factor"
+else
+	pass "good: PubkeyAuthOptions not judged without sk_keys=second-factor"
+fi
 check pam-mfa-sufficient 1 'FAIL: /etc/pam.d/sshd line 3: pam_mfa is sufficient: a right code would replace the password; use required'
 check pam-mfa-before-password 1 'FAIL: /etc/pam.d/sshd line 2: pam_mfa comes before the password module (pam_unix.so at /etc/pam.d/common-auth line 2): put it after the password module (after @include common-auth)'
 check pam-unix-skips-mfa 1 'FAIL: /etc/pam.d/common-auth line 2: a success of pam_unix.so ([success=2 default=ignore]) skips pam_mfa at /etc/pam.d/common-auth line 3: the code is never asked; move the pam_mfa line to just below /etc/pam.d/common-auth line 5 (pam_permit.so), where the jump lands'
@@ -272,5 +280,39 @@ if [[ $(id -u) == 0 ]]; then
 		grep -q "^FAIL: $T/bad.conf does not parse: pam_mfa.conf line 1: unknown option 'windowx'" "$T/out" &&
 		pass "doctor with a broken --conf: runs and names the bad line" ||
 		fail "doctor with a broken --conf: exit $rc: $(head -c 300 "$T/out")"
+fi
+if [[ $(id -u) == 0 ]]; then
+	# The configured store, asked about itself (mfa_store_probe): only on
+	# the live system, so only without --root, and only as root.
+	mkdir -m 0700 "$T/store-ok" "$T/store-open"
+	chmod 0777 "$T/store-open"
+	for case in ok missing open; do
+		printf 'state_dir = %s\n' "$T/store-$case" >"$T/store-$case.conf"
+		chmod 0600 "$T/store-$case.conf"
+		CONF=$T/store-$case.conf
+		run doctor >"$T/out-$case" 2>&1
+		echo $? >"$T/rc-$case"
+	done
+	grep -qx "ok: store at $T/store-ok: files" "$T/out-ok" &&
+		! grep -q "^FAIL: store" "$T/out-ok" &&
+		pass "doctor: the configured store answers: ok with what it is" ||
+		fail "doctor store ok: $(grep -i store "$T/out-ok")"
+	grep -qx "warn: store at $T/store-missing does not exist yet: mfa-enroll store init creates it" "$T/out-missing" &&
+		pass "doctor: a store that does not exist yet: warn, store init creates it" ||
+		fail "doctor store missing: $(grep -i store "$T/out-missing")"
+	[[ $(cat "$T/rc-open") == 1 ]] &&
+		grep -qE "^FAIL: store at $T/store-open: .+: every login fails closed until this is fixed; then run mfa-enroll store init to check it$" "$T/out-open" &&
+		! grep -q "^ok: store at" "$T/out-open" &&
+		pass "doctor: a store that cannot be opened: FAIL with the reason and the fix, exit 1" ||
+		fail "doctor store unsafe: rc=$(cat "$T/rc-open") $(grep -i store "$T/out-open")"
+	CONF=$T/bad.conf
+	run doctor >"$T/out" 2>&1
+	! grep -q '^[a-zA-Z]*: store at ' "$T/out" &&
+		pass "doctor with a pam_mfa.conf that does not load: no store probed" ||
+		fail "doctor probed a store the broken conf may not name: $(grep 'store at' "$T/out")"
+	doctor --root "$T/good" >"$T/out" 2>&1
+	! grep -q '^[a-zA-Z]*: store at ' "$T/out" &&
+		pass "doctor --root: no line about this system's store" ||
+		fail "doctor --root probed the live store: $(grep 'store at' "$T/out")"
 fi
 exit 0

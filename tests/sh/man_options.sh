@@ -122,7 +122,7 @@ EOF
 
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
 if ! driver_cc "$tmp/driver" "$tmp/driver.c" \
-	$(pkg-config --libs libcrypto libargon2 pam); then
+	$(pkg-config --libs libcrypto libargon2 pam libsystemd); then
 	cat "$tmp/driver.log"
 	fail "man_options: building the option-table driver"
 	exit 1

@@ -41,7 +41,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
 if ! driver_cc "$tmp/qrdemo" "$SRC/tests/tools/qrdemo.c" \
-	$(pkg-config --cflags --libs libqrencode libcrypto libargon2); then
+	$(pkg-config --cflags --libs libqrencode libcrypto libargon2 libsystemd); then
 	cat "$tmp/qrdemo.log"
 	fail "qr_scan: building tests/tools/qrdemo.c"
 	exit 1

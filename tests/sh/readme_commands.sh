@@ -73,7 +73,8 @@ pass "README.md has $ncmd commands in its sh blocks"
 # redirections dropped, read from stdin, one a line ("run" = mfa-enroll).
 cat >"$tmp/shape.py" <<'EOF'
 import shlex, sys
-VALUED = {"--user", "--secret", "--code", "--conf", "--issuer", "--label"}
+VALUED = {"--user", "--secret", "--code", "--conf", "--issuer", "--label",
+          "--prometheus"}
 for line in sys.stdin:
     try:
         words = shlex.split(line, comments=True)

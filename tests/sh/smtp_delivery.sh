@@ -55,7 +55,7 @@ trap 'stop_sink; rm -rf "$tmp"' EXIT
 
 # shellcheck disable=SC2046 # pkg-config output is meant to be split
 if ! driver_cc "$tmp/deliver" "$SRC/tests/tools/deliver.c" \
-	$(pkg-config --libs libcrypto libargon2 pam); then
+	$(pkg-config --libs libcrypto libargon2 pam libsystemd); then
 	cat "$tmp/deliver.log"
 	fail "smtp_delivery: building tests/tools/deliver.c"
 	exit 1

@@ -79,6 +79,7 @@ START_TEST(defaults)
 	ck_assert_str_eq(c.store_conninfo, "/etc/security/pam_mfa.pgsql");
 	ck_assert_uint_eq(c.store_timeout, 3000);
 	ck_assert_str_eq(c.plugin_dir, MFA_PLUGINDIR);
+	ck_assert_int_eq(c.sk_keys, MFA_SK_KEYS_OFF);
 	assert_argv(c.mail_argv, mail);
 	ck_assert_ptr_null(c.sms_argv);
 	ck_assert_ptr_null(c.mail_from);
@@ -118,6 +119,7 @@ static const struct {
     {"nullok", NULL},
     {"plugin_dir", "/opt/mfa/plugins"},
     {"secret", "/srv/mfa/${USER}/secret"},
+    {"sk_keys", "second-factor"},
     {"sms_command", "/usr/local/bin/sms-gw\t--to"},
     {"state_dir", "/srv/mfa-state"},
     {"store", "postgresql"},
@@ -170,6 +172,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->notify, 1);
 	ck_assert_int_eq(c->nullok, 1);
 	ck_assert_str_eq(c->secret, "/srv/mfa/${USER}/secret");
+	ck_assert_int_eq(c->sk_keys, MFA_SK_KEYS_SECOND_FACTOR);
 	assert_argv(c->sms_argv, sms);
 	ck_assert_str_eq(c->state_dir, "/srv/mfa-state");
 	ck_assert_int_eq(c->store, MFA_STORE_POSTGRESQL);
@@ -396,6 +399,10 @@ static const struct {
     {"email_hourly_max", "0", MFA_ERR_RANGE},
     {"email_hourly_max", "21", MFA_ERR_RANGE},
     {"trust_days", "366", MFA_ERR_RANGE},
+    /* sk_keys */
+    {"sk_keys", "on", MFA_ERR_FORMAT},
+    {"sk_keys", "Second-Factor", MFA_ERR_FORMAT},
+    {"sk_keys", NULL, MFA_ERR_FORMAT},
     /* trust_services */
     {"trust_services", NULL, MFA_ERR_FORMAT},
     {"trust_services", "sshd,,login", MFA_ERR_FORMAT},
