@@ -188,6 +188,52 @@ report_suite() {
 	fi
 }
 
+# The PAM suites that exercise state (MFA_CHECK_STORE_SUITES, default
+# "module trust email rollout") run a second time with their state in
+# PostgreSQL, through MFA_TEST_STORE_CONF (see above): one private server
+# for the pass (tests/lib/pg.sh), a database of its own per suite, its
+# tables made by `mfa-enroll store init`.  Kinds "pam" and "pgsql".  Not
+# test_fault: its tests but one are about the file store as such, and
+# that one (a stuck lock) expects the file store's log line;
+# tests/sh/pg_fleet.sh puts PostgreSQL itself at fault.
+# store_suite_conf NAME: the database NAME and the lines for
+# MFA_TEST_STORE_CONF in $logdir/NAME.conf.
+store_suite_conf() {
+	local conf=$logdir/$1.conf
+	pg_create_db pass "$1" mfa || return 1
+	pg_conninfo_file "$logdir/$1.conninfo" "$(pg_conninfo pass "$1" mfa)"
+	printf 'store = postgresql\nstore_conninfo = %s\nplugin_dir = %s\n' \
+		"$logdir/$1.conninfo" "$PWD/$BUILD/plugins" >"$conf"
+	chmod 0600 "$conf"
+	"$BUILD/mfa-enroll" --conf "$conf" store init >"$logdir/$1.init" 2>&1
+}
+store_pass() {
+	local s prog log status t0
+	# shellcheck source=tests/lib/pg.sh
+	. tests/lib/pg.sh
+	if ! pg_init || ! pg_start pass; then
+		skipped=$((skipped + 1))
+		skips+=("PAM suites on PostgreSQL: ${PG_WHY:-no server}")
+		return
+	fi
+	for s in ${MFA_CHECK_STORE_SUITES-module trust email rollout}; do
+		prog=$PWD/$BUILD/tests/pam/test_$s
+		[[ -x $prog ]] || continue
+		log=$(suite_log "$prog").pg
+		t0=$SECONDS
+		if store_suite_conf "$s"; then
+			MFA_TEST_STORE_CONF=$logdir/$s.conf "$prog" >"$log" 2>&1
+			status=$?
+		else
+			cat "$logdir/$s.init" >"$log" 2>&1
+			status=1
+		fi
+		report_suite check "$prog [store = postgresql]" "$log" \
+			"$status" "$((SECONDS - t0)) s"
+	done
+	pg_stop pass
+}
+
 pamwrap_env
 wants sh || BACKGROUND=
 for t in $BACKGROUND; do
@@ -208,6 +254,7 @@ for t in tests/sh/*.sh tests/e2e/*.sh tests/pgsql/*.sh; do
 	wants "$(basename "$(dirname "$t")")" || continue
 	is_background "$t" || run_suite sh "$PWD/$t"
 done
+wants pam && wants pgsql && store_pass
 for i in "${!bg_progs[@]}"; do
 	wait "${bg_pids[$i]}"
 	finish_suite sh "${bg_progs[$i]}" ", in the background"
