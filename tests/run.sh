@@ -192,10 +192,11 @@ report_suite() {
 # "module trust email rollout") run a second time with their state in
 # PostgreSQL, through MFA_TEST_STORE_CONF (see above): one private server
 # for the pass (tests/lib/pg.sh), a database of its own per suite, its
-# tables made by `mfa-enroll store init`.  Kinds "pam" and "pgsql".  Not
-# test_fault: its tests but one are about the file store as such, and
-# that one (a stuck lock) expects the file store's log line;
-# tests/sh/pg_fleet.sh puts PostgreSQL itself at fault.
+# tables made by `mfa-enroll store init` (root's; otherwise by its SQL,
+# pgsql/schema.sql).  Kinds "pam" and "pgsql".  Not test_fault: its tests
+# but one are about the file store as such, and that one (a stuck lock)
+# expects the file store's log line; tests/sh/pg_fleet.sh puts
+# PostgreSQL itself at fault.
 # store_suite_conf NAME: the database NAME and the lines for
 # MFA_TEST_STORE_CONF in $logdir/NAME.conf.
 store_suite_conf() {
@@ -205,7 +206,14 @@ store_suite_conf() {
 	printf 'store = postgresql\nstore_conninfo = %s\nplugin_dir = %s\n' \
 		"$logdir/$1.conninfo" "$PWD/$BUILD/plugins" >"$conf"
 	chmod 0600 "$conf"
-	"$BUILD/mfa-enroll" --conf "$conf" store init >"$logdir/$1.init" 2>&1
+	# store init is root's; otherwise the same SQL (pgsql/schema.sql,
+	# built into the plug-in) as the database's owner.
+	if [[ $(id -u) == 0 ]]; then
+		"$BUILD/mfa-enroll" --conf "$conf" store init
+	else
+		pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[pass]}" \
+			-p "${PG_PORT[pass]}" -U mfa -d "$1" -f "$PWD/pgsql/schema.sql"
+	fi >"$logdir/$1.init" 2>&1
 }
 store_pass() {
 	local s prog log status t0

@@ -98,8 +98,9 @@ ASAN=
 
 # Users of their own uid, homes below $DIR (shared by both hosts).
 USERS=(race lock trust backup fault ha tls maps env)
-: >"$DIR/passwd"
-: >"$DIR/group"
+# root too: mfa-enroll looks up who runs it.
+echo "root:x:0:0:root:/root:/bin/sh" >"$DIR/passwd"
+echo "root:x:0:" >"$DIR/group"
 uid=47000
 for u in "${USERS[@]}"; do
 	uid=$((uid + 1))
@@ -145,17 +146,28 @@ use_db() {
 	shift
 	pg_conninfo_file "$CONNINFO" "$(pg_conninfo "$name" fleet mfa "$@")"
 }
-use_db db
-# schema_setup NAME: the tables, as the role the module logs in as.
-schema_setup() {
-	pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[$1]}" \
-		-p "${PG_PORT[$1]}" -U mfa -d fleet -f "$SRC/pgsql/schema.sql" \
-		>"$DIR/schema.log" 2>&1
+enroll_cmd() { # HOST ARGS...: mfa-enroll with host HOST's configuration
+	local h=$1
+	shift
+	LD_PRELOAD=$ASAN$NSSW NSS_WRAPPER_PASSWD=$DIR/passwd \
+		NSS_WRAPPER_GROUP=$DIR/group timeout 30 "$ENROLL" \
+		--conf "$DIR/$h/pam_mfa.conf" "$@"
 }
-if ! schema_setup db; then
-	fail "pg_fleet: the schema: $(cat "$DIR/schema.log")"
+# schema_setup HOST: the tables, by mfa-enroll store init on HOST, in the
+# database the connection file names.
+schema_setup() {
+	enroll_cmd "$1" store init >"$DIR/schema.log" 2>&1
+}
+use_db db
+if ! schema_setup a; then
+	fail "pg_fleet: mfa-enroll store init: $(cat "$DIR/schema.log")"
 	exit 1
 fi
+schema_setup b
+st=$?
+check "mfa-enroll store init on host A makes the tables; on host B it changes nothing" \
+	"$([[ $st == 0 && $(pg_psql db fleet -c 'SELECT version FROM pam_mfa.schema_version') == 1 ]]; echo $?)" \
+	"$(cat "$DIR/schema.log")"
 
 # ---- codes and logins ----
 
@@ -175,13 +187,6 @@ enrol() {
 	LAST[$u]=$((t / 30 - 1))
 	enroll_cmd a --user "$u" --secret "${SECRET[$u]}" \
 		--code "$(totp "$u" $((LAST[$u] * 30)))" >"$DIR/enrol.$u" 2>&1
-}
-enroll_cmd() { # HOST ARGS...: mfa-enroll with host HOST's configuration
-	local h=$1
-	shift
-	LD_PRELOAD=$ASAN$NSSW NSS_WRAPPER_PASSWD=$DIR/passwd \
-		NSS_WRAPPER_GROUP=$DIR/group timeout 30 "$ENROLL" \
-		--conf "$DIR/$h/pam_mfa.conf" "$@"
 }
 
 # fresh_code USER: CODE = a code of a step never used before (this one,
@@ -446,11 +451,10 @@ check "store = postgresql: the login has libpq and the plug-in mapped" \
 		grep -q pam_mfa_store_pgsql.so <<<"$MAPS"; echo $?)" "$(why)"
 
 # ---- TLS: verify-full ----
+TLS=(sslmode=verify-full "sslrootcert=$PG_TLS/ca.crt"
+	"sslcert=$PG_TLS/client.crt" "sslkey=$PG_TLS/client.key")
 if pg_make_certs mfa && pg_start tls ssl && pg_create_db tls fleet mfa &&
-	schema_setup tls; then
-	TLS=(sslmode=verify-full "sslrootcert=$PG_TLS/ca.crt"
-		"sslcert=$PG_TLS/client.crt" "sslkey=$PG_TLS/client.key")
-	use_db tls "${TLS[@]}"
+	use_db tls "${TLS[@]}" && schema_setup b; then
 	enrol tls || fail "mfa-enroll over TLS: $(cat "$DIR/enrol.fltls")"
 	fresh_code tls
 	login a tls -- "$CODE"
