@@ -2,6 +2,7 @@
  * cli.c - run context, messages and prompts of mfa-enroll.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "mem.h"
 #include "store_open.h"
 #include "timefmt.h"
+
+#define MAX_GROUPS 65536
 
 void
 mfa_cli_free(struct mfa_cli *c)
@@ -204,4 +207,33 @@ mfa_cli_state_end(struct mfa_cli_state *cs)
 	cs->txn = NULL;
 	cs->store = NULL;
 	mfa_state_wipe(&cs->st);
+}
+
+int
+mfa_cli_load_groups(struct mfa_cli *c)
+{
+	int n = 32, got;
+
+	for (;;) {
+		free(c->groups);
+		c->groups = calloc((size_t)n, sizeof(gid_t));
+		if (c->groups == NULL)
+			return MFA_ERR_NOMEM;
+		got = n;
+		if (getgrouplist(c->user, c->gid, c->groups, &got) >= 0) {
+			c->ngroups = got;
+			break;
+		}
+		if (got <= n || got > MAX_GROUPS)
+			return MFA_ERR_SYSTEM;
+		n = got;
+	}
+	n = getgroups(0, NULL);
+	if (n < 0 || n > MAX_GROUPS)
+		return MFA_ERR_SYSTEM;
+	c->own_groups = calloc((size_t)n + 1, sizeof(gid_t));
+	if (c->own_groups == NULL)
+		return MFA_ERR_NOMEM;
+	c->own_ngroups = getgroups(n, c->own_groups);
+	return c->own_ngroups < 0 ? MFA_ERR_SYSTEM : MFA_OK;
 }

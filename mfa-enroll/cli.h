@@ -62,6 +62,13 @@ struct mfa_cli {
 void mfa_cli_free(struct mfa_cli *c);
 
 /*
+ * mfa_cli_load_groups - fill c->groups with the supplementary groups of
+ * c->user (c->gid first) and c->own_groups with our own, for the switches
+ * of userfile.c.  Returns MFA_OK, MFA_ERR_NOMEM or MFA_ERR_SYSTEM.
+ */
+int mfa_cli_load_groups(struct mfa_cli *c);
+
+/*
  * mfa_cli_err - print "mfa-enroll: MESSAGE" on standard error.  Never give
  * it a secret.
  */

@@ -73,6 +73,25 @@ int mfa_contact_sms_run(struct mfa_cli *c, int argc, char **argv);
 int mfa_devices_run(struct mfa_cli *c, int argc, char **argv);
 
 /*
+ * import-home (root, secrets = vault): copy the user's home enrolment into
+ * the vault (vaultcmd.c); mfa_import_home_all: every user of the passwd
+ * database (--all import-home).
+ */
+int mfa_import_home_run(struct mfa_cli *c, int argc, char **argv);
+int mfa_import_home_all(struct mfa_cli *c, int argc, char **argv);
+
+/*
+ * mfa_vaultcmd_user - a user (not root) runs mfa-enroll with secrets =
+ * vault: cmd (NULL: no command, argv[0] then is not a command name) with
+ * its arguments.  No command and backup-codes record a request for the
+ * next login (vault.h), status says who can tell, devices goes on as
+ * usual (*handled 0), anything else is refused.  Returns an exit status
+ * when *handled.
+ */
+int mfa_vaultcmd_user(const struct mfa_cli *c, const char *cmd, int argc,
+    char **argv, int *handled);
+
+/*
  * mfa_enrol_verify - ask for a code from the app (or take code, from
  * --code: one try only) and check it against s at the current time with
  * the site's window; up to 3 tries.  Returns MFA_OK once a code matched

@@ -27,7 +27,6 @@
 #endif
 
 #define PW_BUF 16384
-#define MAX_GROUPS 65536
 
 struct command {
 	const char *name;
@@ -41,6 +40,7 @@ static const struct command commands[] = {
     {"doctor", mfa_doctor_run},
     {"email", mfa_contact_email_run},
     {"import-google-authenticator", mfa_import_ga_run},
+    {"import-home", mfa_import_home_run},
     {"report", mfa_report_run},
     {"reset", mfa_admin_reset_run},
     {"sms", mfa_contact_sms_run},
@@ -83,6 +83,8 @@ static const char usage[] =
     "  devices forget ID forget one of NAME's trusted devices\n"
     "  report [--json] [--prometheus FILE]\n"
     "                    the roll-out: who must use MFA, who enrolled\n"
+    "  import-home       (secrets = vault) copy NAME's home enrolment into\n"
+    "                    the vault; --all import-home: every user's\n"
     "  doctor [--root DIR] [--verbose]\n"
     "                    check sshd, pam.d, pam_mfa.conf and the state\n"
     "                    directory: what will and will not work\n"
@@ -93,7 +95,12 @@ static const char usage[] =
     "Global options:\n"
     "  --conf FILE       read FILE instead of " MFA_SYSCONFDIR
     "/security/pam_mfa.conf\n"
+    "  --all             every user of the password database (root, with\n"
+    "                    import-home only)\n"
     "  --help, --version\n"
+    "With secrets = vault the enrolments are root's: run by a user, no\n"
+    "command and backup-codes only ask the next login (after a code from\n"
+    "the app or a backup code) to show a new QR code or new codes.\n"
     "Each command has its own --help.  Without a terminal, answers are read\n"
     "from standard input; --code and --yes answer without a prompt.\n"
     "\n"
@@ -116,36 +123,6 @@ privileged_copy(void)
 	    (st.st_mode & (S_ISUID | S_ISGID)) != 0)
 		return 1;
 	return 0;
-}
-
-/* The groups of the user, for switching to their identity. */
-static int
-load_groups(struct mfa_cli *c)
-{
-	int n = 32, got;
-
-	for (;;) {
-		free(c->groups);
-		c->groups = calloc((size_t)n, sizeof(gid_t));
-		if (c->groups == NULL)
-			return MFA_ERR_NOMEM;
-		got = n;
-		if (getgrouplist(c->user, c->gid, c->groups, &got) >= 0) {
-			c->ngroups = got;
-			break;
-		}
-		if (got <= n || got > MAX_GROUPS)
-			return MFA_ERR_SYSTEM;
-		n = got;
-	}
-	n = getgroups(0, NULL);
-	if (n < 0 || n > MAX_GROUPS)
-		return MFA_ERR_SYSTEM;
-	c->own_groups = calloc((size_t)n + 1, sizeof(gid_t));
-	if (c->own_groups == NULL)
-		return MFA_ERR_NOMEM;
-	c->own_ngroups = getgroups(n, c->own_groups);
-	return c->own_ngroups < 0 ? MFA_ERR_SYSTEM : MFA_OK;
 }
 
 /* Look the user up (by name for --user, else our real uid). */
@@ -183,7 +160,7 @@ find_user(struct mfa_cli *c, const char *name)
 	free(buf);
 	if (c->user == NULL || c->home == NULL)
 		return MFA_EXIT_FAIL;
-	if (c->admin && load_groups(c) != MFA_OK) {
+	if (c->admin && mfa_cli_load_groups(c) != MFA_OK) {
 		mfa_cli_err(c, "cannot list the groups of %s", c->user);
 		return MFA_EXIT_FAIL;
 	}
@@ -193,6 +170,7 @@ find_user(struct mfa_cli *c, const char *name)
 struct globals {
 	const char *user, *conf;
 	int own_conf; /* the command reads and checks pam_mfa.conf itself */
+	int all;      /* --all: every user (import-home only) */
 };
 
 /* Global options.  Returns the index of the first other argument, or
@@ -212,6 +190,10 @@ parse_globals(int argc, char **argv, struct globals *g)
 		if (strcmp(a, "--version") == 0) {
 			printf("mfa-enroll (pam_mfa) %s\n", MFA_VERSION);
 			return -1 - MFA_EXIT_OK;
+		}
+		if (strcmp(a, "--all") == 0) {
+			g->all = 1;
+			continue;
 		}
 		if (strncmp(a, "--user", 6) == 0)
 			dst = &g->user;
@@ -305,11 +287,44 @@ find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * The command (argv[1] when cmd is set; argv[0] is what came before):
+ * --all only with import-home, and the user's own commands in vault mode
+ * go to vaultcmd.c.
+ */
+static int
+run(struct mfa_cli *c, const struct globals *g, const struct command *cmd,
+    int argc, char **argv)
+{
+	int ex, handled = 0;
+
+	if (g->all &&
+	    (cmd == NULL || cmd->run != mfa_import_home_run ||
+		g->user != NULL)) {
+		mfa_cli_err(c,
+		    "--all goes with import-home only (and not "
+		    "with --user)");
+		return MFA_EXIT_USAGE;
+	}
+	if (g->all)
+		return mfa_import_home_all(c, argc - 1, argv + 1);
+	if (c->cfg.secrets == MFA_SECRETS_VAULT && !c->is_root) {
+		ex = cmd != NULL
+		    ? mfa_vaultcmd_user(
+			  c, cmd->name, argc - 1, argv + 1, &handled)
+		    : mfa_vaultcmd_user(c, NULL, argc, argv, &handled);
+		if (handled)
+			return ex;
+	}
+	return cmd != NULL ? cmd->run(c, argc - 1, argv + 1)
+			   : mfa_enrol_run(c, argc, argv);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct mfa_cli c;
-	struct globals g = {NULL, NULL, 0};
+	struct globals g = {NULL, NULL, 0, 0};
 	const struct command *cmd = NULL;
 	int i, ex;
 
@@ -337,9 +352,7 @@ main(int argc, char **argv)
 	}
 	ex = setup(&c, &g);
 	if (ex == MFA_EXIT_OK)
-		ex = cmd != NULL
-		    ? cmd->run(&c, argc - i, argv + i)
-		    : mfa_enrol_run(&c, argc - i + 1, argv + i - 1);
+		ex = run(&c, &g, cmd, argc - i + 1, argv + i - 1);
 	mfa_cli_free(&c);
 	return ex;
 }

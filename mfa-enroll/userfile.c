@@ -14,6 +14,7 @@
 #include "secret_io.h"
 #include "secret_write.h"
 #include "userfile.h"
+#include "vault.h"
 
 /* Back to root.  Failing to get back is not survivable: stop at once. */
 static void
@@ -87,8 +88,40 @@ mfa_userfile_read(const struct mfa_cli *c, const char *path, size_t max,
 	return rc;
 }
 
+/*
+ * secrets = vault: the record is root's (vault.h), and only root acts on
+ * it, with root's own identity; the user is refused (MFA_ERR_DENIED).
+ */
+static int
+in_vault(const struct mfa_cli *c, struct mfa_vault *v, char *why, size_t whysz)
+{
+	if (c->cfg.secrets != MFA_SECRETS_VAULT)
+		return 0;
+	v->state_dir = c->cfg.state_dir;
+	v->lock_timeout = c->cfg.lock_timeout;
+	if (!c->is_root)
+		snprintf(why, whysz,
+		    "enrolments on this host are held by root (secrets = "
+		    "vault): ask your administrator");
+	return 1;
+}
+
 int
 mfa_userfile_load(
+    const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz)
+{
+	struct mfa_vault v;
+
+	*out = NULL;
+	if (!in_vault(c, &v, why, whysz))
+		return mfa_userfile_load_home(c, out, why, whysz);
+	return c->is_root
+	    ? mfa_vault_load(&v, c->user, MFA_VAULT_CURRENT, out, why, whysz)
+	    : MFA_ERR_DENIED;
+}
+
+int
+mfa_userfile_load_home(
     const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz)
 {
 	char *path = NULL;
@@ -129,9 +162,31 @@ as_user(const struct mfa_cli *c, enum mfa_secret_write_op op, const char *text,
 	return rc;
 }
 
+/* op on the vault's record of c's user, as root; the user is refused. */
+static int
+in_vault_write(const struct mfa_cli *c, enum mfa_secret_write_op op,
+    const struct mfa_secret *s, char *why, size_t whysz)
+{
+	struct mfa_vault v;
+
+	if (!in_vault(c, &v, why, whysz))
+		return MFA_ERR_NOENT; /* not vault mode: the home file */
+	if (!c->is_root)
+		return MFA_ERR_DENIED;
+	/* A renewal abandoned at a login goes with the enrolment. */
+	if (op == MFA_SECRET_WRITE_REMOVE)
+		mfa_vault_write(
+		    &v, c->user, MFA_VAULT_PENDING, op, NULL, NULL, 0);
+	return mfa_vault_write(
+	    &v, c->user, MFA_VAULT_CURRENT, op, s, why, whysz);
+}
+
 int
 mfa_userfile_check(const struct mfa_cli *c, char *why, size_t whysz)
 {
+	if (c->cfg.secrets == MFA_SECRETS_VAULT)
+		return in_vault_write(
+		    c, MFA_SECRET_WRITE_CLEAR, NULL, why, whysz);
 	return as_user(c, MFA_SECRET_WRITE_CLEAR, NULL, 0, why, whysz);
 }
 
@@ -143,6 +198,9 @@ mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
 	size_t len = 0;
 	int rc;
 
+	if (c->cfg.secrets == MFA_SECRETS_VAULT)
+		return in_vault_write(
+		    c, MFA_SECRET_WRITE_REPLACE, s, why, whysz);
 	rc = mfa_secret_serialize(s, &text, &len);
 	if (rc != MFA_OK) {
 		snprintf(
@@ -157,5 +215,8 @@ mfa_userfile_write(const struct mfa_cli *c, const struct mfa_secret *s,
 int
 mfa_userfile_remove(const struct mfa_cli *c, char *why, size_t whysz)
 {
+	if (c->cfg.secrets == MFA_SECRETS_VAULT)
+		return in_vault_write(
+		    c, MFA_SECRET_WRITE_REMOVE, NULL, why, whysz);
 	return as_user(c, MFA_SECRET_WRITE_REMOVE, NULL, 0, why, whysz);
 }

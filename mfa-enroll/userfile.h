@@ -16,6 +16,13 @@
  * killed before its rename leaves at most that one file, holding a secret,
  * and the next run that checks, writes or removes the file removes it.
  * Both names are gone after a run that ends normally.
+ *
+ * With secrets = vault the enrolment is root's record in the vault
+ * (vault.h): load, check, write and remove act on it with root's own
+ * identity, and refuse a user who is not root (MFA_ERR_DENIED, why says
+ * to ask the administrator); mfa_userfile_load_home and mfa_userfile_read
+ * still read the files of the home (import-home, a Google Authenticator
+ * file).
  */
 #ifndef MFA_ENROLL_USERFILE_H
 #define MFA_ENROLL_USERFILE_H
@@ -52,6 +59,13 @@ int mfa_userfile_read(const struct mfa_cli *c, const char *path, size_t max,
  * enrolled) or another error with the path, line and reason in why.
  */
 int mfa_userfile_load(
+    const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz);
+
+/*
+ * mfa_userfile_load_home - mfa_userfile_load of the file secret= names in
+ * the home, whatever secrets= says (import-home).  Same results.
+ */
+int mfa_userfile_load_home(
     const struct mfa_cli *c, struct mfa_secret **out, char *why, size_t whysz);
 
 /*

@@ -35,6 +35,8 @@
 #include "text.h"
 #include "timefmt.h"
 #include "user.h"
+#include "vault.h"
+#include "vault_request.h"
 
 #define PROMPT_CODE "Code from your app: "
 #define PROMPT_SAVED "Press Enter when you have saved them: "
@@ -53,8 +55,9 @@ struct enrolment {
 	struct mfa_secret *s;
 	struct mfa_enrolment_text text;
 	int may_skip;
-	char deadline[64]; /* "" without enforce_after */
-	uint64_t step;     /* the step proved */
+	enum mfa_vault_request renew; /* NONE: the first enrolment */
+	char deadline[64];            /* "" without enforce_after */
+	uint64_t step;                /* the step proved */
 	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE]; /* for setcred */
 };
 
@@ -200,6 +203,25 @@ write_as_user(struct mfa_login *lg, const char *text, size_t len, int *lost,
 	return rc;
 }
 
+/*
+ * secrets = vault: root's own record, written as root.  A renewal goes to
+ * the pending slot, which setcred moves over the current record: until
+ * then the user's old key keeps working.
+ */
+static int
+write_vault(struct enrolment *e, char *why, size_t whysz)
+{
+	struct mfa_login *lg = e->lg;
+	struct mfa_vault v = {lg->cfg.state_dir, lg->cfg.lock_timeout};
+	int renew = e->renew != MFA_VAULT_REQUEST_NONE;
+
+	return mfa_vault_write(&v, lg->username,
+	    renew ? MFA_VAULT_PENDING : MFA_VAULT_CURRENT,
+	    renew || lg->unconfirmed_file ? MFA_SECRET_WRITE_REPLACE
+					  : MFA_SECRET_WRITE_NEW,
+	    e->s, why, whysz);
+}
+
 static int
 save_file(struct enrolment *e, int *lost)
 {
@@ -207,8 +229,10 @@ save_file(struct enrolment *e, int *lost)
 	size_t len = 0;
 	int rc;
 
-	rc = mfa_secret_serialize(e->s, &text, &len);
-	if (rc != MFA_OK)
+	*lost = 0;
+	if (e->lg->cfg.secrets == MFA_SECRETS_VAULT)
+		rc = write_vault(e, why, sizeof(why));
+	else if ((rc = mfa_secret_serialize(e->s, &text, &len)) != MFA_OK)
 		snprintf(why, sizeof(why), "cannot build the file: %s",
 		    mfa_strerror(rc));
 	else
@@ -335,9 +359,17 @@ finish(struct enrolment *e)
 	}
 	v = record(e);
 	if (v == MFA_VERDICT_SUCCESS) {
-		mfa_prompt_info(lg->pamh, lg->silent,
-		    "Code accepted: multi-factor authentication is set up. "
-		    "Your next logins will ask for a code from the app.");
+		mfa_prompt_info(lg->pamh, lg->silent, "%s",
+		    e->renew == MFA_VAULT_REQUEST_NONE
+			? "Code accepted: multi-factor authentication is set "
+			  "up. Your next logins will ask for a code from the "
+			  "app."
+			: e->renew == MFA_VAULT_REQUEST_APP
+			? "Code accepted: the new authenticator and these "
+			  "backup codes replace the old ones when this login "
+			  "completes."
+			: "These backup codes replace the old ones when this "
+			  "login completes.");
 		if (show_backup(lg, display) != MFA_OK) {
 			/* Enrolled, but the client is gone: fail closed. */
 			lg->reason = "conversation failed after enrolment";
@@ -397,7 +429,9 @@ conclude(struct enrolment *e, enum outcome out)
 	switch (out) {
 	case ENROL_OK:
 		v = finish(e);
-		if (v == MFA_VERDICT_SUCCESS) {
+		/* A renewal keeps the method of the factor just verified. */
+		if (v == MFA_VERDICT_SUCCESS &&
+		    e->renew == MFA_VAULT_REQUEST_NONE) {
 			lg->method = MFA_METHOD_TOTP;
 			lg->reason = "enrolled at login";
 			say_log(lg, LOG_INFO, "completed", NULL);
@@ -464,6 +498,35 @@ mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st)
 	    left, left == 1 ? "" : "s");
 }
 
+/*
+ * secrets = vault, once the state names the confirmed enrolment: a renewal
+ * waits in the vault's pending slot; it becomes the current record and the
+ * request in the home is done.  Nothing pending (or another enrolment's):
+ * an enrolment at login, written to the current record already.
+ */
+static void
+promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
+{
+	struct mfa_vault v = {lg->cfg.state_dir, lg->cfg.lock_timeout};
+	char why[256] = "";
+	int rc;
+
+	rc = mfa_vault_promote(&v, user, id, why, sizeof(why));
+	/* A pending record of another id is a renewal abandoned earlier. */
+	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_MISMATCH)
+		return;
+	if (rc != MFA_OK) {
+		mfa_log(&lg->log, LOG_ERR,
+		    "user=%s renewal at login not moved into the vault, the "
+		    "old enrolment stays: %s",
+		    lg->user_clean, why);
+		return;
+	}
+	mfa_log(&lg->log, LOG_INFO, "user=%s renewal at login now in force",
+	    lg->user_clean);
+	mfa_vault_request_done(lg);
+}
+
 /* Under the lock: promote the pending enrolment handed over as nonce. */
 static int
 promote(struct mfa_login *lg, const char *user,
@@ -482,14 +545,18 @@ promote(struct mfa_login *lg, const char *user,
 		    lg, user, &st, &txn, why, sizeof(why));
 	if (rc != MFA_OK)
 		return rc;
+	memcpy(id, st.enrol_pending_id, sizeof(id));
 	if (!st.has_enrol_pending || !st.has_enrol_nonce ||
 	    !mfa_ct_equal(
 		st.enrol_pending_nonce, nonce, MFA_HANDOVER_NONCE_SIZE) ||
 	    lg->now < st.enrol_pending_at ||
 	    lg->now - st.enrol_pending_at > MFA_ENROL_PENDING_TTL) {
 		rc = MFA_ERR_NOENT;
+	} else if (st.enrolled && mfa_ct_equal(st.enrolled_id, id, 16)) {
+		/* New backup codes of the same enrolment (a renewal). */
+		mfa_state_enrol_pending_clear(&st);
+		rc = mfa_store_commit(txn, &st, lg->now);
 	} else {
-		memcpy(id, st.enrol_pending_id, sizeof(id));
 		step = st.enrol_pending_step;
 		mfa_enrolment_mark(&st, id, lg->now, &step); /* clears it */
 		mfa_state_record_success(&st, lg->now, MFA_METHOD_TOTP);
@@ -497,6 +564,9 @@ promote(struct mfa_login *lg, const char *user,
 	}
 	mfa_store_end(txn);
 	mfa_state_wipe(&st);
+	if (rc == MFA_OK && lg->cfg.secrets == MFA_SECRETS_VAULT)
+		promote_vault(lg, user, id);
+	mfa_wipe(id, sizeof(id));
 	return rc;
 }
 
@@ -531,4 +601,104 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	    lg->service,
 	    rc == MFA_OK ? "confirmed" : "not confirmed: " MFA_ENROL_ENV " ",
 	    rc == MFA_OK ? "" : mfa_handover_why(rc));
+}
+
+/* ---- a renewal the user asked for (secrets = vault) ---- */
+
+static const char *
+request_word(enum mfa_vault_request r)
+{
+	return r == MFA_VAULT_REQUEST_APP ? "authenticator" : "backup-codes";
+}
+
+/* A new key: the QR code, a code from the new app, new backup codes. */
+static enum mfa_verdict
+renew_app(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+
+	if (prepare(e) != MFA_OK)
+		return MFA_VERDICT_FALLBACK;
+	e->may_skip = 1; /* the login has succeeded already */
+	e->deadline[0] = '\0';
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "You asked for a new authenticator (mfa-enroll). Add this key "
+	    "to your app; the old one keeps working until this login "
+	    "completes.");
+	show_secret(e);
+	return conclude(e, ask_code(e));
+}
+
+/* The same enrolment with a new set of backup codes. */
+static enum mfa_verdict
+renew_backup(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	struct mfa_parse_error perr = {0, ""};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = mfa_secret_serialize(lg->secret, &text, &len);
+	if (rc == MFA_OK) {
+		rc = mfa_secret_parse(text, len, &e->s, &perr);
+		mfa_freezero(text, len);
+	}
+	if (rc != MFA_OK) {
+		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
+		return MFA_VERDICT_FALLBACK;
+	}
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "You asked for new backup codes (mfa-enroll backup-codes).");
+	return finish(e);
+}
+
+/* Is the factor just verified one that may honour a request? */
+static int
+may_renew(struct mfa_login *lg)
+{
+	if (lg->method == MFA_METHOD_TOTP || lg->method == MFA_METHOD_BACKUP)
+		return 1;
+	mfa_prompt_info(lg->pamh, lg->silent,
+	    "Your request for new codes needs a login with a code from your "
+	    "app or a backup code.");
+	mfa_log(&lg->log, LOG_NOTICE,
+	    "user=%s service=%s self-service request not honoured: only an "
+	    "app or a backup code may",
+	    lg->user_clean, lg->service);
+	return 0;
+}
+
+enum mfa_verdict
+mfa_enrol_login_renew(struct mfa_login *lg)
+{
+	enum mfa_vault_request r = MFA_VAULT_REQUEST_NONE;
+	struct enrolment e;
+	enum mfa_verdict v;
+	int lost = 0;
+
+	if (lg->cfg.secrets != MFA_SECRETS_VAULT || lg->secret == NULL ||
+	    lg->unpriv || lg->silent)
+		return MFA_VERDICT_SUCCESS;
+	mfa_vault_request_read(lg, &r, &lost);
+	if (lost) {
+		lg->reason = "privileges not regained";
+		return MFA_VERDICT_REFUSED;
+	}
+	if (r == MFA_VAULT_REQUEST_NONE || !may_renew(lg))
+		return MFA_VERDICT_SUCCESS;
+	memset(&e, 0, sizeof(e));
+	e.lg = lg;
+	e.renew = r;
+	mfa_log(&lg->log, LOG_INFO,
+	    "user=%s service=%s self-service request honoured: %s",
+	    lg->user_clean, lg->service, request_word(r));
+	v = r == MFA_VAULT_REQUEST_APP ? renew_app(&e) : renew_backup(&e);
+	mfa_enrolment_text_wipe(&e.text);
+	mfa_secret_free(e.s);
+	MFA_WIPE_OBJ(&e);
+	/* Not renewed: the login stands on the factor already verified. */
+	return v == MFA_VERDICT_FALLBACK || v == MFA_VERDICT_UNAVAILABLE
+	    ? MFA_VERDICT_SUCCESS
+	    : v;
 }

@@ -233,6 +233,8 @@ mfa_policy_authenticate(struct mfa_login *lg)
 		v = mfa_challenge_run(lg, &st);
 		if (v == MFA_VERDICT_SUCCESS)
 			mfa_enrol_login_notices(lg, &st);
+		if (v == MFA_VERDICT_SUCCESS) /* secrets = vault */
+			v = mfa_enrol_login_renew(lg);
 	}
 	mfa_state_wipe(&st);
 	return v;

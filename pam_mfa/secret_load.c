@@ -9,6 +9,7 @@
 #include "error.h"
 #include "secret_io.h"
 #include "secret_load.h"
+#include "vault.h"
 
 /* mfa_secret_load_path with the user's uid, gid and groups, then back. */
 static int
@@ -44,6 +45,13 @@ mfa_secret_load(pam_handle_t *pamh, const struct mfa_config *cfg,
 	int rc;
 
 	*out = NULL;
+	if (cfg->secrets == MFA_SECRETS_VAULT) {
+		/* Root's own file: no user identity, no user directory. */
+		struct mfa_vault v = {cfg->state_dir, cfg->lock_timeout};
+
+		return mfa_vault_load(
+		    &v, u->pw.pw_name, MFA_VAULT_CURRENT, out, why, whysz);
+	}
 	rc = mfa_config_expand_path(
 	    cfg->secret, u->pw.pw_name, u->pw.pw_dir, &path);
 	if (rc != MFA_OK) {

@@ -24,6 +24,8 @@
  * with the reason for the log in why (never any content of the file).  If
  * privileges cannot be regained the error is MFA_ERR_SYSTEM and the caller
  * must fail.
+ * With secrets = vault the record is the vault's (vault.h), read with
+ * root's identity, and no file of the user's takes part.
  */
 int mfa_secret_load(pam_handle_t *pamh, const struct mfa_config *cfg,
     const struct mfa_user *u, struct mfa_secret **out, char *why, size_t whysz);

@@ -70,6 +70,7 @@ static int set_failmode(struct parse_ctx *, const struct opt *, const char *);
 static int set_services(struct parse_ctx *, const struct opt *, const char *);
 static int set_store(struct parse_ctx *, const struct opt *, const char *);
 static int set_sk_keys(struct parse_ctx *, const struct opt *, const char *);
+static int set_secrets(struct parse_ctx *, const struct opt *, const char *);
 
 #define OFF(f) offsetof(struct mfa_config, f)
 
@@ -99,6 +100,7 @@ static int set_sk_keys(struct parse_ctx *, const struct opt *, const char *);
 	X(nullok, set_flag, OFF(nullok), 0, 0, 0)                              \
 	X(plugin_dir, set_path, OFF(plugin_dir), 0, 0, 0)                      \
 	X(secret, set_secret, OFF(secret), 0, 0, 0)                            \
+	X(secrets, set_secrets, OFF(secrets), 0, 0, 0)                         \
 	X(sk_keys, set_sk_keys, OFF(sk_keys), 0, 0, 0)                         \
 	X(sms_command, set_command, OFF(sms_argv), 0, 0, 0)                    \
 	X(state_dir, set_path, OFF(state_dir), 0, 0, 0)                        \
@@ -797,7 +799,8 @@ set_line(struct parse_ctx *x, const struct opt *o, const char *val)
 _Static_assert(sizeof(enum mfa_trust_by) == sizeof(unsigned int) &&
 	sizeof(enum mfa_failmode) == sizeof(unsigned int) &&
 	sizeof(enum mfa_store_kind) == sizeof(unsigned int) &&
-	sizeof(enum mfa_sk_keys) == sizeof(unsigned int),
+	sizeof(enum mfa_sk_keys) == sizeof(unsigned int) &&
+	sizeof(enum mfa_secrets) == sizeof(unsigned int),
     "set_keyword writes enum fields as unsigned int");
 
 static int
@@ -833,6 +836,15 @@ static int
 set_sk_keys(struct parse_ctx *x, const struct opt *o, const char *val)
 {
 	static const char *const names[] = {"off", "second-factor", NULL};
+
+	return set_keyword(x, o, val, names);
+}
+
+/* secrets=: where enrolments live (pam_mfa.conf(5)). */
+static int
+set_secrets(struct parse_ctx *x, const struct opt *o, const char *val)
+{
+	static const char *const names[] = {"home", "vault", NULL};
 
 	return set_keyword(x, o, val, names);
 }

@@ -47,6 +47,9 @@ enum mfa_failmode { MFA_FAILMODE_SECURE, MFA_FAILMODE_SAFE };
 /* sk_keys=: off, or a FIDO2 SSH key sshd verified is the second factor. */
 enum mfa_sk_keys { MFA_SK_KEYS_OFF, MFA_SK_KEYS_SECOND_FACTOR };
 
+/* Where enrolments live (secrets=): the user's file, or root's vault. */
+enum mfa_secrets { MFA_SECRETS_HOME, MFA_SECRETS_VAULT };
+
 /* One element of groups=: an fnmatch(3) pattern, "!" patterns exclude. */
 struct mfa_group_rule {
 	char *pattern; /* without the leading '!' */
@@ -91,6 +94,7 @@ struct mfa_config {
 	char *issuer;          /* NULL: the caller uses the host name */
 	char *line; /* line=: this stack line's name for logs; NULL: none */
 	enum mfa_failmode failmode; /* secure */
+	enum mfa_secrets secrets;   /* home */
 	int notify; /* email the user when a backup code is used or a
 		       device is trusted */
 	enum mfa_sk_keys sk_keys; /* off */

@@ -30,13 +30,13 @@ check man/pam_mfa.8 present '.Ql requisite pam_deny.so , so after it a wrong pas
 	"says a wrong password after common-auth ends the login before the prompt"
 check man/pam_mfa.8 absent 'Both modules must be .Cm required : then a wrong password still leads' \
 	"no longer claims the prompt follows a wrong password after common-auth"
-# Root-owned secret files are not readable by the module (it reads as the
-# user): unsupported, in every document.
+# Root-owned secret files at secret= are not readable by the module (it
+# reads as the user); enrolments held by root are secrets = vault (issue 18).
 check man/pam_mfa.conf.5 absent 'keeps secrets away from processes running as the user' \
 	"no longer recommends root-owned secret files"
 for f in README.md man/pam_mfa.conf.5 man/pam_mfa.8; do
-	check "$f" present 'provisioned by the ad' "says root-owned secret files are not supported"
-	check "$f" present 'are not supported yet' "says root-owned secret files are not supported"
+	check "$f" absent 'are not supported yet' "no longer says root-held enrolments are unsupported"
+	check "$f" present 'secrets' "names secrets= for enrolments held by root"
 done
 # A disabled enrolment: logins are refused with no prompt.
 for f in README.md man/mfa-enroll.1; do

@@ -80,6 +80,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c.store_timeout, 3000);
 	ck_assert_str_eq(c.plugin_dir, MFA_PLUGINDIR);
 	ck_assert_int_eq(c.sk_keys, MFA_SK_KEYS_OFF);
+	ck_assert_int_eq(c.secrets, MFA_SECRETS_HOME);
 	assert_argv(c.mail_argv, mail);
 	ck_assert_ptr_null(c.sms_argv);
 	ck_assert_ptr_null(c.mail_from);
@@ -119,6 +120,7 @@ static const struct {
     {"nullok", NULL},
     {"plugin_dir", "/opt/mfa/plugins"},
     {"secret", "/srv/mfa/${USER}/secret"},
+    {"secrets", "vault"},
     {"sk_keys", "second-factor"},
     {"sms_command", "/usr/local/bin/sms-gw\t--to"},
     {"state_dir", "/srv/mfa-state"},
@@ -158,6 +160,7 @@ assert_every(const struct mfa_config *c)
 	ck_assert_int_eq(c->enforce_after, 1709164800);
 	ck_assert_int_eq(c->enroll_at_login, 1);
 	ck_assert_int_eq(c->failmode, MFA_FAILMODE_SAFE);
+	ck_assert_int_eq(c->secrets, MFA_SECRETS_VAULT);
 	ck_assert_uint_eq(c->ngroups, 3);
 	ck_assert_str_eq(c->groups[0].pattern, "wheel");
 	ck_assert_int_eq(c->groups[0].exclude, 0);
@@ -485,6 +488,8 @@ static const struct {
     {"store_timeout", "99", MFA_ERR_RANGE},
     {"store_timeout", "60001", MFA_ERR_RANGE},
     {"plugin_dir", "lib/pam_mfa", MFA_ERR_FORMAT},
+    {"secrets", "root", MFA_ERR_FORMAT},
+    {"secrets", "VAULT", MFA_ERR_FORMAT},
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 

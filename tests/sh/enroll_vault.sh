@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# tests/sh/enroll_vault.sh - mfa-enroll with secrets = vault: root writes
+# the vault below the state directory; a user (bob, through setpriv) can
+# neither read nor change the key, gets no QR code or backup codes, and
+# can only leave a request for the next login; a site moves three home
+# enrolments into the vault with --all import-home.
+#
+# Needs root (bob is another uid) and setpriv; skips otherwise.  Prints
+# PASS:/FAIL:/SKIP: lines (see tests/run.sh).
+set -uo pipefail
+. "$(dirname "$0")/lib/enroll_env.sh"
+if [[ $(id -u) != 0 ]] || ! command -v setpriv >/dev/null; then
+	skip "enroll_vault (needs root and setpriv: a user besides root)"
+	exit 0
+fi
+enroll_setup enroll_vault || exit 0
+out=$T/out err=$T/err
+VAULT=$T/state/.vault
+BOBKEY=$VAULT/bob
+REQUEST=$T/home/bob/.pam_mfa-request
+chmod 0755 "$T"
+printf 'secrets = vault\n' >>"$CONF"
+
+as_bob() {
+	setpriv --reuid=4242 --regid=4242 --clear-groups env \
+		LD_PRELOAD="$PRELOAD" NSS_WRAPPER_PASSWD="$T/passwd" \
+		NSS_WRAPPER_GROUP="$T/group" timeout 10 "$ENROLL" \
+		--conf "$CONF" "$@"
+}
+
+# 1. Root provisions bob: the vault's file, root's, 0600; nothing in the home.
+run --user bob --secret "$S1" --code "$(code "$S1")" >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 && $(stat -c '%u %a' "$BOBKEY" 2>&1) == "0 600" &&
+	$(stat -c '%u %a' "$VAULT" 2>&1) == "0 700" ]] &&
+	grep -qx "totp-secret $S1" "$BOBKEY" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
+	pass "vault: root --user bob writes STATE/.vault/bob (root, 0600), not the home"
+else
+	fail "vault provisioning: rc=$rc $(cat "$err") $(ls -la "$VAULT" 2>&1)"
+fi
+id=$(sed -n 's/^id //p' "$BOBKEY")
+grep -qE "^enrolled [0-9]+ $id\$" "$T/state/bob" &&
+	pass "vault: bob marked enrolled with the vault record's id" ||
+	fail "vault: state $(cat "$T/state/bob" 2>&1)"
+
+# Root records bob's address (the code mailed is typed back): in the vault.
+printf 'cat >%s/mail.out\n' "$T" >"$T/mail.sh"
+printf 'mail_command = /bin/sh %s/mail.sh\n' "$T" >>"$CONF"
+(
+	for _ in $(seq 100); do [[ -s $T/mail.out ]] && break; sleep 0.05; done
+	sed -n 's/.*code is: \([0-9]\{6\}\).*/\1/p' "$T/mail.out"
+) | run --user bob email bob@example.com >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && grep -qx 'email bob@example.com' "$BOBKEY" &&
+	grep -qx "totp-secret $S1" "$BOBKEY" && [[ ! -e $T/home/bob/.pam_mfa ]]; then
+	pass "vault: root --user bob email writes the address into the vault"
+else
+	fail "vault: email for bob: rc=$rc $(cat "$out" "$err")"
+fi
+sum=$(sha256sum <"$BOBKEY")
+
+# 2. The attacker with bob's uid cannot read the key.
+if ! setpriv --reuid=4242 --regid=4242 --clear-groups cat "$BOBKEY" \
+	>"$out" 2>"$err" && grep -q 'Permission denied' "$err" && [[ ! -s $out ]]; then
+	pass "vault: a process with bob's uid gets EACCES on the key"
+else
+	fail "vault: bob read the key? $(cat "$err")"
+fi
+
+# 3. mfa-enroll as bob: a request, no QR code, no key, the vault unchanged.
+as_bob >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 && $(stat -c '%u %a' "$REQUEST" 2>&1) == "4242 600" ]] &&
+	grep -q 'Request recorded' "$out" &&
+	! grep -qiE 'otpauth|▀|▄|█|secret=' "$out" "$err" &&
+	[[ $(sha256sum <"$BOBKEY") == "$sum" ]] &&
+	grep -qx 'authenticator' "$REQUEST"; then
+	pass "vault: mfa-enroll as bob records a request, shows no QR code or key"
+else
+	fail "vault: mfa-enroll as bob: rc=$rc $(cat "$out" "$err")"
+fi
+as_bob status >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && grep -q 'Ask your administrator' "$out" &&
+	grep -q 'Waiting for your next login: a new authenticator' "$out" &&
+	! grep -q "$S1" "$out"; then
+	pass "vault: status as bob says to ask the admin, and shows the request"
+else
+	fail "vault: status as bob: rc=$rc $(cat "$out" "$err")"
+fi
+as_bob backup-codes >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && grep -qx 'backup-codes' "$REQUEST" &&
+	! grep -qE '[a-z0-9]{4}-[a-z0-9]{4}' "$out" &&
+	[[ $(sha256sum <"$BOBKEY") == "$sum" ]]; then
+	pass "vault: backup-codes as bob records a request and prints no code"
+else
+	fail "vault: backup-codes as bob: rc=$rc $(cat "$out" "$err")"
+fi
+for args in "disable --yes" "email bob@example.com" "--secret $S2 --code 123456"; do
+	# shellcheck disable=SC2086
+	as_bob $args >"$out" 2>"$err"
+	rc=$?
+	if [[ $rc != 0 && $(sha256sum <"$BOBKEY") == "$sum" ]] &&
+		grep -q 'held by root' "$out" "$err"; then
+		pass "vault: '$args' as bob refused, vault unchanged"
+	else
+		fail "vault: '$args' as bob: rc=$rc $(cat "$out" "$err")"
+	fi
+done
+# bob's own file in the home is not the enrolment.
+printf 'planted\n' >"$T/home/bob/.pam_mfa" && chown 4242:4242 "$T/home/bob/.pam_mfa"
+run --user bob status >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'app' "$out" &&
+	pass "vault: root's status for bob reads the vault, not the planted home file" ||
+	fail "vault: status --user bob: rc=$rc $(cat "$out" "$err")"
+rm -f "$T/home/bob/.pam_mfa"
+
+# 4. Root's backup codes and reset act on the vault.
+run --user bob backup-codes >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 && $(sha256sum <"$BOBKEY") != "$sum" &&
+	$(stat -c '%u %a' "$BOBKEY") == "0 600" ]] &&
+	grep -qx "totp-secret $S1" "$BOBKEY"; then
+	pass "vault: root --user bob backup-codes rewrites the vault record"
+else
+	fail "vault: backup-codes for bob: rc=$rc $(cat "$err")"
+fi
+# A renewal abandoned at a login (pending slot) goes with the reset.
+mkdir -m 0700 "$VAULT/.pending" && cp -p "$BOBKEY" "$VAULT/.pending/bob"
+run --user bob reset --yes >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 && ! -e $BOBKEY && ! -e $VAULT/.pending/bob ]] &&
+	pass "vault: reset removes bob's vault record and a pending one" ||
+	fail "vault: reset: rc=$rc $(cat "$err") $(ls -la "$VAULT/.pending")"
+
+# 5. Moving a site: three home enrolments, --all import-home, twice.
+mkdir -p "$T/home/carol" && chown 4243:4243 "$T/home/carol" && chmod 0755 "$T/home/carol"
+echo "carol:x:4243:4243:Carol:$T/home/carol:/bin/sh" >>"$T/passwd"
+echo "carol:x:4243:" >>"$T/group"
+sed -i 's/^secrets = vault$/secrets = home/' "$CONF"
+for u in tester bob carol; do
+	run --user "$u" --secret "$S2" --code "$(code "$S2")" >"$out" 2>"$err" ||
+		fail "home enrolment of $u: $(cat "$err")"
+done
+run --all import-home >"$out" 2>"$err"
+rc=$?
+[[ $rc == 2 ]] && grep -q 'secrets = vault' "$err" &&
+	pass "import-home refused while secrets = home" ||
+	fail "import-home in home mode: rc=$rc $(cat "$out" "$err")"
+sed -i 's/^secrets = home$/secrets = vault/' "$CONF"
+run --all import-home >"$out" 2>"$err"
+rc=$?
+ok=1
+for u in tester bob carol; do
+	home=$T/home/$u/.pam_mfa
+	[[ -f $home && $(stat -c '%u %a' "$VAULT/$u" 2>&1) == "0 600" ]] &&
+		cmp -s <(grep -v '^#' "$home") <(grep -v '^#' "$VAULT/$u") || ok=0
+done
+if [[ $rc == 0 && $ok == 1 ]] && grep -qx '3 in the vault, 0 failed' "$out"; then
+	pass "vault: --all import-home copies 3 home enrolments, homes left"
+else
+	fail "vault: --all import-home: rc=$rc ok=$ok $(cat "$out" "$err")"
+fi
+run --all import-home >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && [[ $(grep -c 'already in the vault' "$out") == 3 ]] &&
+	pass "vault: --all import-home again changes nothing" ||
+	fail "vault: second import: rc=$rc $(cat "$out" "$err")"
+run --user bob import-home >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'bob: already in the vault' "$out" &&
+	pass "vault: --user bob import-home is idempotent too" ||
+	fail "vault: --user bob import-home: rc=$rc $(cat "$out" "$err")"
+as_bob import-home >"$out" 2>"$err"
+[[ $? != 0 ]] && pass "vault: import-home as bob refused" ||
+	fail "vault: import-home as bob: $(cat "$out" "$err")"
+exit "$failed"
