@@ -42,7 +42,15 @@
  * right-code logins to one module; the fsync, fdatasync, sync_file_range,
  * syncfs and sync calls over the number of logins is printed.  Nothing
  * here asserts a time: targets are printed as met or MISSED.
+ *
+ * With MFA_BENCH_PG_CONF and MFA_BENCH_PGTLS_CONF (pam_mfa.conf files
+ * with store = postgresql, written by bench/run.sh for private servers on
+ * loopback, plain and TLS), pam_mfa is measured a second and a third time
+ * with its state in PostgreSQL, interleaved with the file store in the
+ * same run; its round trips to the server are counted by this program's
+ * own send() and connect() (exported, so that libpq's calls land here).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -50,7 +58,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -78,11 +88,15 @@
 #define BENCH_ALL_USERS (BENCH_RESTORE_USER + 1)
 #define BENCH_FLUSH_LOGINS 20 /* right-code logins under strace -c */
 
-enum stack { ST_PERMIT, ST_MFA, ST_GA, ST_COUNT };
+enum stack { ST_PERMIT, ST_MFA, ST_GA, ST_PG, ST_PGTLS, ST_COUNT };
 
-static const char *const stack_service[ST_COUNT] = {"permit", "mfa", "ga"};
-static const char *const stack_label[ST_COUNT] = {
-    "pam_permit only", "pam_mfa", "google-authenticator"};
+static const char *const stack_service[ST_COUNT] = {
+    "permit", "mfa", "ga", "mfa-pg", "mfa-pgtls"};
+static const char *const stack_label[ST_COUNT] = {"pam_permit only", "pam_mfa",
+    "google-authenticator", "pam_mfa postgresql", "pam_mfa pg+TLS"};
+/* The configuration of the PostgreSQL stacks, named by run.sh. */
+static const char *const stack_conf_env[ST_COUNT] = {
+    NULL, NULL, NULL, "MFA_BENCH_PG_CONF", "MFA_BENCH_PGTLS_CONF"};
 
 struct user {
 	char name[16];
@@ -100,6 +114,65 @@ static unsigned int unexpected, step_waits;
 static unsigned int samples = BENCH_SAMPLES; /* MFA_BENCH_SAMPLES: fewer */
 
 static const struct mfa_totp_params totp = {MFA_OTP_SHA1, 6, 30};
+
+/* The stacks of this run, in order, into out: their count. */
+static unsigned int
+active_stacks(enum stack out[ST_COUNT])
+{
+	unsigned int k, n = 0;
+
+	for (k = 0; k < ST_COUNT; k++) {
+		if (k == ST_GA && !have_ga)
+			continue;
+		if (stack_conf_env[k] != NULL &&
+		    getenv(stack_conf_env[k]) == NULL)
+			continue;
+		out[n++] = (enum stack)k;
+	}
+	return n;
+}
+
+/* ---- round trips: libpq's send() and connect() come here ---- */
+
+static unsigned long tcp_sends, tcp_connects;
+
+/* Is fd a TCP/IP socket (the database's; not syslog's unix socket)? */
+static int
+is_inet(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	return getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+
+ssize_t
+send(int fd, const void *buf, size_t len, int flags)
+{
+	static ssize_t (*next)(int, const void *, size_t, int);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "send");
+	if (is_inet(fd))
+		tcp_sends++;
+	return next(fd, buf, len, flags);
+}
+
+int
+connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	static int (*next)(int, const struct sockaddr *, socklen_t);
+
+	if (next == NULL)
+		*(void **)&next = dlsym(RTLD_NEXT, "connect");
+	if (addr != NULL && addr->sa_family != AF_UNIX)
+		tcp_connects++;
+	return next(fd, addr, len);
+}
 
 /* ---- small helpers ---- */
 
@@ -205,6 +278,26 @@ write_service(const char *name, const char *text)
 	write_file(path, text, 0600);
 }
 
+/* The PostgreSQL stacks: the same settings, their own pam_mfa.conf. */
+static void
+write_store_services(const char *module)
+{
+	char text[PATH_MAX * 3];
+	unsigned int k;
+
+	for (k = ST_PG; k < ST_COUNT; k++) {
+		const char *conf = getenv(stack_conf_env[k]);
+
+		if (conf == NULL)
+			continue;
+		snprintf(text, sizeof(text),
+		    "auth required %s state_dir=%s/state conf=%s "
+		    "window=1 tries=1 deny=0 deny_total=0 trust_days=0\n",
+		    module, fixture, conf);
+		write_service(stack_service[k], text);
+	}
+}
+
 /*
  * Matched settings: pam_mfa window=1 is google-authenticator's
  * WINDOW_SIZE 3 (steps T-1..T+1); deny=0 and deny_total=0 match its
@@ -230,6 +323,7 @@ write_services(const char *module)
 	    "other", "auth required " PAM_SECURITY_DIR "/pam_deny.so\n");
 	write_service("ga",
 	    "auth required " PAM_SECURITY_DIR "/pam_google_authenticator.so\n");
+	write_store_services(module);
 	snprintf(text, sizeof(text), "%s/pam_mfa.conf", fixture);
 	write_file(
 	    text, "# pam_mfa bench: options are module arguments\n", 0600);
@@ -521,17 +615,18 @@ static void
 measure(int right, struct phase *ph)
 {
 	static double t[ST_COUNT][BENCH_SAMPLES];
-	unsigned int i, k, nst = have_ga ? ST_COUNT : ST_GA;
+	enum stack act[ST_COUNT];
+	unsigned int i, k, nst = active_stacks(act);
 
 	for (i = 0; i < samples; i++)
 		for (k = 0; k < nst; k++) {
-			enum stack st = (enum stack)((i + k) % nst);
+			enum stack st = act[(i + k) % nst];
 
 			one_login(st, right, &t[st][i]);
 		}
 	for (k = 0; k < nst; k++) {
-		ph->s[k].median = quantile(t[k], samples, 0.5);
-		ph->s[k].p95 = quantile(t[k], samples, 0.95);
+		ph->s[act[k]].median = quantile(t[act[k]], samples, 0.5);
+		ph->s[act[k]].p95 = quantile(t[act[k]], samples, 0.95);
 	}
 }
 
@@ -572,7 +667,7 @@ measure_backup(double *login_ms, double *argon_ms)
  * whose lock a stuck process may hold (see hold_lock).
  */
 static void
-worker(unsigned int w, int one_user, double seconds, int fd)
+worker(unsigned int w, enum stack st, int one_user, double seconds, int fd)
 {
 	char code[MFA_OTP_CODE_SIZE];
 	unsigned long n = 0;
@@ -586,8 +681,8 @@ worker(unsigned int w, int one_user, double seconds, int fd)
 			  (w + BENCH_MAX_PROCS * j++) % (BENCH_USERS - 1)];
 
 		wrong_code(u, code, sizeof(code));
-		expect(login("mfa", u->name, code, NULL), PAM_AUTH_ERR,
-		    "pam_mfa throughput");
+		expect(login(stack_service[st], u->name, code, NULL),
+		    PAM_AUTH_ERR, stack_label[st]);
 		n++;
 	}
 	if (write(fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
@@ -597,7 +692,7 @@ worker(unsigned int w, int one_user, double seconds, int fd)
 }
 
 static double
-throughput(unsigned int procs, int one_user)
+throughput(unsigned int procs, enum stack st, int one_user)
 {
 	pid_t pids[BENCH_MAX_PROCS];
 	unsigned long total = 0, n;
@@ -612,7 +707,7 @@ throughput(unsigned int procs, int one_user)
 			die("fork");
 		if (pids[i] == 0) {
 			close(fds[0]);
-			worker(i, one_user, BENCH_TP_SECONDS, fds[1]);
+			worker(i, st, one_user, BENCH_TP_SECONDS, fds[1]);
 		}
 	}
 	close(fds[1]);
@@ -669,7 +764,7 @@ throughput_beside_stuck_lock(unsigned int procs)
 {
 	int status;
 	pid_t holder = hold_lock();
-	double tp = throughput(procs, 0);
+	double tp = throughput(procs, ST_MFA, 0);
 
 	kill(holder, SIGKILL);
 	waitpid(holder, &status, 0);
@@ -909,6 +1004,52 @@ measure_restore(int right, struct phase *ph)
 	}
 }
 
+/* ---- round trips to the database ---- */
+
+#define BENCH_RT_LOGINS 20
+
+/* Right-code logins on each PostgreSQL stack: what each sent. */
+static void
+print_round_trips(void)
+{
+	enum stack act[ST_COUNT];
+	unsigned int i, j, nst = active_stacks(act);
+
+	for (i = 0; i < nst; i++) {
+		unsigned long sends = 0, conns = 0, most = 0;
+		enum stack st = act[i];
+
+		if (st < ST_PG)
+			continue;
+		for (j = 0; j < BENCH_RT_LOGINS; j++) {
+			unsigned long s0 = tcp_sends;
+
+			tcp_connects = 0;
+			one_login(st, 1, NULL);
+			sends += tcp_sends - s0;
+			conns += tcp_connects;
+			if (tcp_sends - s0 > most)
+				most = tcp_sends - s0;
+		}
+		printf("\nround trips, %s, right code, %u logins: %.1f "
+		       "send() calls to the server per login (at most %lu), "
+		       "%.1f connections per login\n",
+		    stack_label[st], BENCH_RT_LOGINS,
+		    (double)sends / BENCH_RT_LOGINS, most,
+		    (double)conns / BENCH_RT_LOGINS);
+		/* Trust authentication: a connection sends its startup
+		 * packet and, at PQfinish, Terminate; every other send
+		 * starts a round trip (pipelined statements share one). */
+		if (st == ST_PG)
+			printf("  round trips after the connection: %.1f per "
+			       "login (target <= 3)\n",
+			    (double)(sends - 2 * conns) / BENCH_RT_LOGINS);
+		else
+			printf("  (TLS: the handshake's sends are counted "
+			       "too)\n");
+	}
+}
+
 /* ---- peak memory of one login process ---- */
 
 static long
@@ -947,10 +1088,13 @@ one_login_main(char **argv)
 static void
 print_phase(const char *title, const struct phase *ph)
 {
-	unsigned int k, nst = have_ga ? ST_COUNT : ST_GA;
+	enum stack act[ST_COUNT];
+	unsigned int i, nst = active_stacks(act);
 
-	for (k = 0; k < nst; k++) {
-		printf("%-11s %-21s %8.1f %8.1f", k == 0 ? title : "",
+	for (i = 0; i < nst; i++) {
+		enum stack k = act[i];
+
+		printf("%-11s %-21s %8.1f %8.1f", i == 0 ? title : "",
 		    stack_label[k], ph->s[k].median, ph->s[k].p95);
 		if (k == ST_PERMIT)
 			printf("   (framework)\n");
@@ -1024,27 +1168,57 @@ run_restore_method(void)
 	print_ratios("state restore", &right, &wrong);
 }
 
+static const unsigned int tp_procs[] = {1, 2, 4, 8};
+
+/* Stack st's throughput with 1, 2, 4, 8 processes: two rows; d[] gets
+ * the distinct users' row. */
 static void
-print_throughput(void)
+print_tp_rows(enum stack st, double d[4])
 {
-	static const unsigned int procs[] = {1, 2, 4, 8};
-	double d[4], o[4], stuck, ratio;
+	double o[4];
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
-		d[i] = throughput(procs[i], 0);
-		o[i] = throughput(procs[i], 1);
+		d[i] = throughput(tp_procs[i], st, 0);
+		o[i] = throughput(tp_procs[i], st, 1);
 	}
-	stuck = throughput_beside_stuck_lock(procs[3]);
-	printf("\nthroughput, pam_mfa, wrong code (locks the user, reads the "
-	       "state, counts in the tally), logins/s, %ld CPUs\n",
-	    sysconf(_SC_NPROCESSORS_ONLN));
-	printf("  processes        %8u %8u %8u %8u\n", procs[0], procs[1],
-	    procs[2], procs[3]);
+	printf("  processes        %8u %8u %8u %8u\n", tp_procs[0], tp_procs[1],
+	    tp_procs[2], tp_procs[3]);
 	printf("  distinct users   %8.0f %8.0f %8.0f %8.0f\n", d[0], d[1], d[2],
 	    d[3]);
 	printf("  one user         %8.0f %8.0f %8.0f %8.0f\n", o[0], o[1], o[2],
 	    o[3]);
+}
+
+/* The same for the PostgreSQL stacks of this run. */
+static void
+print_store_throughput(void)
+{
+	enum stack act[ST_COUNT];
+	unsigned int i, nst = active_stacks(act);
+	double d[4];
+
+	for (i = 0; i < nst; i++) {
+		if (act[i] < ST_PG)
+			continue;
+		printf("\nthroughput, %s (database on loopback), wrong code "
+		       "(one transaction on the user's row), logins/s\n",
+		    stack_label[act[i]]);
+		print_tp_rows(act[i], d);
+	}
+}
+
+static void
+print_throughput(void)
+{
+	const unsigned int *procs = tp_procs;
+	double d[4], stuck, ratio;
+
+	printf("\nthroughput, pam_mfa, wrong code (locks the user, reads the "
+	       "state, counts in the tally), logins/s, %ld CPUs\n",
+	    sysconf(_SC_NPROCESSORS_ONLN));
+	print_tp_rows(ST_MFA, d);
+	stuck = throughput_beside_stuck_lock(procs[3]);
 	printf("  (distinct users never share a lock; one user's logins "
 	       "queue on its lock)\n");
 	/* A shared lock would stop everyone behind the stuck login. */
@@ -1139,6 +1313,8 @@ bench_main(void)
 	print_targets(&right, &wrong, backup_ms, argon_ms);
 	run_restore_method();
 	print_throughput();
+	print_store_throughput();
+	print_round_trips();
 	print_rss();
 	print_flushes();
 	if (step_waits > 0)

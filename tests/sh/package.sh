@@ -5,7 +5,10 @@
 # once through the installed module (pamtester under pam_wrapper, with a
 # private service file that names pam_mfa.so, which libpam loads from the
 # system's module directory), disable the profile, remove and purge, and
-# check that the machine is as it was.
+# check that the machine is as it was.  The PostgreSQL store is a package
+# of its own (libpam-mfa-pgsql, the only one that depends on libpq5): its
+# files, its dependencies, and one login through the installed plug-in
+# against a private server (tests/lib/pg.sh).
 #
 # It changes the machine, so it runs only when CI=true and as root;
 # otherwise it skips (and under CI a skip is a failure, see tests/run.sh).
@@ -17,7 +20,7 @@ set -uo pipefail
 cd "${MFA_SRC:-$(dirname "$0")/../..}" || exit 1
 SRC=$PWD
 BUILDDIR=${MFA_BUILD:-$SRC/build/default}
-PKGS=(libpam-mfa mfa-enroll)
+PKGS=(libpam-mfa mfa-enroll libpam-mfa-pgsql)
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 MODULE=/usr/lib/$MULTIARCH/security/pam_mfa.so
 export DEBIAN_FRONTEND=noninteractive
@@ -67,6 +70,8 @@ fi
 # directory such as /tmp.
 # shellcheck source=tests/lib/testdir.sh
 . tests/lib/testdir.sh
+# shellcheck source=tests/lib/pg.sh
+. tests/lib/pg.sh
 mfa_test_base_enter "$BUILDDIR" || exit 1
 tmp=$(mktemp -d "$MFA_TEST_BASE/package.XXXXXX") || exit 1
 
@@ -132,6 +137,38 @@ if command -v lintian >/dev/null; then
 	else
 		pass "lintian shows no errors ($(grep -c '^W: ' "$tmp/lintian.log") warnings)"
 	fi
+fi
+
+# 1b. The split: the plug-in and the schema in libpam-mfa-pgsql, which
+# alone depends on libpq5; libpam-mfa needs the exact same version.
+deb_mod=$(ls "$tmp"/libpam-mfa_*.deb)
+deb_pg=$(ls "$tmp"/libpam-mfa-pgsql_*.deb 2>/dev/null)
+PLUGIN=/usr/lib/$MULTIARCH/pam_mfa/pam_mfa_store_pgsql.so
+depends() { dpkg -I "$1" | sed -n 's/^ Depends: //p'; }
+if [[ -f $deb_pg ]] && dpkg -c "$deb_pg" >"$tmp/pg.list" &&
+	grep -q " \.$PLUGIN\$" "$tmp/pg.list" &&
+	grep -qE ' \./usr/share/pam_mfa/[^/]*\.sql$' "$tmp/pg.list"; then
+	pass "libpam-mfa-pgsql holds $PLUGIN and /usr/share/pam_mfa/*.sql"
+else
+	fail "libpam-mfa-pgsql (${deb_pg:-not built}): $(awk '{ print $6 }' "$tmp/pg.list" 2>/dev/null | tr '\n' ' ')"
+fi
+if ! dpkg -c "$deb_mod" | grep -qE 'pam_mfa_store_pgsql|\.sql$'; then
+	pass "libpam-mfa holds neither the plug-in nor the schema"
+else
+	fail "libpam-mfa holds PostgreSQL files: $(dpkg -c "$deb_mod" | grep -E 'pgsql|\.sql' | tr '\n' ' ')"
+fi
+version=$(dpkg -I "$deb_mod" | sed -n 's/^ Version: //p')
+pgdeps=$(depends "$deb_pg" 2>/dev/null)
+if [[ $pgdeps == *"libpq5"* && $pgdeps == *"libpam-mfa (= $version)"* ]]; then
+	pass "libpam-mfa-pgsql depends on libpq5 and on libpam-mfa (= $version)"
+else
+	fail "libpam-mfa-pgsql Depends: $pgdeps"
+fi
+if [[ $(depends "$deb_mod") != *libpq* ]] &&
+	[[ $(depends "$tmp"/mfa-enroll_*.deb) != *libpq* ]]; then
+	pass "neither libpam-mfa nor mfa-enroll depends on libpq5"
+else
+	fail "libpq in Depends: libpam-mfa: $(depends "$deb_mod"); mfa-enroll: $(depends "$tmp"/mfa-enroll_*.deb)"
 fi
 
 # 2. Install: the module, the profile, the state directory; nothing enabled.
@@ -201,6 +238,49 @@ login() { # CODE
 		PAM_WRAPPER_SERVICE_DIR=$box/pam.d timeout 20 \
 		pamtester pkgtest pkgtest authenticate >"$tmp/login.log" 2>&1
 }
+# pg_login_check: libpam-mfa-pgsql installed, a login with store =
+# postgresql through the plug-in where the installed module looks for it
+# (no plugin_dir=), the database's tables made from the installed SQL.
+pg_login_check() {
+	local conf=$box/pg.conf sql schema
+	if (cd "$tmp" && "${APT[@]}" install "./${deb_pg##*/}") \
+		>"$tmp/install-pg.log" 2>&1; then
+		pass "apt-get install -y ./libpam-mfa-pgsql_*.deb"
+	else
+		fail "apt-get install libpam-mfa-pgsql: $(tail -n 5 "$tmp/install-pg.log" | tr '\n' ' ')"
+		return
+	fi
+	if [[ $(stat -c '%a %U' "$PLUGIN" 2>/dev/null) == "644 root" ]] &&
+		ldd "$PLUGIN" | grep -q 'libpq\.so' && ! ldd "$MODULE" | grep -q libpq; then
+		pass "the plug-in is installed (0644 root) and links libpq; pam_mfa.so does not"
+	else
+		fail "installed plug-in: $(stat -c '%a %U' "$PLUGIN" 2>&1); module: $(ldd "$MODULE" | grep libpq)"
+	fi
+	sql=(/usr/share/pam_mfa/*.sql)
+	schema=${sql[0]}
+	if ! pg_init || ! pg_start pkg || ! pg_create_db pkg mfa mfa ||
+		! pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[pkg]}" \
+			-p "${PG_PORT[pkg]}" -U mfa -d mfa -f "$schema" \
+			>"$tmp/schema.log" 2>&1; then
+		fail "a PostgreSQL server with the installed schema ($schema): $PG_WHY $(cat "$tmp/schema.log" 2>/dev/null)"
+		return
+	fi
+	pg_conninfo_file "$box/conninfo" "$(pg_conninfo pkg mfa mfa)"
+	printf 'state_dir = %s\nstore = postgresql\nstore_conninfo = %s\n' \
+		"$box/state" "$box/conninfo" >"$conf"
+	chmod 0600 "$conf"
+	echo "auth required pam_mfa.so conf=$conf" >"$box/pam.d/pkgpg"
+	printf '%s\n' "$(oathtool --totp -b "$secret")" | LD_PRELOAD=$PAMW:$NSSW \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$box/pam.d timeout 20 \
+		pamtester pkgpg pkgtest authenticate >"$tmp/login-pg.log" 2>&1
+	if grep -q 'successfully authenticated' "$tmp/login-pg.log" &&
+		[[ $(pg_psql pkg mfa -c "SELECT count(*) FROM pam_mfa.state") == 1 ]]; then
+		pass "a login with store = postgresql through the installed plug-in (default plugin_dir) records its state in the database"
+	else
+		fail "login with store = postgresql: $(tr '\n' ' ' <"$tmp/login-pg.log")"
+	fi
+	pg_stop pkg
+}
 wrong=$(printf '%06d' $(((10#$(oathtool --totp -b "$secret") + 500000) % 1000000)))
 if login "$wrong"; then
 	fail "the installed module accepted a wrong code"
@@ -213,13 +293,14 @@ if login "$(oathtool --totp -b "$secret")" &&
 else
 	fail "login through the installed module: $(tr '\n' ' ' <"$tmp/login.log")"
 fi
+pg_login_check
 unset NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
 
 # 5. Removal while enabled: prerm must take the line out before the
 # module goes, or every login would fail.
 pam-auth-update --enable pam_mfa >>"$tmp/pau.log" 2>&1
 if "${APT[@]}" remove "${PKGS[@]}" >"$tmp/remove.log" 2>&1; then
-	pass "apt-get remove -y libpam-mfa mfa-enroll"
+	pass "apt-get remove -y ${PKGS[*]}"
 else
 	fail "apt-get remove: $(tail -n 5 "$tmp/remove.log" | tr '\n' ' ')"
 fi
@@ -233,7 +314,16 @@ if [[ ! -e $MODULE && -d /var/lib/pam_mfa ]]; then
 else
 	fail "after remove: module present=$([[ -e $MODULE ]] && echo yes), state dir present=$([[ -d /var/lib/pam_mfa ]] && echo yes)"
 fi
-"${APT[@]}" purge "${PKGS[@]}" >"$tmp/purge.log" 2>&1 ||
+if [[ ! -e $PLUGIN ]]; then
+	pass "remove deletes the plug-in"
+else
+	fail "after remove, $PLUGIN is still there"
+fi
+# Those left with their configuration (libpam-mfa-pgsql has none, and
+# apt-get fails on a package it knows nothing of).
+left=()
+for p in "${PKGS[@]}"; do present "$p" && left+=("$p"); done
+"${APT[@]}" purge "${left[@]}" >"$tmp/purge.log" 2>&1 ||
 	fail "apt-get purge -y: $(tail -n 5 "$tmp/purge.log" | tr '\n' ' ')"
 if [[ ! -e /var/lib/pam_mfa && ! -e /etc/security/pam_mfa.conf ]] &&
 	! present libpam-mfa && ! present mfa-enroll; then
