@@ -38,6 +38,7 @@
 
 #include "fakepam.h"
 #include "fuzz.h"
+#include "slots.h"
 #include "state.h"
 
 #define SECTIONS 5
@@ -332,19 +333,28 @@ check_no_secret(const struct input *in, const pam_handle_t *h)
 	FUZZ_ASSERT(strstr(h->log, value) == NULL);
 }
 
-/* Whatever the module wrote must parse: it never writes a torn state. */
+/*
+ * Whatever the module wrote must parse: it never writes a torn state.  It
+ * writes the two-slot file of the store (slots.h), whose current slot
+ * holds the state text; a file it left as planted is not its own.
+ */
 static void
 check_state(const struct input *in)
 {
+	static const char no_boot[] = "00000000000000000000000000000000";
 	size_t len = 0;
 	char *text = read_file(state_path, &len);
+	struct mfa_slots_view v;
 	struct mfa_state st;
 
 	if (text == NULL)
 		return;
 	if (in->sec[3] == NULL || len != in->len[3] ||
 	    memcmp(text, in->sec[3], len) != 0) {
-		FUZZ_ASSERT(mfa_state_parse(text, len, &st, NULL) == 0);
+		FUZZ_ASSERT(mfa_slots_detect(text, len));
+		FUZZ_ASSERT(mfa_slots_read(text, len, no_boot, &v, NULL) == 0);
+		FUZZ_ASSERT(
+		    mfa_state_parse(v.text, v.text_len, &st, NULL) == 0);
 		mfa_state_wipe(&st);
 	}
 	free(text);
