@@ -9,10 +9,12 @@
  * followed by "/6" or "/8" digits.  pam_mfa has no PIN: a line with one
  * (anything but "-" or "+") is refused with a message and skipped.  The
  * key becomes an authenticator of the user ("oath", "oath2"...), the
- * file's own one when the user had no enrolment; the COUNTER of an HOTP
- * line, the next counter pam_oath would accept, is carried: counter - 1
- * becomes its last used counter in root's state.  Root only: the file is
- * root's and so is the state.
+ * file's own one when the user had no enrolment.  The COUNTER of an HOTP
+ * line is carried as oath-toolkit means it: with a LASTOTP, the counter of
+ * that last accepted code (pam_oath refuses it by its text), so COUNTER
+ * becomes the token's last used counter in root's state; without one, the
+ * next counter to accept, so COUNTER - 1 does (none for 0).  Root only:
+ * the file is root's and so is the state.
  */
 #include <getopt.h>
 #include <pwd.h>
@@ -52,7 +54,8 @@ static const char oath_usage[] =
 struct oath_line {
 	char *user, *pin, *hex, *counter;
 	struct mfa_authenticator a; /* type, key (secret) */
-	uint64_t next;              /* COUNTER, 0 when absent */
+	uint64_t moving;            /* COUNTER, 0 when absent */
+	int used;                   /* a LASTOTP follows: COUNTER was used */
 };
 
 /* "HOTP[/E|/T30|/T60][/6|/8]" into a's kind and parameters. */
@@ -101,11 +104,11 @@ parse_key(char *hex, struct mfa_authenticator *a)
 static int
 parse_line(char *line, struct oath_line *l, const char **why)
 {
-	char *f[5] = {NULL}, *save = NULL, *t;
+	char *f[6] = {NULL}, *save = NULL, *t;
 	size_t n = 0;
 
 	memset(l, 0, sizeof(*l));
-	for (t = strtok_r(line, " \t", &save); t != NULL && n < 5;
+	for (t = strtok_r(line, " \t", &save); t != NULL && n < 6;
 	     t = strtok_r(NULL, " \t", &save))
 		f[n++] = t;
 	*why = "want TYPE USER PIN KEY [COUNTER]";
@@ -125,8 +128,9 @@ parse_line(char *line, struct oath_line *l, const char **why)
 		return MFA_ERR_FORMAT;
 	*why = "the counter is not a number";
 	if (f[4] != NULL &&
-	    mfa_text_uint(f[4], UINT64_MAX, &l->next, NULL) != MFA_OK)
+	    mfa_text_uint(f[4], UINT64_MAX, &l->moving, NULL) != MFA_OK)
 		return MFA_ERR_FORMAT;
+	l->used = f[4] != NULL && f[5] != NULL;
 	*why = NULL;
 	return MFA_OK;
 }
@@ -192,9 +196,10 @@ record(const struct mfa_cli *u, const struct mfa_secret *s, size_t idx,
 	rc = mfa_cli_state_begin(u, 1, &cs, why, sizeof(why));
 	if (rc == MFA_OK && fresh)
 		mfa_enrolment_mark(&cs.st, s->id, now, NULL);
-	if (rc == MFA_OK && l->a.hotp && l->next > 0 &&
+	if (rc == MFA_OK && l->a.hotp && (l->used || l->moving > 0) &&
 	    mfa_secret_auth_get(s, idx, &a) == MFA_OK)
-		mfa_enrolment_set_floor(&cs.st, s, &a, l->next - 1, 0);
+		mfa_enrolment_set_floor(
+		    &cs.st, s, &a, l->used ? l->moving : l->moving - 1, 0);
 	if (rc == MFA_OK)
 		rc = mfa_store_commit(cs.txn, &cs.st, now);
 	mfa_cli_state_end(&cs);
@@ -232,7 +237,9 @@ import_for(const struct mfa_cli *u, struct oath_line *l)
 		printf("%s: imported %s (%s%s)\n", u->user,
 		    idx == 0 ? s->name : s->extra[idx - 1].name,
 		    l->a.hotp ? "HOTP" : "TOTP",
-		    l->a.hotp && l->next > 0 ? ", counter carried" : "");
+		    l->a.hotp && (l->used || l->moving > 0)
+			? ", counter carried"
+			: "");
 	else
 		mfa_cli_err(u, "%s: %s", u->user,
 		    why[0] != '\0' ? why : mfa_strerror(rc));

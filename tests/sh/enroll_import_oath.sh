@@ -20,11 +20,12 @@ BOBFILE=$T/home/bob/.pam_mfa
 oath=$T/users.oath
 cat >"$oath" <<EOF2
 # pam_oath users file
-HOTP	bob	-	$HEX	12	755224	2024-01-01T00:00:00L
+HOTP	bob	-	$HEX	12	868912	2024-01-01T00:00:00L
 HOTP/T30	tester	-	$HEX2
 HOTP/T60/8	bob	+	$HEX2
 HOTP	carol	1234	$HEX
 HOTP/T45	dave	-	$HEX
+HOTP	tester	-	$HEX	7
 EOF2
 chmod 0600 "$oath"
 
@@ -37,7 +38,8 @@ else
 	fail "usage: rc=$rc1 $(cat "$err")"
 fi
 
-# 2. --user bob: HOTP with its counter (12 next: 11 used) as the enrolment,
+# 2. --user bob: HOTP with its counter (12, the counter of its last code
+#    868912, used) as the enrolment,
 #    then the 60-second 8-digit token; nothing of other users.
 run import-oath "$oath" --user bob >"$out" 2>"$err"
 rc=$?
@@ -45,7 +47,7 @@ run --user bob list >"$T/list" 2>>"$err"
 if [[ $rc == 0 ]] && grep -qx 'totp-kind hotp' "$BOBFILE" &&
 	grep -qx 'totp-secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' "$BOBFILE" &&
 	grep -q '^authenticator oath2 [0-9a-f]* [0-9]* SHA1 8 60 ' "$BOBFILE" &&
-	grep -q '^oath  *HOTP SHA1, 6 digits .* counter 11$' "$T/list" &&
+	grep -q '^oath  *HOTP SHA1, 6 digits .* counter 12$' "$T/list" &&
 	grep -q '^oath2  *TOTP SHA1, 8 digits, 60 s' "$T/list" &&
 	grep -q '^bob: imported oath (HOTP, counter carried)$' "$out" &&
 	[[ ! -e $SECRET_FILE ]]; then
@@ -81,6 +83,10 @@ run list >"$out" 2>"$err"
 grep -q '^oath  *TOTP SHA1, 6 digits, 30 s' "$out" &&
 	pass "the T30 line is tester's enrolment (list)" ||
 	fail "tester's list: $(cat "$out" "$err")"
+run --user tester list >"$out" 2>"$err"
+grep -q '^oath2  *HOTP SHA1, 6 digits .* counter 6$' "$out" &&
+	pass "an HOTP line without a last code: its COUNTER is the next to accept (6 used)" ||
+	fail "tester's HOTP counter: $(cat "$out" "$err")"
 
 # 6. A file others can read is refused.
 chmod 0644 "$oath"
