@@ -2,6 +2,7 @@
  * combined.c - code_in_password: the password and the code in one answer
  * (combined.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <security/pam_ext.h>
@@ -24,7 +25,8 @@ split(struct mfa_login *lg)
 		memcpy(lg->combined_code, tail, d + 1);
 		lg->combined_len = n - d;
 	} else {
-		strcpy(lg->combined_code, "-"); /* a wrong answer */
+		snprintf(lg->combined_code, sizeof(lg->combined_code), "-");
+		/* "-": a wrong answer */
 		lg->combined_len = n;
 	}
 }
