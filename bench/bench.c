@@ -1044,8 +1044,12 @@ print_round_trips(void)
 		 * packet and, at PQfinish, Terminate; every other send
 		 * starts a round trip (pipelined statements share one). */
 		if (st == ST_PG)
-			printf("  round trips after the connection: %.1f per "
-			       "login (target <= 3)\n",
+			printf("  send() calls after the connection: %.1f per "
+			       "login (an unlock sent without waiting "
+			       "counts too; the round trips waited for, "
+			       "target <= 3, are timed by "
+			       "tests/pgsql/test_store_pgsql through a "
+			       "delaying proxy)\n",
 			    (double)(sends - 2 * conns) / BENCH_RT_LOGINS);
 		else
 			printf("  (TLS: the handshake's sends are counted "
