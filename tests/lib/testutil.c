@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "slots.h"
+#include "store.h"
+#include "store_files.h"
 #include "testutil.h"
 
 int
@@ -196,4 +199,27 @@ mfa_test_record_text(char *buf, size_t len)
 	memmove(buf, v.text, v.text_len);
 	buf[v.text_len] = '\0';
 	return v.text_len;
+}
+
+void
+mfa_test_store_open(const char *prefix, char *base, size_t basesz, char *dir,
+    size_t dirsz, struct mfa_store **s)
+{
+	char why[256] = "";
+
+	ck_assert_msg(mfa_test_safe_tmpdir(prefix, base, basesz) == 0,
+	    "no directory whose parents the store accepts: set TMPDIR to a "
+	    "private directory (tests/run.sh does)");
+	snprintf(dir, dirsz, "%s/state", base);
+	ck_assert_msg(mfa_store_open(dir, 1, s, why, sizeof(why)) == MFA_OK,
+	    "store: %s", why);
+}
+
+void
+mfa_test_store_close(const char *base, struct mfa_store **s)
+{
+	mfa_store_close(*s);
+	*s = NULL;
+	if (base[0] != '\0')
+		mfa_test_rm_rf(base);
 }

@@ -80,4 +80,18 @@ int mfa_test_process_dies(long pid, unsigned int ms);
  */
 size_t mfa_test_record_text(char *buf, size_t len);
 
+struct mfa_store;
+
+/*
+ * mfa_test_store_open - the fixture of the file-store suites: a fresh
+ * private directory "prefix.XXXXXX" into base (mfa_test_safe_tmpdir) and
+ * a file store created at "<base>/state" (path into dir), opened into *s.
+ * Aborts the test on failure.
+ */
+void mfa_test_store_open(const char *prefix, char *base, size_t basesz,
+    char *dir, size_t dirsz, struct mfa_store **s);
+
+/* mfa_test_store_close - close *s (set NULL) and remove base, if made. */
+void mfa_test_store_close(const char *base, struct mfa_store **s);
+
 #endif /* MFA_TESTUTIL_H */

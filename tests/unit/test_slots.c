@@ -281,23 +281,14 @@ static struct mfa_store *g_s;
 static void
 setup(void)
 {
-	char why[256] = "";
-
-	ck_assert(
-	    mfa_test_safe_tmpdir("slots-test", g_base, sizeof(g_base)) == 0);
-	snprintf(g_dir, sizeof(g_dir), "%s/state", g_base);
-	ck_assert_msg(
-	    mfa_store_open(g_dir, 1, &g_s, why, sizeof(why)) == MFA_OK,
-	    "store: %s", why);
+	mfa_test_store_open(
+	    "slots-test", g_base, sizeof(g_base), g_dir, sizeof(g_dir), &g_s);
 }
 
 static void
 teardown(void)
 {
-	mfa_store_close(g_s);
-	g_s = NULL;
-	if (g_base[0] != '\0')
-		mfa_test_rm_rf(g_base);
+	mfa_test_store_close(g_base, &g_s);
 }
 
 static const char *

@@ -52,18 +52,11 @@ static struct mfa_store *g_s;
 static void
 setup(void)
 {
-	char why[256] = "";
 	struct stat st;
 
-	ck_assert_msg(
-	    mfa_test_safe_tmpdir("store-test", g_base, sizeof(g_base)) == 0,
-	    "no directory whose parents the store accepts: set TMPDIR to a "
-	    "private directory (tests/run.sh does)");
-	snprintf(g_dir, sizeof(g_dir), "%s/state", g_base);
 	/* create: the store makes its own directory, 0700. */
-	ck_assert_msg(
-	    mfa_store_open(g_dir, 1, &g_s, why, sizeof(why)) == MFA_OK,
-	    "store: %s", why);
+	mfa_test_store_open(
+	    "store-test", g_base, sizeof(g_base), g_dir, sizeof(g_dir), &g_s);
 	ck_assert_int_eq(lstat(g_dir, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 07777, 0700);
@@ -72,10 +65,7 @@ setup(void)
 static void
 teardown(void)
 {
-	mfa_store_close(g_s);
-	g_s = NULL;
-	if (g_base[0] != '\0')
-		mfa_test_rm_rf(g_base);
+	mfa_test_store_close(g_base, &g_s);
 }
 
 /* ---- looking at the files ---- */
