@@ -319,6 +319,8 @@ key_auth_step(struct parser *p, char *val)
 	if (st->nauth == MFA_STATE_MAX_AUTH)
 		return mfa_text_fail(&p->t, MFA_ERR_TOOBIG,
 		    "more than %d auth-step lines", MFA_STATE_MAX_AUTH);
+	/* Zeroed first: records compare byte for byte, padding included. */
+	memset(&a, 0, sizeof(a));
 	if ((rc = split_fields(p, val, f, 2, &rest)) != MFA_OK ||
 	    (rc = parse_hex(p, f[0], a.id, sizeof(a.id), "auth-step id")) !=
 		MFA_OK ||

@@ -49,7 +49,7 @@ finish() {
 	cov=$(grep -oE 'cov: [0-9]+' "$work/log" | tail -n 1 | cut -d' ' -f2)
 	found=$(find "$work/artifacts" -type f | head -n 1)
 	if ((status != 0)) || [[ -n $found ]] ||
-		grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' \
+		grep -qE 'ERROR: (Address|Leak|Undefined)Sanitizer|MemorySanitizer:|runtime error:' \
 			"$work/log"; then
 		printf 'fuzz: %-8s FAILED (exit %d) input %s, log %s\n' "$t" \
 			"$status" "${found:-none}" "$work/log"

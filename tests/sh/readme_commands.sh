@@ -129,6 +129,8 @@ make_target() {
 		ci_has "$shown" '^make check-valgrind' ;;
 	"fuzz ")
 		ci_has "$shown" '^make fuzz' ;;
+	"fuzz-msan ")
+		ci_has "$shown" '^make fuzz-msan' ;;
 	"bench ")
 		pass "'make bench' exists (a benchmark, not a test)" ;;
 	*) fail "'$shown': no test covers it (add one, or a COVERED line)" ;;
