@@ -134,6 +134,54 @@ static const char add_usage[] =
     "Exit status: 0 added, 1 failed (wrong code, not enrolled, too many),\n"
     "2 usage.\n";
 
+/* One option of parse_opts: 0 taken, -1 --help shown, or an exit status
+ * (usage printed).  --name, --hotp and --period belong to add only. */
+static int
+take_opt(int ch, struct enrol_opts *o, const char *usage)
+{
+	int add_only = ch == 'n' || ch == 'H' || ch == 'p';
+
+	if (add_only && usage != add_usage)
+		ch = '?';
+	switch (ch) {
+	case 'n':
+		o->name = optarg;
+		return 0;
+	case 'H':
+		o->hotp = 1;
+		return 0;
+	case 'p':
+		if (parse_period(optarg, &o->period) == 0)
+			return 0;
+		break;
+	case 's':
+		o->secret = optarg;
+		return 0;
+	case 'c':
+		o->code = optarg;
+		return 0;
+	case 'i':
+		o->issuer = optarg;
+		return 0;
+	case 'l':
+		o->label = optarg;
+		return 0;
+	case 'q':
+		if (parse_qr(optarg, &o->qr) == MFA_OK)
+			return 0;
+		fprintf(
+		    stderr, "mfa-enroll: --qr must be utf8, ansi or none\n");
+		return MFA_EXIT_USAGE;
+	case 'h':
+		fputs(usage, stdout);
+		return -1;
+	}
+	fputs(usage, stderr);
+	return MFA_EXIT_USAGE;
+}
+
+/* The flags of enrolment and add (usage names which): 0 and *o filled,
+ * -1 after --help, or an exit status with the message printed. */
 static int
 parse_opts(int argc, char **argv, struct enrol_opts *o, const char *usage)
 {
@@ -147,52 +195,13 @@ parse_opts(int argc, char **argv, struct enrol_opts *o, const char *usage)
 	    {"issuer", required_argument, NULL, 'i'},
 	    {"label", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	int ch;
+	int ch, rc;
 
 	memset(o, 0, sizeof(*o));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-		case 'H':
-		case 'p':
-			if (usage != add_usage)
-				goto bad;
-			if (ch == 'p' && parse_period(optarg, &o->period) != 0)
-				goto bad;
-			if (ch == 'n')
-				o->name = optarg;
-			o->hotp |= ch == 'H';
-			break;
-		case 's':
-			o->secret = optarg;
-			break;
-		case 'c':
-			o->code = optarg;
-			break;
-		case 'i':
-			o->issuer = optarg;
-			break;
-		case 'l':
-			o->label = optarg;
-			break;
-		case 'q':
-			if (parse_qr(optarg, &o->qr) != MFA_OK) {
-				fprintf(stderr,
-				    "mfa-enroll: --qr must be utf8, "
-				    "ansi or none\n");
-				return MFA_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-		bad:
-			fputs(usage, stderr);
-			return MFA_EXIT_USAGE;
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1)
+		if ((rc = take_opt(ch, o, usage)) != 0)
+			return rc;
 	if (optind < argc) {
 		fprintf(stderr,
 		    "mfa-enroll: unknown command '%s' (see "
