@@ -252,6 +252,11 @@ mfa_doctor_run(struct mfa_cli *c, int argc, char **argv)
 	mfa_doctor_check_pam_service(d, "login", t);
 	if (t->sk_keys)
 		mfa_doctor_check_sk_keys(d);
+	if (t->sk_keys_vault)
+		mfa_doctor_say(d, DOC_WARN,
+		    "sk_keys=second-factor has no effect with secrets=vault: "
+		    "users can add FIDO2 keys to their authorized_keys, so "
+		    "the module asks them for the code");
 	for (i = 0; i < t->nstate; i++)
 		mfa_doctor_check_state_dir(d, t->state_dir[i]);
 	if (d->root[0] == '\0' && !c->conf_unloaded)

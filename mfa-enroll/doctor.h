@@ -63,7 +63,8 @@ struct doc_targets {
 	char mail[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	char sms[DOC_TARGETS][MFA_CONFIG_CMD_WORD_MAX + 1];
 	size_t nstate, nmail, nsms;
-	int sk_keys; /* some configuration says sk_keys=second-factor */
+	int sk_keys;       /* some configuration says sk_keys=second-factor */
+	int sk_keys_vault; /* ... together with secrets=vault */
 };
 
 /* ---- doctor.c: helpers of every unit ------------------------------- */

@@ -49,6 +49,8 @@ mfa_doctor_targets_from(struct doc_targets *t, const struct mfa_config *cfg)
 	if (cfg->sms_argv != NULL && cfg->sms_argv[0] != NULL)
 		targets_add(t->sms, &t->nsms, cfg->sms_argv[0]);
 	t->sk_keys |= cfg->sk_keys == MFA_SK_KEYS_SECOND_FACTOR;
+	t->sk_keys_vault |= cfg->sk_keys == MFA_SK_KEYS_SECOND_FACTOR &&
+	    cfg->secrets == MFA_SECRETS_VAULT;
 }
 
 /* The site's configuration: parses, root's, not writable by others. */

@@ -87,6 +87,17 @@ mfa_skkey_check(struct mfa_login *lg)
 
 	if (lg->cfg.sk_keys != MFA_SK_KEYS_SECOND_FACTOR)
 		return MFA_SKKEY_NONE;
+	/* sshd takes the key from ~/.ssh/authorized_keys, which the user
+	 * writes: in vault mode that would let the user's shell choose the
+	 * second factor, which the vault exists to prevent. */
+	if (lg->cfg.secrets == MFA_SECRETS_VAULT) {
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "sk_keys=second-factor ignored for %s: with secrets=vault "
+		    "a FIDO2 key from the user's authorized_keys is no second "
+		    "factor; asking for the code",
+		    lg->user_clean);
+		return MFA_SKKEY_NONE;
+	}
 	/* Elsewhere another module may have put SSH_AUTH_INFO_0 there. */
 	if (pam_get_item(lg->pamh, PAM_SERVICE, &service) != PAM_SUCCESS ||
 	    !mfa_config_trust_service(&lg->cfg, service))

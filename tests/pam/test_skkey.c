@@ -7,9 +7,11 @@
  * pam_mfa.  The keys are well-formed public keys of both FIDO2 types; their
  * fingerprints are the ones ssh-keygen -l prints for them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <security/pam_appl.h>
 
@@ -184,6 +186,37 @@ START_TEST(sk_key_is_never_a_trusted_device)
 }
 END_TEST
 
+/*
+ * secrets = vault: sshd took the key from the user's own authorized_keys,
+ * so it is no second factor there (the user's shell could add one): the
+ * code is asked, and the log says why.
+ */
+START_TEST(sk_key_is_no_second_factor_with_the_vault)
+{
+	const char *text = "pam_mfa-secret 1\n"
+			   "id 00112233445566778899aabbccddeeff\n"
+			   "created 1111111000\ntotp-secret " SEED "\n";
+	char path[4096], code[16];
+	const char *answers[] = {code, "n", NULL};
+
+	snprintf(path, sizeof(path), "%s/.vault", mfa_pamh_state_dir());
+	ck_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
+	strncat(path, "/alice", sizeof(path) - strlen(path) - 1);
+	mfa_test_write_file(path, text, strlen(text), 0600);
+	write_conf("sk_keys = second-factor\nsecrets = vault\n");
+	ck_assert_int_eq(login_no_answer("sshd"), PAM_CONV_ERR);
+	MFA_CK_IN(res.transcript, PROMPT);
+	MFA_CK_NOT_IN(res.transcript, PASSED);
+	ck_logged("sk_keys=second-factor ignored for alice: with "
+		  "secrets=vault a FIDO2 key from the user's authorized_keys "
+		  "is no second factor; asking for the code");
+	mfa_pamh_oath_code(SEED, T0, code);
+	mfa_pamh_login("sshd", "alice", answers, 0, &res);
+	ck_assert_int_eq(res.rv, PAM_SUCCESS);
+	ck_logged("method=totp result=success");
+}
+END_TEST
+
 static Suite *
 skkey_suite(void)
 {
@@ -198,6 +231,7 @@ skkey_suite(void)
 	tcase_add_test(tc, ordinary_key_gets_the_prompt);
 	tcase_add_test(tc, sk_key_counts_only_on_sshd);
 	tcase_add_test(tc, sk_key_does_not_lift_a_lock_out);
+	tcase_add_test(tc, sk_key_is_no_second_factor_with_the_vault);
 	tcase_add_test(tc, sk_key_is_never_a_trusted_device);
 	suite_add_tcase(s, tc);
 	return s;

@@ -169,6 +169,7 @@ check include-dropin 1 'ok: sshd: UsePAM yes (/etc/ssh/sshd_config line 4)'
 # sk_keys=second-factor: PubkeyAuthOptions verify-required, or a warning.
 check sk-keys-touch-only 0 "warn: sshd: PubkeyAuthOptions none (sshd's default): with sk_keys=second-factor a touch-only FIDO2 key proves possession only, no PIN; set PubkeyAuthOptions verify-required"
 check sk-keys-verify 0 'ok: sshd: PubkeyAuthOptions verify-required (/etc/ssh/sshd_config line 9): a FIDO2 key (sk_keys=second-factor) proves possession and the PIN'
+check sk-keys-vault 0 "warn: sk_keys=second-factor has no effect with secrets=vault: users can add FIDO2 keys to their authorized_keys, so the module asks them for the code"
 if grep -q 'PubkeyAuthOptions' <(doctor --root "$T/good" 2>&1); then
 	fail "good: PubkeyAuthOptions judged without sk_keys=second-factor"
 else
