@@ -78,6 +78,7 @@ keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
 	struct mfa_authenticator a;
 	size_t i, n = mfa_secret_auth_count(lg->secret);
 
+	memset(ids, 0, sizeof(ids));
 	for (i = 0; i < n; i++)
 		if (mfa_secret_auth_get(lg->secret, i, &a) == MFA_OK)
 			memcpy(ids[i], a.id, sizeof(ids[i]));
@@ -88,19 +89,23 @@ keep_known_floors(const struct mfa_login *lg, struct mfa_state *st)
 /*
  * A code of the counter after the one a wrong code of this login matched
  * beyond the look-ahead (resync_candidate): two codes in a row are the
- * token's, wherever it is within MFA_HOTP_RESYNC_LOGIN.
+ * token's, wherever it is within MFA_HOTP_RESYNC_LOGIN.  Still above the
+ * floor read in this transaction (floor, NULL: none), which another login
+ * may have moved since the first code: a used counter stays used.
  */
 static int
 resync_second(struct mfa_login *lg, const struct mfa_authenticator *a,
-    const char *code, uint64_t *step)
+    const uint64_t *floor, const char *code, uint64_t *step)
 {
 	uint64_t before;
 
 	if (!lg->resync_armed || lg->resync_next == 0 ||
 	    memcmp(lg->resync_id, a->id, sizeof(a->id)) != 0)
 		return MFA_ERR_MISMATCH;
-	before = lg->resync_next - 1;
 	lg->resync_armed = 0; /* one chance: the very next answer */
+	if (floor != NULL && lg->resync_next <= *floor)
+		return MFA_ERR_MISMATCH;
+	before = lg->resync_next - 1;
 	return mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
 	    &before, 1, code, step);
 }
@@ -140,7 +145,7 @@ verify_hotp(struct mfa_login *lg, struct mfa_state *st,
 	rc = mfa_hotp_verify(a->key, a->keylen, a->totp.alg, a->totp.digits,
 	    floor, lg->cfg.hotp_window, r->digits, step);
 	if (rc == MFA_ERR_MISMATCH && armed &&
-	    (rc = resync_second(lg, a, r->digits, step)) == MFA_OK)
+	    (rc = resync_second(lg, a, floor, r->digits, step)) == MFA_OK)
 		mfa_log(&lg->log, LOG_NOTICE,
 		    "HOTP token %s of %s resynchronised at counter %llu "
 		    "(two codes in a row)",

@@ -338,6 +338,39 @@ START_TEST(hotp_resync_in_login)
 }
 END_TEST
 
+/* The answer hook of hotp_resync_above_a_moved_floor: another login has
+ * moved the token's counter to 51 meanwhile; the answer is counter 51's. */
+static const char *
+floor_moved_to_51(const char *token, const char *transcript)
+{
+	static char code[16];
+
+	(void)token;
+	(void)transcript;
+	mfa_pamh_state_put(
+	    "alice", "pam_mfa-state 2\nauth-step " ID_TOK " 51\n");
+	hotp_code(51, code);
+	return code;
+}
+
+/* The second code of a resynchronisation must still be above the floor
+ * as the store holds it then, not as it was at the first code. */
+START_TEST(hotp_resync_above_a_moved_floor)
+{
+	char first[16];
+	const char *answers[] = {first, "@race", NULL};
+
+	token_setup(2);
+	hotp_code(50, first);
+	mfa_pamh_set_answer_hook(floor_moved_to_51);
+	mfa_pamh_login("mfa-two", "alice", answers, 0, &res);
+	mfa_pamh_set_answer_hook(NULL);
+	ck_assert_int_eq(res.rv, PAM_AUTH_ERR);
+	MFA_CK_NOT_IN(mfa_pamh_log(), "resynchronised");
+	ck_assert_uint_eq(token_counter(), 51);
+}
+END_TEST
+
 /* A TOTP hardware token with 60-second steps answers with its own step. */
 START_TEST(totp_token_period_60)
 {
@@ -433,6 +466,7 @@ auth_suite(void)
 	tcase_add_test(tc, hotp_racing_logins_one_success);
 	tcase_add_test(tc, hotp_as_the_enrolment);
 	tcase_add_test(tc, hotp_resync_in_login);
+	tcase_add_test(tc, hotp_resync_above_a_moved_floor);
 	tcase_add_test(tc, short_key_only_with_legacy_short_keys);
 	suite_add_tcase(s, tc);
 	return s;
