@@ -182,7 +182,29 @@ place(struct mfa_secret **s, struct mfa_authenticator *a, int64_t now,
 	return rc;
 }
 
-/* Root's record: a new enrolment's mark, an HOTP token's counter. */
+/*
+ * The last used counter or step a line carries into root's state: 1 and
+ * *floor, or 0 for none.  HOTP: COUNTER as oath-toolkit means it (the
+ * counter of the last code when one follows, else the next to accept).
+ * TOTP with a last code: that code's step is at most the step of now, so
+ * now's step becomes the floor and pam_oath's last code stays spent (a
+ * code of this very step waits for the next one).
+ */
+static int
+carried_floor(const struct oath_line *l, int64_t now, uint64_t *floor)
+{
+	if (l->a.hotp && (l->used || l->moving > 0)) {
+		*floor = l->used ? l->moving : l->moving - 1;
+		return 1;
+	}
+	if (!l->a.hotp && l->used && l->a.totp.period > 0 && now > 0) {
+		*floor = (uint64_t)now / l->a.totp.period;
+		return 1;
+	}
+	return 0;
+}
+
+/* Root's record: a new enrolment's mark, the floor the line carries. */
 static int
 record(const struct mfa_cli *u, const struct mfa_secret *s, size_t idx,
     int fresh, const struct oath_line *l, int64_t now)
@@ -190,16 +212,16 @@ record(const struct mfa_cli *u, const struct mfa_secret *s, size_t idx,
 	struct mfa_authenticator a;
 	struct mfa_cli_state cs;
 	char why[256] = "";
+	uint64_t floor = 0;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
 	rc = mfa_cli_state_begin(u, 1, &cs, why, sizeof(why));
 	if (rc == MFA_OK && fresh)
 		mfa_enrolment_mark(&cs.st, s->id, now, NULL);
-	if (rc == MFA_OK && l->a.hotp && (l->used || l->moving > 0) &&
+	if (rc == MFA_OK && carried_floor(l, now, &floor) &&
 	    mfa_secret_auth_get(s, idx, &a) == MFA_OK)
-		mfa_enrolment_set_floor(
-		    &cs.st, s, &a, l->used ? l->moving : l->moving - 1, 0);
+		mfa_enrolment_set_floor(&cs.st, s, &a, floor, 0);
 	if (rc == MFA_OK)
 		rc = mfa_store_commit(cs.txn, &cs.st, now);
 	mfa_cli_state_end(&cs);

@@ -8,6 +8,7 @@
 # Prints PASS:/FAIL:/SKIP: lines (see tests/run.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib/enroll_env.sh"
+. "$SRC/tests/lib/statetext.sh"
 enroll_setup enroll_import_oath || exit 0
 if [[ $(id -u) != 0 ]]; then
 	skip "import-oath (root only: writes bob's files and state)"
@@ -21,7 +22,7 @@ oath=$T/users.oath
 cat >"$oath" <<EOF2
 # pam_oath users file
 HOTP	bob	-	$HEX	12	868912	2024-01-01T00:00:00L
-HOTP/T30	tester	-	$HEX2
+HOTP/T30	tester	-	$HEX2	0	123456	2024-01-01T00:00:00L
 HOTP/T60/8	bob	+	$HEX2
 HOTP	carol	1234	$HEX
 HOTP/T45	dave	-	$HEX
@@ -66,14 +67,24 @@ else
 fi
 
 # 4. --all: tester imported; carol's PIN and dave's type refused by line.
+t0=$(date +%s)
 run import-oath "$oath" --all >"$out" 2>"$err"
 rc=$?
+t1=$(date +%s)
 if [[ $rc == 1 ]] && grep -q "^totp-secret $(oathtool --totp -v "$HEX2" 2>/dev/null | sed -n 's/^Base32 secret: //p')\$" "$SECRET_FILE" &&
 	grep -q 'line 5 of carol: has a PIN, which pam_mfa does not have' "$err" &&
 	grep -q 'line 6 of dave: unknown type' "$err"; then
 	pass "--all: the others imported; a PIN and an unknown type refused with the line"
 else
 	fail "--all: rc=$rc $(cat "$out" "$err")"
+fi
+# tester's T30 line has a last code: the step of the import is spent, so
+# pam_oath's last code (of that step or an earlier one) stays spent.
+step=$(mfa_state_text "$T/state/tester" | sed -n 's/^totp-last-step //p')
+if [[ -n $step ]] && ((step >= t0 / 30 && step <= t1 / 30)); then
+	pass "a TOTP line with a last code: the step of the import is the floor"
+else
+	fail "TOTP floor: '$step' not in $((t0 / 30))..$((t1 / 30)): $(mfa_state_text "$T/state/tester")"
 fi
 
 # 5. The imported TOTP key works: its code proves a removal.
