@@ -3,7 +3,9 @@
  * file, a connection that takes nothing from the caller's environment,
  * and exchanges with a deadline.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +81,16 @@ set_why_line(char *why, size_t whysz, const char *prefix, const char *msg)
 			*p = '?';
 }
 
+void
+pgc_printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '\n' || *s == '\t')
+			*s = ' ';
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
 /* Read the connection file into *buf (the caller wipes and frees it). */
 static int
 read_conninfo(const char *path, char **buf, char *why, size_t whysz)
@@ -134,17 +146,88 @@ given(const PQconninfoOption *opt)
 	return opt->val != NULL && opt->val[0] != '\0';
 }
 
+/* The value of keyword in opts, or NULL when the string gives none. */
+static const char *
+given_value(const PQconninfoOption *opts, const char *keyword)
+{
+	for (; opts->keyword != NULL; opts++)
+		if (strcmp(opts->keyword, keyword) == 0)
+			return given(opts) ? opts->val : NULL;
+	return NULL;
+}
+
+/* 1 when the n bytes at e name this host: a Unix socket directory (a
+ * path), with names allowed "localhost", or a loopback address written
+ * as one (127.0.0.0/8, ::1); a name that merely looks like one is not. */
+static int
+entry_local(const char *e, size_t n, int names)
+{
+	char buf[64];
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (n > 0 && (e[0] == '/' || e[0] == '@'))
+		return 1;
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, e, n);
+	buf[n] = '\0';
+	if (names && strcmp(buf, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, buf, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, buf, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* 1 when each entry of the comma-separated list is local (entry_local). */
+static int
+list_local(const char *list, int names)
+{
+	const char *e = list;
+
+	for (;;) {
+		size_t n = strcspn(e, ",");
+
+		if (!entry_local(e, n, names))
+			return 0;
+		if (e[n] == '\0')
+			return 1;
+		e += n + 1;
+	}
+}
+
+/*
+ * 1 when every server the string names is on this host (no host and no
+ * hostaddr: libpq's Unix socket), so no one on the network sits between
+ * the module and the database.
+ */
+static int
+servers_local(const PQconninfoOption *opts)
+{
+	const char *host = given_value(opts, "host");
+	const char *addr = given_value(opts, "hostaddr");
+
+	return (host == NULL || list_local(host, 1)) &&
+	    (addr == NULL || list_local(addr, 0));
+}
+
 /*
  * The value for keyword opt->keyword: the string's own, a pinned file
  * or setting when it gives none, else NULL (libpq's compiled-in default).
+ * A server reached over the network is verified (sslmode verify-full)
+ * unless the string says otherwise: libpq's default, prefer, would take
+ * any server that answers, and that server decides who is locked out and,
+ * with secrets = vault, holds the keys.
  */
 static const char *
-value_for(const PQconninfoOption *opt)
+value_for(const PQconninfoOption *opt, int local)
 {
 	size_t i;
 
 	if (given(opt))
 		return opt->val;
+	if (strcmp(opt->keyword, "sslmode") == 0 && !local)
+		return "verify-full";
 	for (i = 0; i < sizeof(pinned_files) / sizeof(pinned_files[0]); i++)
 		if (strcmp(opt->keyword, pinned_files[i]) == 0)
 			return PGC_NOWHERE;
@@ -192,7 +275,7 @@ build_params(struct pgc_params *p, const PQconninfoOption *opts,
 {
 	const PQconninfoOption *o;
 	const char *v;
-	int rc = MFA_OK;
+	int rc = MFA_OK, local = servers_local(opts);
 
 	p->n = 0;
 	p->at[0] = p->at[1] = p->at[2] = -1;
@@ -206,7 +289,7 @@ build_params(struct pgc_params *p, const PQconninfoOption *opts,
 		}
 		if (strcmp(o->keyword, "options") == 0)
 			rc = set_options(p, o, timeout_ms);
-		else if ((v = value_for(o)) != NULL)
+		else if ((v = value_for(o, local)) != NULL)
 			rc = add_param(p, o->keyword, v);
 		if (rc == MFA_OK && given(o))
 			note_host_param(p, o->keyword);

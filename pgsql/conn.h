@@ -94,4 +94,11 @@ int pgc_script(struct pgc *c, const char *sql, unsigned int extra_ms, char *why,
  */
 int pgc_error(const PGresult *r, char *why, size_t whysz);
 
+/*
+ * pgc_printable - make s (NUL-terminated) one printable ASCII line in
+ * place: tabs and newlines become spaces, other bytes outside 0x20..0x7e
+ * '?'.  For text from the database that goes into a log line.
+ */
+void pgc_printable(char *s);
+
 #endif /* MFA_PGSQL_CONN_H */

@@ -143,6 +143,7 @@ version_error(struct pgstore *s, char *why, size_t whysz)
 		    "plug-in needs %d: run mfa-enroll store init",
 		    PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "(none)",
 		    PGSQL_SCHEMA_VERSION);
+	pgc_printable(why); /* the value is the database's */
 	PQclear(r);
 	return rc == MFA_OK ? MFA_ERR_VERSION : rc;
 }
@@ -655,6 +656,7 @@ pg_probe(struct mfa_store *gs, char *info, size_t infosz)
 	    PQhost(s->c.conn), PQport(s->c.conn), PQdb(s->c.conn),
 	    PQuser(s->c.conn), sv / 10000, sv % 10000, tls_text(s), schema,
 	    rtt);
+	pgc_printable(info); /* the schema version is the database's */
 	return rc;
 }
 

@@ -482,6 +482,34 @@ START_TEST(newer_schema_left_alone)
 }
 END_TEST
 
+/* A schema version someone made text with a line break in it reaches
+ * the log as one printable line. */
+START_TEST(schema_version_text_is_one_line)
+{
+	struct mfa_store *s = open_admin(T_MS);
+	struct mfa_state st;
+	char info[512];
+
+	pgtest_admin("ALTER TABLE pam_mfa.schema_version ALTER version "
+		     "TYPE text; UPDATE pam_mfa.schema_version SET version = "
+		     "E'7\\nJan  1 00:00:00 host sshd: Accepted'",
+	    NULL, 0);
+	ck_assert_int_eq(
+	    mfa_store_read(s, "frank", T_MS, &st, g_why, sizeof(g_why)),
+	    MFA_ERR_VERSION);
+	ck_assert_msg(strchr(g_why, '\n') == NULL, "%s", g_why);
+	ck_assert_msg(strstr(g_why, "version 7 Jan") != NULL, "%s", g_why);
+	ck_assert_int_eq(
+	    mfa_store_probe(s, info, sizeof(info)), MFA_ERR_VERSION);
+	ck_assert_msg(strchr(info, '\n') == NULL, "%s", info);
+	pgtest_admin("UPDATE pam_mfa.schema_version SET version = '2'; "
+		     "ALTER TABLE pam_mfa.schema_version ALTER version TYPE "
+		     "integer USING version::integer",
+	    NULL, 0);
+	mfa_store_close(s);
+}
+END_TEST
+
 /* A copy of environ's pointers, to compare after an open. */
 static char **
 env_snapshot(size_t *n)
@@ -767,6 +795,42 @@ START_TEST(tls_verified_or_refused)
 	conninfo_file("noroot.conninfo", text, 0600, path, sizeof(path));
 	ck_assert_int_eq(open_path(path, T_MS, &s), MFA_ERR_UNAVAILABLE);
 	ck_assert_msg(strstr(g_why, "root certificate") != NULL, "%s", g_why);
+}
+END_TEST
+
+/*
+ * A server named over the network is verified unless the file says
+ * otherwise (libpq's own default, prefer, would take any server that
+ * answers): the same server, named pgtest.invalid at 127.0.0.1, is
+ * refused for want of a root certificate, then for a name its certificate
+ * does not hold; sslmode=disable written out is the admin's choice.  On
+ * this host (127.0.0.1, localhost, a socket) libpq's default stays.
+ */
+START_TEST(tls_required_over_the_network)
+{
+	char text[PATH_MAX * 2], path[PATH_MAX + 32], head[128];
+	struct mfa_store *s = NULL;
+
+	snprintf(head, sizeof(head),
+	    "host=pgtest.invalid hostaddr=127.0.0.1 port=%s dbname=mfa "
+	    "user=mfaadmin",
+	    need_env("MFA_PG_PORT"));
+	conninfo_file("net.conninfo", head, 0600, path, sizeof(path));
+	ck_assert_int_eq(open_path(path, T_MS, &s), MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(strstr(g_why, "root certificate") != NULL, "%s", g_why);
+	snprintf(text, sizeof(text), "%s sslrootcert=%s", head,
+	    need_env("MFA_PG_CA"));
+	conninfo_file("netca.conninfo", text, 0600, path, sizeof(path));
+	ck_assert_int_eq(open_path(path, T_MS, &s), MFA_ERR_UNAVAILABLE);
+	ck_assert_msg(strstr(g_why, "pgtest.invalid") != NULL, "%s", g_why);
+	snprintf(text, sizeof(text), "%s sslmode=disable", head);
+	conninfo_file("netoff.conninfo", text, 0600, path, sizeof(path));
+	ck_assert_msg(open_path(path, T_MS, &s) == MFA_OK, "%s", g_why);
+	mfa_store_close(s);
+	conninfo(text, sizeof(text), "mfaadmin", "");
+	conninfo_file("local.conninfo", text, 0600, path, sizeof(path));
+	ck_assert_msg(open_path(path, T_MS, &s) == MFA_OK, "%s", g_why);
+	mfa_store_close(s);
 }
 END_TEST
 
@@ -1131,6 +1195,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, remove_and_unlock);
 	tcase_add_test(tc, old_or_missing_schema_refused);
 	tcase_add_test(tc, newer_schema_left_alone);
+	tcase_add_test(tc, schema_version_text_is_one_line);
 	tcase_add_test(tc, environment_is_ignored);
 	tcase_add_test(tc, right_and_wrong_password);
 	tcase_add_test(tc, refused_port);
@@ -1138,6 +1203,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, hung_host_leaves_time_for_the_next);
 	tcase_add_test(tc, connection_file_checked);
 	tcase_add_test(tc, tls_verified_or_refused);
+	tcase_add_test(tc, tls_required_over_the_network);
 	tcase_add_test(tc, totp_login_in_three_round_trips);
 	tcase_add_test(tc, other_abi_refused);
 	tcase_add_test(tc, vault_write_load_remove);
