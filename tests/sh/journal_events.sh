@@ -105,6 +105,18 @@ bad=$(((10#$good + 1) % 1000000))
 bad=$(printf '%06d' "$bad")
 login sshd "$bad" "$bad" "$bad" && fail "wrong codes accepted"
 SUDO_USER=carol run --user bob unlock >/dev/null 2>"$T/err" || fail "unlock: $(cat "$T/err")"
+# Without sudo the admin is the login uid's user: 4242, bob (root may set
+# an unset login uid once; where it cannot, an unset one means root).
+(
+	echo 4242 >/proc/self/loginuid
+	cat /proc/self/loginuid >"$T/loginuid"
+	SUDO_USER='' run --user bob unlock >/dev/null
+) 2>/dev/null || fail "unlock without sudo failed"
+case $(cat "$T/loginuid") in
+4242) admin0=bob ;;
+4294967295) admin0=root ;;
+*) admin0='' ;; # set before, to a user nss_wrapper may not know
+esac
 login sshd "$backup" || fail "bob's backup code refused: $(tail -n 3 "$T/pamtester.out")"
 SUDO_USER=carol run --user bob devices forget all >/dev/null 2>"$T/err" ||
 	fail "devices forget all: $(cat "$T/err")"
@@ -162,7 +174,7 @@ kill "$JPID" && wait "$JPID" 2>/dev/null
 journalctl -D /run/log/journal --no-pager -o json >"$T/journal.json" 2>"$T/err" ||
 	fail "journalctl: $(cat "$T/err")"
 
-if KEYFP=$keyfp DEVID=$devid $PY - "$T/journal.json" "$CATALOG" "$good" "$bad" "$S1" \
+if KEYFP=$keyfp DEVID=$devid ADMIN0=$admin0 $PY - "$T/journal.json" "$CATALOG" "$good" "$bad" "$S1" \
 	"$backup" "$S2" "$phone2" "$backup2" "$sent" "$kblob" bob@example.org <<'EOF'; then
 import json, os, sys
 entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -225,6 +237,9 @@ one("unlock", MESSAGE="admin=carol user=bob hotp token resynchronised",
 one("enrolment", MESSAGE="admin=carol user=bob disable: enrolment file "
     "removed", **admin)
 one("unlock", MESSAGE="admin=carol user=bob unlocked", **admin)
+if os.environ["ADMIN0"]:
+    one("unlock", **dict(admin, MFA_ADMIN=os.environ["ADMIN0"],
+        MESSAGE="admin=%s user=bob unlocked" % os.environ["ADMIN0"]))
 one("reset", MESSAGE="admin=carol user=bob reset: enrolment and state "
     "removed", **admin)
 one("backup-used", MFA_METHOD="backup", MFA_RESULT="success",
@@ -245,7 +260,7 @@ text = " ".join(str(v) for e in mfa for k, v in e.items()
 for secret in sys.argv[3:]:
     assert secret not in text, ("a code or secret in the journal", secret)
 EOF
-	pass "journal: every kind of the catalog (success by app, by a named authenticator and by a trusted device, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed, import-oath, new backup codes, disable; HOTP resync) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
+	pass "journal: every kind of the catalog (success by app, by a named authenticator and by a trusted device, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed, import-oath, new backup codes, disable; HOTP resync; the admin from SUDO_USER and from the login uid) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
 else
 	fail "journal events: $(grep -c MFA_EVENT "$T/journal.json") events: $(grep -o '"MESSAGE":"[^"]*"' "$T/journal.json" | tail -n 12)"
 fi
