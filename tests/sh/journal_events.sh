@@ -69,6 +69,8 @@ mkdir -p "$T/pam.d"
 	echo "auth optional $BUILDDIR/tests/modules/putenv_authinfo.so"
 	echo "auth required $MODULE conf=$CONF"
 } >"$T/pam.d/sshd"
+sed "s|conf=$CONF|& trust_services=sshd-sk sk_keys=second-factor|" \
+	"$T/pam.d/sshd" >"$T/pam.d/sshd-sk"
 echo "auth required $MODULE conf=$CONF no_such_option" >"$T/pam.d/broken"
 printf "auth required %s conf=%s groups=wheel\nauth required pam_permit.so\n" \
 	"$MODULE" "$CONF" >"$T/pam.d/exempt"
@@ -76,20 +78,25 @@ printf "auth required %s conf=%s groups=wheel\nauth required pam_permit.so\n" \
 printf '#!/bin/sh\ncat >>"%s"\n' "$T/mail.out" >"$T/mail.sh"
 printf 'state_dir = %s\ndeny = 2\ntries = 3\nmail_command = /bin/sh %s\n' \
 	"$T/state" "$T/mail.sh" >"$CONF"
-# login SERVICE ANSWERS...: pamtester as bob, answers on standard input;
-# then setcred, as sshd does (a "yes" to "Trust this device?" becomes a
-# trusted device there).
-login() {
-	local svc=$1 asan
-	shift
+# pam SERVICE: pamtester as bob, answers from standard input; then
+# setcred, as sshd does (a "yes" to "Trust this device?" becomes a
+# trusted device there).  login SERVICE ANSWERS...: the same, answers
+# given.
+pam() {
+	local asan
 	asan=$(ldd "$MODULE" 2>/dev/null | awk '/libasan/ { print $3 }')
-	printf '%s\n' "$@" | LD_PRELOAD=${asan:+$asan:}$PW:$NSSW \
+	LD_PRELOAD=${asan:+$asan:}$PW:$NSSW \
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/pam.d \
 		PAM_WRAPPER_DISABLE_DEEPBIND=${asan:+1} \
 		NSS_WRAPPER_PASSWD=$T/passwd NSS_WRAPPER_GROUP=$T/group \
 		PAM_RHOST=192.0.2.9 ASAN_OPTIONS=detect_leaks=0 \
-		timeout 30 pamtester "$svc" bob authenticate \
+		timeout 30 pamtester "$1" bob authenticate \
 		'setcred(PAM_ESTABLISH_CRED)' >>"$T/pamtester.out" 2>&1
+}
+login() {
+	local svc=$1
+	shift
+	printf '%s\n' "$@" | pam "$svc"
 }
 
 # The events: provisioning (by "carol" through sudo), a right code, wrong
@@ -138,17 +145,35 @@ MFA_TEST_AUTHINFO_FILE=$T/authinfo login sshd "$phone2" y ||
 	fail "phone2's code refused: $(tail -n 3 "$T/pamtester.out")"
 MFA_TEST_AUTHINFO_FILE=$T/authinfo login sshd ||
 	fail "the trusted device was asked for a code: $(tail -n 3 "$T/pamtester.out")"
+# A FIDO2 SSH key (sk_keys=second-factor) is the second factor.
+skblob=AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gAAAABHNzaDo=
+printf 'publickey sk-ssh-ed25519@openssh.com %s\n' "$skblob" >"$T/skinfo"
+skfp=$(printf 'sk-ssh-ed25519@openssh.com %s\n' "$skblob" | ssh-keygen -l -f - |
+	awk '{ print $2 }')
+MFA_TEST_AUTHINFO_FILE=$T/skinfo login sshd-sk ||
+	fail "the FIDO2 key was refused: $(tail -n 3 "$T/pamtester.out")"
 devid=$(run --user bob devices 2>"$T/err" | grep -m 1 -oE '\b[0-9a-f]{16}\b')
 SUDO_USER=carol run --user bob devices forget "$devid" >/dev/null 2>"$T/err" ||
 	fail "devices forget $devid: $(cat "$T/err")"
 
-# A code sent by email at bob's request (an empty answer), then a backup
-# code: the journal has neither the code nor the address.
+# A code sent by email at bob's request (an empty answer), typed back
+# once it is in the mail (at most 5 s): the journal has neither the code
+# nor the address.
 echo "email bob@example.org" >>"$T/home/bob/.pam_mfa"
-backup2=$(grep -oE '\b[0-9]-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b' "$T/provision.out" | sed -n 2p)
-login sshd "" "$backup2" ||
-	fail "the emailed code's login: $(tail -n 3 "$T/pamtester.out")"
-sent=$(sed -nE 's/^Your .* code is: ([0-9]{6})\r?$/\1/p' "$T/mail.out" 2>/dev/null)
+mkfifo "$T/answers"
+trap '' PIPE # a pamtester that died shows as a FAIL below, not as SIGPIPE
+pam sshd <"$T/answers" &
+pampid=$!
+exec 3>"$T/answers"
+echo "" >&3
+for _ in $(seq 100); do
+	sent=$(sed -nE 's/^Your .* code is: ([0-9]{6})\r?$/\1/p' "$T/mail.out" 2>/dev/null)
+	[[ -n $sent ]] && break
+	sleep 0.05
+done
+echo "$sent" >&3
+exec 3>&-
+wait "$pampid" || fail "the emailed code's login: $(tail -n 3 "$T/pamtester.out")"
 [[ -n $sent ]] || fail "no code was emailed: $(tail -n 3 "$T/pamtester.out")"
 # carol's other changes to bob's enrolment: a pam_oath token imported
 # and resynchronised, phone2 removed, new backup codes, the file removed
@@ -174,8 +199,8 @@ kill "$JPID" && wait "$JPID" 2>/dev/null
 journalctl -D /run/log/journal --no-pager -o json >"$T/journal.json" 2>"$T/err" ||
 	fail "journalctl: $(cat "$T/err")"
 
-if KEYFP=$keyfp DEVID=$devid ADMIN0=$admin0 $PY - "$T/journal.json" "$CATALOG" "$good" "$bad" "$S1" \
-	"$backup" "$S2" "$phone2" "$backup2" "$sent" "$kblob" bob@example.org <<'EOF'; then
+if KEYFP=$keyfp SKFP=$skfp DEVID=$devid ADMIN0=$admin0 $PY - "$T/journal.json" "$CATALOG" "$good" "$bad" "$S1" \
+	"$backup" "$S2" "$phone2" "$sent" "$kblob" "$skblob" bob@example.org <<'EOF'; then
 import json, os, sys
 entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 mfa = [e for e in entries if "MFA_EVENT" in e]
@@ -221,6 +246,9 @@ one("device-trusted", MFA_KEY_SHA256=keyfp, MFA_METHOD=None, PRIORITY="6",
 one("success", MFA_METHOD="trusted-device", MFA_RESULT="success",
     MFA_REASON=None, MFA_AUTHENTICATOR="trusted device",
     MFA_KEY_SHA256=keyfp, **sshd)
+one("success", MFA_METHOD="fido2-key", MFA_RESULT="success",
+    MFA_REASON=None, MFA_AUTHENTICATOR="FIDO2 security key",
+    MFA_KEY_SHA256=os.environ["SKFP"], **dict(sshd, MFA_SERVICE="sshd-sk"))
 one("lockout", MFA_RESULT="failure", MFA_REASON="locked out",
     PRIORITY="5", **sshd)
 one("failure", MFA_RESULT="failure", MFA_REASON="not enrolled",
@@ -242,6 +270,8 @@ if os.environ["ADMIN0"]:
         MESSAGE="admin=%s user=bob unlocked" % os.environ["ADMIN0"]))
 one("reset", MESSAGE="admin=carol user=bob reset: enrolment and state "
     "removed", **admin)
+one("success", MFA_METHOD="email", MFA_RESULT="success", MFA_REASON=None,
+    MFA_AUTHENTICATOR="code sent by email", MFA_KEY_SHA256=None, **sshd)
 one("backup-used", MFA_METHOD="backup", MFA_RESULT="success",
     MFA_REASON=None, MFA_AUTHENTICATOR="backup code", **sshd)
 one("device-forgotten", MESSAGE="admin=carol user=bob forgot every "
@@ -260,7 +290,7 @@ text = " ".join(str(v) for e in mfa for k, v in e.items()
 for secret in sys.argv[3:]:
     assert secret not in text, ("a code or secret in the journal", secret)
 EOF
-	pass "journal: every kind of the catalog (success by app, by a named authenticator and by a trusted device, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed, import-oath, new backup codes, disable; HOTP resync; the admin from SUDO_USER and from the login uid) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
+	pass "journal: every kind of the catalog (success by app, by a named authenticator, by a trusted device, by a FIDO2 key and by an emailed code, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed, import-oath, new backup codes, disable; HOTP resync; the admin from SUDO_USER and from the login uid) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
 else
 	fail "journal events: $(grep -c MFA_EVENT "$T/journal.json") events: $(grep -o '"MESSAGE":"[^"]*"' "$T/journal.json" | tail -n 12)"
 fi
