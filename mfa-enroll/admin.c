@@ -169,6 +169,9 @@ mfa_admin_disable_run(struct mfa_cli *c, int argc, char **argv)
 		return rc == MFA_ERR_NOENT ? MFA_EXIT_NOT_ENROLLED
 					   : MFA_EXIT_FAIL;
 	}
+	if (c->admin)
+		mfa_admin_event(
+		    c, MFA_EVENT_ENROLMENT, "disable: enrolment file removed");
 	printf("The enrolment file of %s is removed.\n"
 	       "If %s has logged in with a code before, every login is now "
 	       "refused, with no\ncode prompt, until an admin runs\n"

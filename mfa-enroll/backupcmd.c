@@ -62,6 +62,9 @@ mfa_backupcmd_run(struct mfa_cli *c, int argc, char **argv)
 	if (rc == MFA_OK) {
 		rc = mfa_userfile_write(c, s, why, sizeof(why));
 		if (rc == MFA_OK) {
+			if (c->admin)
+				mfa_admin_event(
+				    c, MFA_EVENT_ENROLMENT, "new backup codes");
 			mfa_backupcmd_print(display);
 			printf("The previous backup codes no longer work.\n");
 		} else {

@@ -193,6 +193,7 @@ forget_one(const struct mfa_cli *c, const char *hex)
 	struct mfa_cli_state cs;
 	struct mfa_state *st = &cs.st;
 	unsigned char id[8];
+	char what[64];
 	size_t i;
 	int rc;
 
@@ -216,8 +217,11 @@ forget_one(const struct mfa_cli *c, const char *hex)
 			mfa_cli_err(c, "cannot write the state of %s: %s",
 			    c->user, mfa_strerror(rc));
 		else {
-			mfa_admin_event(c, MFA_EVENT_DEVICE_FORGOTTEN,
-			    "forgot one trusted device");
+			/* hex is 16 hex digits (parse_id): the device's ID
+			 * as the devices list shows it. */
+			snprintf(what, sizeof(what), "forgot trusted device %s",
+			    hex);
+			mfa_admin_event(c, MFA_EVENT_DEVICE_FORGOTTEN, what);
 			printf("Device %s of %s is forgotten.\n", hex, c->user);
 		}
 	} else if (rc == MFA_OK || rc == MFA_ERR_NOENT) {

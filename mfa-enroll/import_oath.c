@@ -236,7 +236,8 @@ record(const struct mfa_cli *u, const struct mfa_secret *s, size_t idx,
 static int
 import_for(const struct mfa_cli *u, struct oath_line *l)
 {
-	char why[MFA_USERFILE_WHY] = "";
+	char why[MFA_USERFILE_WHY] = "", what[96];
+	const char *name;
 	struct mfa_secret *s = NULL;
 	int64_t now = mfa_cli_now();
 	size_t idx = 0;
@@ -255,14 +256,17 @@ import_for(const struct mfa_cli *u, struct oath_line *l)
 		rc = mfa_userfile_write(u, s, why, sizeof(why));
 	if (rc == MFA_OK)
 		rc = record(u, s, idx, fresh, l, now);
-	if (rc == MFA_OK)
-		printf("%s: imported %s (%s%s)\n", u->user,
-		    idx == 0 ? s->name : s->extra[idx - 1].name,
+	if (rc == MFA_OK) {
+		name = idx == 0 ? s->name : s->extra[idx - 1].name;
+		snprintf(what, sizeof(what), "imported %s (%s) from pam_oath",
+		    name, l->a.hotp ? "HOTP" : "TOTP");
+		mfa_admin_event(u, MFA_EVENT_ENROLMENT, what);
+		printf("%s: imported %s (%s%s)\n", u->user, name,
 		    l->a.hotp ? "HOTP" : "TOTP",
 		    l->a.hotp && (l->used || l->moving > 0)
 			? ", counter carried"
 			: "");
-	else
+	} else
 		mfa_cli_err(u, "%s: %s", u->user,
 		    why[0] != '\0' ? why : mfa_strerror(rc));
 	mfa_secret_free(s);

@@ -136,11 +136,13 @@ authenticator(const struct mfa_login *lg)
 	}
 }
 
-/* The decision v as an audit event (log.h); what names the
- * authenticator app that answered ("authenticator NAME"). */
+/* The decision v as an audit event (log.h).  MFA_AUTHENTICATOR is the
+ * name of the app or token whose code was accepted ("app", "phone2", as
+ * mfa-enroll list shows it), so that journalctl MFA_AUTHENTICATOR=NAME
+ * finds its logins; else what answered. */
 static void
-decision_event(const struct mfa_login *lg, enum mfa_verdict v,
-    struct mfa_event *ev, char *what, size_t whatsz)
+decision_event(
+    const struct mfa_login *lg, enum mfa_verdict v, struct mfa_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = event_kind(lg, v);
@@ -151,10 +153,8 @@ decision_event(const struct mfa_login *lg, enum mfa_verdict v,
 	ev->result = mfa_verdict_name(v);
 	ev->reason = lg->reason;
 	ev->authenticator = authenticator(lg);
-	if (lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0') {
-		snprintf(what, whatsz, "authenticator %s", lg->auth_name);
-		ev->authenticator = what;
-	}
+	if (lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0')
+		ev->authenticator = lg->auth_name;
 	if (lg->key_fp[0] != '\0')
 		ev->key_sha256 = lg->key_fp;
 	else if (lg->method == MFA_METHOD_TRUSTED_DEVICE &&
@@ -165,13 +165,13 @@ decision_event(const struct mfa_login *lg, enum mfa_verdict v,
 void
 mfa_login_end(struct mfa_login *lg, enum mfa_verdict v)
 {
-	char what[sizeof(lg->auth_name) + 16], drift[32];
+	char drift[32];
 	struct mfa_event ev;
 	int named;
 
 	if (lg == NULL)
 		return;
-	decision_event(lg, v, &ev, what, sizeof(what));
+	decision_event(lg, v, &ev);
 	named = lg->method == MFA_METHOD_TOTP && lg->auth_name[0] != '\0';
 	/* The authenticator's clock offset that was learnt: the admin sees
 	 * a phone whose clock wanders before its codes fail. */

@@ -52,10 +52,10 @@ identify_sshkey(struct mfa_login *lg, struct mfa_device_id *id)
 		rc = mfa_device_id_sshkey(lg->username,
 		    item(lg->pamh, PAM_SERVICE), keytype, blob, bloblen,
 		    item(lg->pamh, PAM_RHOST), id);
-	/* The whole print, for the journal's MFA_KEY_SHA256 (login.h). */
-	if (rc == MFA_OK &&
-	    mfa_device_fingerprint(blob, bloblen, lg->device_fp) != MFA_OK)
-		lg->device_fp[0] = '\0';
+	/* The whole print, for the journal's MFA_KEY_SHA256 (login.h); ""
+	 * when it cannot be made. */
+	if (rc == MFA_OK)
+		(void)mfa_device_fingerprint(blob, bloblen, lg->device_fp);
 	else if (rc != MFA_ERR_NOENT)
 		mfa_log(&lg->log, LOG_NOTICE,
 		    "no trusted-device identity for %s: SSH_AUTH_INFO_0 line "
@@ -268,10 +268,12 @@ promote(struct mfa_state *st, size_t i, int64_t now)
 	return rc;
 }
 
-/* Confirm the pending device handed over as nonce; MFA_OK or an error. */
+/* Confirm the pending device handed over as nonce, its digest in
+ * digest; MFA_OK or an error. */
 static int
 confirm(struct mfa_login *lg, const char *user,
-    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE])
+    const unsigned char nonce[MFA_HANDOVER_NONCE_SIZE],
+    unsigned char digest[32])
 {
 	struct mfa_store_txn *txn = NULL;
 	struct mfa_state st;
@@ -286,6 +288,7 @@ confirm(struct mfa_login *lg, const char *user,
 		return rc;
 	i = find_pending(&st, nonce, lg->now);
 	if (i >= 0) {
+		memcpy(digest, st.pending[i].digest, 32);
 		rc = promote(&st, (size_t)i, lg->now);
 		if (rc == MFA_OK)
 			rc = mfa_store_commit(txn, &st, lg->now);
@@ -295,11 +298,33 @@ confirm(struct mfa_login *lg, const char *user,
 	return i < 0 ? MFA_ERR_NOENT : rc;
 }
 
+/*
+ * The SSH key of the device just trusted (digest), for the journal's
+ * MFA_KEY_SHA256: the key of SSH_AUTH_INFO_0 (sshd puts it into the PAM
+ * environment of the handle it later calls setcred on, before
+ * authentication starts), taken only when its identity is the device's,
+ * so another key in the environment cannot be logged as the one trusted.
+ * NULL when unknown (trust_by=rhost, no SSH_AUTH_INFO_0 here).
+ */
+static const char *
+trusted_key(struct mfa_login *lg, const unsigned char digest[32])
+{
+	struct mfa_device_id id;
+	const char *fp = NULL;
+
+	if (lg->cfg.trust_by == MFA_TRUST_SSHKEY &&
+	    mfa_trust_identify(lg, &id) &&
+	    mfa_ct_equal(id.digest, digest, 32) && lg->device_fp[0] != '\0')
+		fp = lg->device_fp;
+	MFA_WIPE_OBJ(&id);
+	return fp;
+}
+
 void
 mfa_trust_confirm(struct mfa_login *lg)
 {
-	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE];
-	const char *user = item(lg->pamh, PAM_USER);
+	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE], digest[32] = {0};
+	const char *user = item(lg->pamh, PAM_USER), *key = NULL;
 	int rc;
 
 	rc = mfa_handover_take(lg->pamh, MFA_HANDOVER_TRUST, nonce);
@@ -312,16 +337,20 @@ mfa_trust_confirm(struct mfa_login *lg)
 	if (rc == MFA_OK)
 		rc = mfa_login_account(lg, user);
 	if (rc == MFA_OK)
-		rc = confirm(lg, lg->username, nonce);
+		rc = confirm(lg, lg->username, nonce, digest);
 	mfa_wipe(nonce, sizeof(nonce));
+	if (rc == MFA_OK)
+		key = trusted_key(lg, digest);
 	if (rc == MFA_OK)
 		mfa_log_event(&lg->log, LOG_INFO,
 		    &(struct mfa_event){.kind = MFA_EVENT_DEVICE_TRUSTED,
 			.user = lg->user_clean,
 			.service = lg->service,
-			.rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL},
-		    "user=%s service=%s trusted a device", lg->user_clean,
-		    lg->service);
+			.rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL,
+			.key_sha256 = key},
+		    "user=%s service=%s trusted a device%s%s", lg->user_clean,
+		    lg->service, key != NULL ? " key=" : "",
+		    key != NULL ? key : "");
 	else
 		mfa_log(&lg->log, LOG_NOTICE,
 		    "user=%s service=%s: no device trusted: " MFA_TRUST_ENV

@@ -147,6 +147,12 @@ if [[ $RC == 0 ]] && ran && [[ $(prompts) == 1 ]] && [[ $(trusts) == 1 ]] &&
 else
 	fail "trust: key + code + yes: $(why)"
 fi
+# sshd gives setcred SSH_AUTH_INFO_0 too: the key is named, no notice.
+log_new | grep -qF "user=$U service=sshd trusted a device key=$(
+	ssh-keygen -l -f "$KEY" | awk '{ print $2 }')" &&
+	! log_has 'no trusted-device identity'
+check "trust: the device's key fingerprint logged at setcred" $? \
+	"$(log_new | tail -n 4)"
 log_mark
 e2e_ssh $PK "$KEY" 000000
 if [[ $RC == 0 ]] && ran && [[ $(prompts) == 0 ]] &&

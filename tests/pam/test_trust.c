@@ -149,12 +149,16 @@ START_TEST(first_login_asks_then_skips)
 	ck_shown("I: This device will be trusted for 90 days.");
 	ck_assert_int_eq(setcred_rv, PAM_SUCCESS);
 	ck_assert_int_eq(devices_in_state(), 1);
-	ck_logged("trusted a device");
+	/* The key trusted, as ssh-keygen -l prints KEY1's print. */
+	ck_logged("user=alice service=ssh trusted a device "
+		  "key=SHA256:flratgjUX9C0Ooyoo9oA7zTnuuBmaGRYNZg2r/XV3Eg");
 	mfa_pamh_log_clear();
 	ck_assert_int_eq(login_silent_device("ssh", T0 + 3600), PAM_SUCCESS);
 	ck_assert_uint_eq(res.nprompts, 0);
 	ck_shown("I: Second factor skipped: trusted device, until 2005-06-16.");
 	ck_logged("method=trusted-device result=success");
+	/* A key that was read is no refusal: no "no identity" notice. */
+	MFA_CK_NOT_IN(mfa_pamh_log(), "no trusted-device identity");
 }
 END_TEST
 
