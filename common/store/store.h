@@ -30,11 +30,20 @@
 
 #include "state.h"
 
+struct mfa_logger;
 struct mfa_store;
 struct mfa_store_txn;
 
 /* mfa_store_close - release a store.  NULL is fine. */
 void mfa_store_close(struct mfa_store *s);
+
+/*
+ * mfa_store_set_logger - send the lines a backend logs of its own accord
+ * (not errors, which come back in why: a connection made again after the
+ * server dropped it, at LOG_INFO) to lg (mfa_log), which must outlive s;
+ * NULL drops them, as before the first call.
+ */
+void mfa_store_set_logger(struct mfa_store *s, const struct mfa_logger *lg);
 
 /*
  * mfa_store_begin - lock user's record (waiting at most timeout_ms, then
