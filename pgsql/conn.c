@@ -3,6 +3,7 @@
  * file, a connection that takes nothing from the caller's environment,
  * and exchanges with a deadline.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -434,6 +435,39 @@ connect_params(struct pgc *c, struct pgc_params *p, char *why, size_t whysz)
 	return rc;
 }
 
+/* 1 when host is a name that getaddrinfo resolves (not an address or a
+ * socket directory). */
+static int
+host_is_name(const char *host)
+{
+	unsigned char addr[16];
+
+	if (host[0] == '\0' || host[0] == '/' || host[0] == '@')
+		return 0;
+	return inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1;
+}
+
+/*
+ * 1 when a host of p is a name with no hostaddr= beside it: libpq then
+ * resolves it with getaddrinfo, which has no deadline (and an
+ * asynchronous resolver would need threads).
+ */
+static int
+resolves_names(const struct pgc_params *p)
+{
+	size_t i, n = list_count(p->list[0]);
+	char host[256], addr[256];
+
+	for (i = 0; i < n; i++) {
+		list_item(p->list[0], i, host, sizeof(host));
+		list_item(p->list[1], i, addr, sizeof(addr));
+		if (addr[0] == '\0' && host_is_name(host))
+			return 1;
+	}
+	return 0;
+}
+
 /* Wipe the values of parsed options (a password among them). */
 static void
 options_free(PQconninfoOption *opts)
@@ -477,8 +511,10 @@ pgc_connect(struct pgc *c, const char *path, unsigned int timeout_ms, char *why,
 	p = calloc(1, sizeof(*p));
 	rc = p == NULL ? MFA_ERR_NOMEM
 		       : build_params(p, opts, timeout_ms, why, whysz);
-	if (rc == MFA_OK)
+	if (rc == MFA_OK) {
+		c->resolves = resolves_names(p);
 		rc = connect_params(c, p, why, whysz);
+	}
 out:
 	if (rc != MFA_OK)
 		pgc_close(c);

@@ -29,6 +29,9 @@ struct pgc {
 	 * the server's shutdown or pg_terminate_backend), not because a
 	 * deadline passed: pgc_reconnect may try again. */
 	int dropped;
+	/* A host of the string is a name without hostaddr=: libpq
+	 * resolves it with getaddrinfo, which no deadline bounds. */
+	int resolves;
 	char path[PGC_PATH_MAX]; /* the connection file */
 };
 

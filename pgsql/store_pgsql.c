@@ -673,6 +673,16 @@ tls_text(struct pgstore *s)
 	return proto != NULL ? proto : "TLS";
 }
 
+/* Advice after the probe's line in info (store.h: mfa_store_probe). */
+static void
+advise(char *info, size_t infosz, const char *advice)
+{
+	size_t n = strlen(info);
+
+	if (n + 1 < infosz)
+		snprintf(info + n, infosz - n, "\n%s", advice);
+}
+
 static int
 pg_probe(struct mfa_store *gs, char *info, size_t infosz)
 {
@@ -714,6 +724,10 @@ pg_probe(struct mfa_store *gs, char *info, size_t infosz)
 	    PQhost(s->c.conn), PQport(s->c.conn), PQdb(s->c.conn),
 	    PQuser(s->c.conn), sv / 10000, sv % 10000, tls_text(s), schema,
 	    rtt);
+	if (rc == MFA_OK && s->c.resolves)
+		advise(info, infosz,
+		    "the connection file names a host by name: its resolution "
+		    "is not bounded by store_timeout=: add hostaddr=");
 	return rc;
 }
 

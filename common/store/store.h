@@ -154,7 +154,9 @@ int64_t mfa_store_now(struct mfa_store_txn *txn, int64_t host_now);
  * mfa_store_probe - one line about the store for the admin (doctor):
  * the backend, where it is and, for a server, its version, TLS, schema
  * version and round-trip time.  Returns MFA_OK, or the error that makes
- * the store unusable with the reason in info.
+ * the store unusable with the reason in info.  A store that works but is
+ * set up in a way the admin should fix adds a newline and one line of
+ * advice after the first line (the result stays MFA_OK).
  */
 int mfa_store_probe(struct mfa_store *s, char *info, size_t infosz);
 

@@ -1354,6 +1354,57 @@ START_TEST(drop_after_commit_sent_is_not_retried)
 }
 END_TEST
 
+/* probe of a store whose connection file holds text: its info. */
+static int
+probe_text(const char *text, char *info, size_t infosz)
+{
+	char path[PATH_MAX + 32];
+	struct mfa_store *s = NULL;
+	int rc;
+
+	conninfo_file("names.conninfo", text, 0600, path, sizeof(path));
+	rc = open_path(path, T_MS, &s);
+	ck_assert_msg(rc == MFA_OK, "%s: %d %s", text, rc, g_why);
+	rc = mfa_store_probe(s, info, infosz);
+	mfa_store_close(s);
+	return rc;
+}
+
+START_TEST(host_names_are_advised_against)
+{
+	char text[512], info[1024];
+	const char *advice;
+
+	conninfo(text, sizeof(text), "mfaadmin", "sslmode=disable");
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') == NULL, "%s", info);
+	/* A name: resolved by getaddrinfo, which no deadline bounds. */
+	snprintf(text, sizeof(text),
+	    "host=localhost port=%s dbname=mfa user=mfaadmin sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	advice = strchr(info, '\n');
+	ck_assert_msg(advice != NULL, "%s", info);
+	ck_assert_str_eq(advice + 1,
+	    "the connection file names a host by name: its resolution is "
+	    "not bounded by store_timeout=: add hostaddr=");
+	/* With its address beside it, libpq resolves nothing. */
+	snprintf(text, sizeof(text),
+	    "host=localhost,localhost hostaddr=127.0.0.1,127.0.0.1 "
+	    "port=%s dbname=mfa user=mfaadmin sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') == NULL, "%s", info);
+	/* One name in a list is enough. */
+	snprintf(text, sizeof(text),
+	    "host=127.0.0.1,localhost port=%s dbname=mfa user=mfaadmin "
+	    "sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') != NULL, "%s", info);
+}
+END_TEST
+
 static Suite *
 pgsql_suite(void)
 {
@@ -1388,6 +1439,7 @@ pgsql_suite(void)
 	tcase_add_test(tc, dropped_twice_fails_closed);
 	tcase_add_test(tc, network_closed_then_refused_fails_closed);
 	tcase_add_test(tc, drop_after_commit_sent_is_not_retried);
+	tcase_add_test(tc, host_names_are_advised_against);
 	suite_add_tcase(s, tc);
 	return s;
 }
