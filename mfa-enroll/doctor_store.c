@@ -5,6 +5,7 @@
  * simply where the files are.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "doctor.h"
 #include "error.h"
@@ -26,7 +27,7 @@ mfa_doctor_check_store(struct doctor *d, const struct mfa_config *cfg)
 {
 	const char *where = mfa_store_config_where(cfg);
 	struct mfa_store *s = NULL;
-	char info[512] = "";
+	char info[768] = "", *advice = NULL;
 	int rc;
 
 	rc = mfa_store_open_config(cfg, 0, &s, info, sizeof(info));
@@ -40,9 +41,14 @@ mfa_doctor_check_store(struct doctor *d, const struct mfa_config *cfg)
 	if (rc == MFA_OK)
 		rc = mfa_store_probe(s, info, sizeof(info));
 	mfa_store_close(s);
+	/* A store that works but should be set up otherwise (store.h). */
+	if (rc == MFA_OK && (advice = strchr(info, '\n')) != NULL)
+		*advice++ = '\0';
 	if (rc == MFA_OK)
 		mfa_doctor_say(d, DOC_OK, "store at %s: %s", where, info);
-	else
+	if (advice != NULL)
+		mfa_doctor_say(d, DOC_WARN, "store at %s: %s", where, advice);
+	else if (rc != MFA_OK)
 		mfa_doctor_say(d, DOC_FAIL, "store at %s: %s: %s", where,
 		    info[0] != '\0' ? info : mfa_strerror(rc), store_fix(rc));
 }

@@ -249,7 +249,12 @@ mfa_handover_why(int rc)
 int
 mfa_handover_store(struct mfa_login *lg, char *why, size_t whysz)
 {
+	int rc;
+
 	if (lg->store != NULL)
 		return MFA_OK;
-	return mfa_store_open_config(&lg->cfg, 0, &lg->store, why, whysz);
+	rc = mfa_store_open_config(&lg->cfg, 0, &lg->store, why, whysz);
+	if (rc == MFA_OK)
+		mfa_store_set_logger(lg->store, &lg->log);
+	return rc;
 }

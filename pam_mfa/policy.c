@@ -57,9 +57,12 @@ read_state(struct mfa_login *lg, struct mfa_state *st)
 	int rc;
 
 	rc = mfa_store_open_config(&lg->cfg, 1, &lg->store, why, sizeof(why));
-	if (rc == MFA_OK)
+	if (rc == MFA_OK) {
+		/* The backend's own lines (a connection made again). */
+		mfa_store_set_logger(lg->store, &lg->log);
 		rc = mfa_store_read(lg->store, lg->username,
 		    lg->cfg.lock_timeout, st, why, sizeof(why));
+	}
 	if (rc != MFA_OK) {
 		lg->reason = "state unavailable";
 		mfa_log(

@@ -517,6 +517,39 @@ connect_params(struct pgc *c, struct pgc_params *p, char *why, size_t whysz)
 	return rc;
 }
 
+/* 1 when host is a name that getaddrinfo resolves (not an address or a
+ * socket directory). */
+static int
+host_is_name(const char *host)
+{
+	unsigned char addr[16];
+
+	if (host[0] == '\0' || host[0] == '/' || host[0] == '@')
+		return 0;
+	return inet_pton(AF_INET, host, addr) != 1 &&
+	    inet_pton(AF_INET6, host, addr) != 1;
+}
+
+/*
+ * 1 when a host of p is a name with no hostaddr= beside it: libpq then
+ * resolves it with getaddrinfo, which has no deadline (and an
+ * asynchronous resolver would need threads).
+ */
+static int
+resolves_names(const struct pgc_params *p)
+{
+	size_t i, n = list_count(p->list[0]);
+	char host[256], addr[256];
+
+	for (i = 0; i < n; i++) {
+		list_item(p->list[0], i, host, sizeof(host));
+		list_item(p->list[1], i, addr, sizeof(addr));
+		if (addr[0] == '\0' && host_is_name(host))
+			return 1;
+	}
+	return 0;
+}
+
 /* Wipe the values of parsed options (a password among them). */
 static void
 options_free(PQconninfoOption *opts)
@@ -542,6 +575,11 @@ pgc_connect(struct pgc *c, const char *path, unsigned int timeout_ms, char *why,
 
 	memset(c, 0, sizeof(*c));
 	c->timeout_ms = timeout_ms;
+	if (snprintf(c->path, sizeof(c->path), "%s", path) >=
+	    (int)sizeof(c->path)) {
+		snprintf(why, whysz, "connection file: path too long");
+		return MFA_ERR_TOOBIG;
+	}
 	rc = read_conninfo(path, &text, why, whysz);
 	if (rc != MFA_OK)
 		goto out;
@@ -555,8 +593,10 @@ pgc_connect(struct pgc *c, const char *path, unsigned int timeout_ms, char *why,
 	p = calloc(1, sizeof(*p));
 	rc = p == NULL ? MFA_ERR_NOMEM
 		       : build_params(p, opts, timeout_ms, why, whysz);
-	if (rc == MFA_OK)
+	if (rc == MFA_OK) {
+		c->resolves = resolves_names(p);
 		rc = connect_params(c, p, why, whysz);
+	}
 out:
 	if (rc != MFA_OK)
 		pgc_close(c);
@@ -565,6 +605,17 @@ out:
 	PQfreemem(err);
 	mfa_strfree(text);
 	return rc;
+}
+
+int
+pgc_reconnect(struct pgc *c, char *why, size_t whysz)
+{
+	char path[PGC_PATH_MAX];
+
+	/* pgc_connect starts by clearing c, c->path with it. */
+	snprintf(path, sizeof(path), "%s", c->path);
+	pgc_close(c);
+	return pgc_connect(c, path, c->timeout_ms, why, whysz);
 }
 
 void
@@ -576,17 +627,57 @@ pgc_close(struct pgc *c)
 	c->pending = 0;
 }
 
-/* Lose the connection after a failure whose effect is unknown. */
+/*
+ * Lose the connection after a failure whose effect is unknown; noted as
+ * dropped when libpq found it closed (EOF, reset, the server's FATAL),
+ * not when a deadline passed.
+ */
 static int
 lost(struct pgc *c, const char *what, char *why, size_t whysz)
 {
-	if (c->conn != NULL && PQstatus(c->conn) == CONNECTION_BAD)
+	int dropped = c->conn != NULL && PQstatus(c->conn) == CONNECTION_BAD;
+
+	if (dropped)
 		set_why_line(
 		    why, whysz, "connection lost: ", PQerrorMessage(c->conn));
 	else
 		snprintf(why, whysz, "%s", what);
 	pgc_close(c);
+	c->dropped = dropped;
 	return MFA_ERR_UNAVAILABLE;
+}
+
+/* Close c, which the server or the network has closed (not a deadline). */
+static int
+dropped(struct pgc *c)
+{
+	pgc_close(c);
+	c->dropped = 1;
+	return MFA_ERR_UNAVAILABLE;
+}
+
+/*
+ * The result of res[0..n) that is the server's FATAL ending the session,
+ * or NULL: admin_shutdown (pg_terminate_backend, a fast shutdown),
+ * crash_shutdown, cannot_connect_now, idle_session_timeout.
+ */
+static const PGresult *
+server_end(PGresult **res, size_t n)
+{
+	static const char *const ending[] = {
+	    "57P01", "57P02", "57P03", "57P05"};
+	const char *state;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		state = res[i] != NULL
+		    ? PQresultErrorField(res[i], PG_DIAG_SQLSTATE)
+		    : NULL;
+		for (k = 0; state != NULL && k < 4; k++)
+			if (strcmp(state, ending[k]) == 0)
+				return res[i];
+	}
+	return NULL;
 }
 
 /* Send what libpq has buffered, and read what has come, until deadline. */
@@ -680,7 +771,9 @@ pgc_run(struct pgc *c, const struct pgc_query *q, size_t n,
     unsigned int extra_ms, PGresult **res, char *why, size_t whysz)
 {
 	int64_t deadline = mono_ms() + c->timeout_ms + extra_ms;
+	const PGresult *end;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++)
 		res[i] = NULL;
@@ -694,9 +787,20 @@ pgc_run(struct pgc *c, const struct pgc_query *q, size_t n,
 		if (collect(c, deadline, NULL, 0) != MFA_OK)
 			return lost(
 			    c, "no answer within the deadline", why, whysz);
-	if (collect(c, deadline, res, n) != MFA_OK)
-		return lost(c, "no answer within the deadline", why, whysz);
-	return first_error(res, n, why, whysz);
+	if (collect(c, deadline, res, n) != MFA_OK) {
+		if ((end = server_end(res, n)) == NULL)
+			return lost(
+			    c, "no answer within the deadline", why, whysz);
+		/* The server's reason, rather than libpq's EOF. */
+		set_why_line(
+		    why, whysz, "connection lost: ", PQresultErrorMessage(end));
+		return dropped(c);
+	}
+	rc = first_error(res, n, why, whysz);
+	if (rc != MFA_OK &&
+	    (PQstatus(c->conn) == CONNECTION_BAD || server_end(res, n) != NULL))
+		return dropped(c);
+	return rc;
 }
 
 void
@@ -704,8 +808,9 @@ pgc_send_only(struct pgc *c, const struct pgc_query *q, size_t n)
 {
 	if (c->conn == NULL)
 		return;
+	/* Nothing waited: no deadline passed. */
 	if (send_queries(c, q, n) != MFA_OK || PQflush(c->conn) < 0) {
-		pgc_close(c);
+		dropped(c);
 		return;
 	}
 	c->pending++;

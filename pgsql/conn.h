@@ -18,12 +18,21 @@
 
 #define PGC_CONNINFO_MAX 4096 /* bytes of the connection file */
 #define PGC_MAX_PARAMS 4      /* parameters of one statement */
+#define PGC_PATH_MAX 4096     /* bytes of the connection file's path */
 
 struct pgc {
 	PGconn *conn; /* NULL once lost: every exchange fails */
 	unsigned int
 	    timeout_ms;       /* deadline of connecting, and of an exchange */
 	unsigned int pending; /* syncs sent whose results nobody awaits */
+	/* Lost because the server or the network closed it (EOF, a reset,
+	 * the server's shutdown or pg_terminate_backend), not because a
+	 * deadline passed: pgc_reconnect may try again. */
+	int dropped;
+	/* A host of the string is a name without hostaddr=: libpq
+	 * resolves it with getaddrinfo, which no deadline bounds. */
+	int resolves;
+	char path[PGC_PATH_MAX]; /* the connection file */
 };
 
 /* One statement of an exchange and its text parameters. */
@@ -54,6 +63,14 @@ struct pgc_query {
 int pgc_connect(struct pgc *c, const char *path, unsigned int timeout_ms,
     char *why, size_t whysz);
 
+/*
+ * pgc_reconnect - close c and connect again exactly as pgc_connect did
+ * (the same connection file, read and checked again, the same hidden
+ * environment and pinned parameters), within a fresh c->timeout_ms.
+ * Returns what pgc_connect returns, with why.
+ */
+int pgc_reconnect(struct pgc *c, char *why, size_t whysz);
+
 /* pgc_close - close c (a closed one is fine). */
 void pgc_close(struct pgc *c);
 
@@ -63,7 +80,10 @@ void pgc_close(struct pgc *c);
  * result of q[i] (the caller PQclear()s each; NULL when none came).
  * Returns MFA_OK when every statement succeeded, else the error of the
  * first that failed (pgc_error) with why; when the deadline passes or the
- * connection breaks, c is closed and the result is MFA_ERR_UNAVAILABLE.
+ * connection breaks, c is closed and the result is MFA_ERR_UNAVAILABLE
+ * (c->dropped set when the server or the network ended it: an EOF, a
+ * reset, a FATAL admin_shutdown, crash_shutdown, cannot_connect_now or
+ * idle_session_timeout, SQLSTATE 57P01, 57P02, 57P03, 57P05).
  */
 int pgc_run(struct pgc *c, const struct pgc_query *q, size_t n,
     unsigned int extra_ms, PGresult **res, char *why, size_t whysz);

@@ -12,11 +12,18 @@
  * (durable: every commit is a full write, no tally); end sends the unlock
  * without waiting for its answer.  A TOTP login (read, begin, commit, end)
  * thus costs three round trips after the connection.
+ *
+ * The connection made by open may sit idle while a person types a code;
+ * when the server or the network closed it meanwhile, the next exchange
+ * that applies nothing before it holds a lock connects again, once
+ * (run_first).
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -90,6 +97,7 @@ static const char schema_sql[] =
 struct pgstore {
 	struct mfa_store head;
 	struct pgc c;
+	unsigned int locks; /* transactions holding a lock on c */
 };
 
 struct pgtxn {
@@ -114,6 +122,21 @@ static struct pgtxn *
 pgtxn_of(struct mfa_store_txn *gt)
 {
 	return (struct pgtxn *)gt;
+}
+
+/* A line of the plug-in's own into the caller's log, if it gave one. */
+static void __attribute__((format(printf, 3, 4)))
+note(struct pgstore *s, int priority, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (s->head.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->head.log(s->head.log_arg, priority, line);
 }
 
 /* Clear the n results of an exchange. */
@@ -148,6 +171,38 @@ version_error(struct pgstore *s, char *why, size_t whysz)
 	return rc == MFA_OK ? MFA_ERR_VERSION : rc;
 }
 
+/*
+ * pgc_run for an exchange that applies nothing before it holds a lock of
+ * its own (begin's lock and read, a list, a vault load).  When it finds
+ * the connection closed by the server or the network (c.dropped: an idle
+ * time-out, a restart, pg_terminate_backend; never a deadline, which
+ * would cost its time twice) and no transaction holds a lock on it,
+ * connect again within a fresh deadline and run it once more.  Safe:
+ * whatever the first attempt did died with its session (a session's
+ * advisory lock, a read).  Never used for a commit or any write sent
+ * under a lock: a lost answer there leaves the outcome unknown, and the
+ * lock it relied on is gone, so it fails closed.
+ */
+static int
+run_first(struct pgstore *s, const struct pgc_query *q, size_t n,
+    unsigned int extra_ms, PGresult **res, char *why, size_t whysz)
+{
+	int rc;
+
+	rc = pgc_run(&s->c, q, n, extra_ms, res, why, whysz);
+	if (rc == MFA_OK || s->c.conn != NULL || !s->c.dropped || s->locks > 0)
+		return rc;
+	clear_results(res, n);
+	note(s, LOG_INFO,
+	    "postgresql: the connection closed while idle (%s): "
+	    "connecting again",
+	    why);
+	rc = pgc_reconnect(&s->c, why, whysz);
+	if (rc == MFA_OK)
+		rc = pgc_run(&s->c, q, n, extra_ms, res, why, whysz);
+	return rc;
+}
+
 /* An error of the schema, with what the admin does about it. */
 static int
 schema_advice(int rc, char *why, size_t whysz)
@@ -180,13 +235,15 @@ lock_and(struct pgtxn *t, unsigned int timeout_ms, const struct pgc_query *more,
 	    timeout_ms + t->store->c.timeout_ms);
 	if (nmore > 0)
 		q[2] = more[0];
-	rc = pgc_run(&t->store->c, q, 2 + nmore, timeout_ms, res, why, whysz);
+	rc = run_first(t->store, q, 2 + nmore, timeout_ms, res, why, whysz);
 	if (rc == MFA_ERR_LOCK_TIMEOUT)
 		snprintf(why, whysz, "lock of %s: %s (%u ms)", t->name,
 		    mfa_strerror(rc), timeout_ms);
 	if (rc == MFA_OK && PQntuples(res[1]) != 1)
 		rc = version_error(t->store, why, whysz);
 	t->locked = rc == MFA_OK;
+	if (t->locked)
+		t->store->locks++;
 	return schema_advice(rc, why, whysz);
 }
 
@@ -259,8 +316,10 @@ txn_free(struct pgtxn *t)
 {
 	struct pgc_query q = {SQL_UNLOCK, 1, {t->name}};
 
-	if (t->locked)
+	if (t->locked) {
 		pgc_send_only(&t->store->c, &q, 1);
+		t->store->locks--;
+	}
 	free(t);
 }
 
@@ -423,7 +482,7 @@ pg_list(struct mfa_store *gs, mfa_store_visit visit, void *arg, char *why,
 	PGresult *res[2] = {NULL, NULL};
 	int i, rc;
 
-	rc = pgc_run(&s->c, q, 2, 0, res, why, whysz);
+	rc = run_first(s, q, 2, 0, res, why, whysz);
 	if (rc == MFA_OK &&
 	    (PQntuples(res[0]) != 1 ||
 		strcmp(PQgetvalue(res[0], 0, 0), PGSQL_SCHEMA_VERSION_TEXT) !=
@@ -508,7 +567,7 @@ pg_vault_load(struct mfa_store *gs, const char *user,
 		snprintf(why, whysz, "user name: %s", mfa_strerror(rc));
 		return rc;
 	}
-	rc = pgc_run(&s->c, &q, 1, 0, &r, why, whysz);
+	rc = run_first(s, &q, 1, 0, &r, why, whysz);
 	if (rc == MFA_OK && PQntuples(r) != 1)
 		rc = version_error(s, why, whysz);
 	else if (rc == MFA_OK && PQgetisnull(r, 0, 0))
@@ -615,6 +674,16 @@ tls_text(struct pgstore *s)
 	return proto != NULL ? proto : "TLS";
 }
 
+/* Advice after the probe's line in info (store.h: mfa_store_probe). */
+static void
+advise(char *info, size_t infosz, const char *advice)
+{
+	size_t n = strlen(info);
+
+	if (n + 1 < infosz)
+		snprintf(info + n, infosz - n, "\n%s", advice);
+}
+
 static int
 pg_probe(struct mfa_store *gs, char *info, size_t infosz)
 {
@@ -657,6 +726,10 @@ pg_probe(struct mfa_store *gs, char *info, size_t infosz)
 	    PQuser(s->c.conn), sv / 10000, sv % 10000, tls_text(s), schema,
 	    rtt);
 	pgc_printable(info); /* the schema version is the database's */
+	if (rc == MFA_OK && s->c.resolves)
+		advise(info, infosz,
+		    "the connection file names a host by name: its resolution "
+		    "is not bounded by store_timeout=: add hostaddr=");
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "log.h"
 #include "store.h"
 #include "store_backend.h"
 
@@ -20,6 +21,20 @@ mfa_store_close(struct mfa_store *s)
 	s->ops->close(s);
 	if (plugin != NULL)
 		dlclose(plugin);
+}
+
+/* A backend's own line into the caller's log (mfa_store_log_fn). */
+static void
+log_line(void *arg, int priority, const char *line)
+{
+	mfa_log(arg, priority, "%s", line);
+}
+
+void
+mfa_store_set_logger(struct mfa_store *s, const struct mfa_logger *lg)
+{
+	s->log = lg != NULL ? log_line : NULL;
+	s->log_arg = (void *)lg; /* handed back to log_line only */
 }
 
 int

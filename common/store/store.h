@@ -30,11 +30,20 @@
 
 #include "state.h"
 
+struct mfa_logger;
 struct mfa_store;
 struct mfa_store_txn;
 
 /* mfa_store_close - release a store.  NULL is fine. */
 void mfa_store_close(struct mfa_store *s);
+
+/*
+ * mfa_store_set_logger - send the lines a backend logs of its own accord
+ * (not errors, which come back in why: a connection made again after the
+ * server dropped it, at LOG_INFO) to lg (mfa_log), which must outlive s;
+ * NULL drops them, as before the first call.
+ */
+void mfa_store_set_logger(struct mfa_store *s, const struct mfa_logger *lg);
 
 /*
  * mfa_store_begin - lock user's record (waiting at most timeout_ms, then
@@ -145,7 +154,9 @@ int64_t mfa_store_now(struct mfa_store_txn *txn, int64_t host_now);
  * mfa_store_probe - one line about the store for the admin (doctor):
  * the backend, where it is and, for a server, its version, TLS, schema
  * version and round-trip time.  Returns MFA_OK, or the error that makes
- * the store unusable with the reason in info.
+ * the store unusable with the reason in info.  A store that works but is
+ * set up in a way the admin should fix adds a newline and one line of
+ * advice after the first line (the result stays MFA_OK).
  */
 int mfa_store_probe(struct mfa_store *s, char *info, size_t infosz);
 

@@ -23,7 +23,7 @@
  * mfa_store_params or the error codes change: a plug-in built for
  * another value is refused, never called.
  */
-#define MFA_STORE_ABI 2
+#define MFA_STORE_ABI 3
 
 struct mfa_store_ops {
 	const char *name; /* "files", "postgresql": for messages */
@@ -64,10 +64,19 @@ struct mfa_store_ops {
 	    size_t whysz);
 };
 
+/*
+ * Where a backend sends a line of its own that is no error of the call
+ * (a connection made again): the caller's log at priority (LOG_INFO...).
+ */
+typedef void (*mfa_store_log_fn)(void *arg, int priority, const char *line);
+
 /* The head of every backend's store handle. */
 struct mfa_store {
 	const struct mfa_store_ops *ops;
 	void *plugin; /* dlopen handle, closed after ops->close; or NULL */
+	/* Set by mfa_store_set_logger; NULL: such lines are dropped. */
+	mfa_store_log_fn log;
+	void *log_arg;
 };
 
 /* The head of every backend's transaction. */

@@ -133,6 +133,79 @@ START_TEST(missing_schema_fails_closed)
 }
 END_TEST
 
+/* The code to answer with, after ending the module's session. */
+static char g_code[16];
+
+/*
+ * "The user types": meanwhile the server ends the session the module
+ * opened (fallback_application_name pam_mfa) and waits until it is gone.
+ */
+static const char *
+drop_then_answer(const char *token, const char *transcript)
+{
+	char pid[32], sql[128], v[8];
+
+	ck_assert_msg(
+	    strstr(transcript, "Verification code") != NULL, "%s", transcript);
+	pgtest_admin("SELECT pid FROM pg_stat_activity WHERE "
+		     "application_name = 'pam_mfa'",
+	    pid, sizeof(pid));
+	ck_assert_msg(atol(pid) > 0, "no session of the module");
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%ld, 5000)",
+	    atol(pid));
+	pgtest_admin(sql, v, sizeof(v));
+	ck_assert_str_eq(v, "t");
+	/* "@hang": and the server stops answering (kill -STOP). */
+	if (strcmp(token, "@hang") == 0)
+		ck_assert_int_eq(
+		    kill((pid_t)atol(getenv("MFA_PG_PID")), SIGSTOP), 0);
+	return g_code;
+}
+
+START_TEST(session_dropped_while_typing)
+{
+	const char *answers[] = {"@drop", NULL};
+	const char *again[] = {g_code, g_code, g_code, NULL};
+
+	mfa_pamh_oath_code(SEED, T0, g_code);
+	mfa_pamh_set_answer_hook(drop_then_answer);
+	mfa_pamh_login("pg", "alice", answers, 0, &res);
+	mfa_pamh_set_answer_hook(NULL);
+	ck_assert_int_eq(res.rv, PAM_SUCCESS);
+	ck_logged("postgresql: the connection closed while idle (connection "
+		  "lost: FATAL:  terminating connection due to administrator "
+		  "command): connecting again");
+	ck_assert_int_eq(mfa_pamh_count(mfa_pamh_log(), "connecting again"), 1);
+	/* The code was recorded as used: a replay is refused. */
+	mfa_pamh_log_clear();
+	mfa_pamh_login("pg", "alice", again, 0, &res);
+	ck_assert_int_eq(res.rv, PAM_AUTH_ERR);
+	ck_logged("result=failure reason=code already used");
+}
+END_TEST
+
+START_TEST(reconnect_to_a_hung_server_fails_closed_in_time)
+{
+	const char *answers[] = {"@hang", NULL};
+	int64_t t0, took;
+
+	mfa_pamh_oath_code(SEED, T0, g_code);
+	mfa_pamh_set_answer_hook(drop_then_answer);
+	t0 = pgtest_mono_ms();
+	mfa_pamh_login("pg", "alice", answers, 0, &res);
+	took = pgtest_mono_ms() - t0;
+	kill((pid_t)atol(getenv("MFA_PG_PID")), SIGCONT);
+	mfa_pamh_set_answer_hook(NULL);
+	ck_assert_int_eq(res.rv, PAM_AUTHINFO_UNAVAIL);
+	ck_shown(UNAVAILABLE);
+	ck_assert_int_eq(mfa_pamh_count(mfa_pamh_log(), "connecting again"), 1);
+	ck_logged("state for alice: 127.0.0.1 port");
+	ck_logged("no answer from the server within the deadline");
+	/* One connection's deadline (store_timeout=1000), not two. */
+	ck_assert_msg(took < 1000 + 2000, "%lld ms", (long long)took);
+}
+END_TEST
+
 static Suite *
 pam_pgsql_suite(void)
 {
@@ -143,6 +216,8 @@ pam_pgsql_suite(void)
 	tcase_add_test(tc, state_in_the_database);
 	tcase_add_test(tc, stopped_server_fails_closed_in_time);
 	tcase_add_test(tc, missing_schema_fails_closed);
+	tcase_add_test(tc, session_dropped_while_typing);
+	tcase_add_test(tc, reconnect_to_a_hung_server_fails_closed_in_time);
 	suite_add_tcase(s, tc);
 	return s;
 }

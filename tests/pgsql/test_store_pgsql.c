@@ -1178,6 +1178,297 @@ START_TEST(vault_upgrade_from_version_1)
 }
 END_TEST
 
+/* ---- a connection that the server or the network closed while idle ---- */
+
+/* The backend's own lines (mfa_store_set_logger), kept for asserts. */
+static char g_noted[2048];
+
+/* How many times needle is in hay. */
+static int
+count_in(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay++)
+		n++;
+	return n;
+}
+
+static void
+capture_line(void *arg, int priority, const char *line)
+{
+	size_t n = strlen(g_noted);
+
+	(void)arg;
+	snprintf(g_noted + n, sizeof(g_noted) - n, "%d %s\n", priority, line);
+}
+
+/* Open a store as user, named app in pg_stat_activity, lines captured. */
+static struct mfa_store *
+open_app(const char *user, const char *app, unsigned int timeout_ms)
+{
+	char text[512], extra[128], path[PATH_MAX + 64], name[64];
+	struct mfa_store *s = NULL;
+	int rc;
+
+	snprintf(
+	    extra, sizeof(extra), "sslmode=disable application_name=%s", app);
+	conninfo(text, sizeof(text), user, extra);
+	snprintf(name, sizeof(name), "%s.conninfo", app);
+	conninfo_file(name, text, 0600, path, sizeof(path));
+	rc = open_path(path, timeout_ms, &s);
+	ck_assert_msg(rc == MFA_OK, "open: %d %s", rc, g_why);
+	s->log = capture_line;
+	g_noted[0] = '\0';
+	return s;
+}
+
+/* pg_terminate_backend on app's session, waiting until it is gone. */
+static void
+terminate(const char *app)
+{
+	char sql[256], v[32];
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT pid FROM pg_stat_activity WHERE application_name = '%s'",
+	    app);
+	pgtest_admin(sql, v, sizeof(v));
+	ck_assert_msg(atol(v) > 0, "no session of %s", app);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%ld, 5000)",
+	    atol(v));
+	pgtest_admin(sql, v, sizeof(v));
+	ck_assert_str_eq(v, "t");
+}
+
+/* begin on user, MFA_OK or not, and the time it took. */
+static int
+timed_begin(struct mfa_store *s, const char *user, struct mfa_state *st,
+    struct mfa_store_txn **txn, int64_t *took)
+{
+	int64_t t0 = pgtest_mono_ms();
+	int rc;
+
+	rc = mfa_store_begin(s, user, T_MS, st, txn, g_why, sizeof(g_why));
+	*took = pgtest_mono_ms() - t0;
+	return rc;
+}
+
+START_TEST(dropped_while_idle_connects_again)
+{
+	struct mfa_store *s = open_app("mfaadmin", "idle1", T_MS);
+	struct mfa_store_txn *txn = NULL;
+	char rec[4096], v[16];
+	struct mfa_state st;
+	int64_t took;
+	int rc;
+
+	/* The policy's read (its unlock is sent, not awaited), then the
+	 * user types while the server ends the session. */
+	update(s, "jill", enrol);
+	rc = mfa_store_read(s, "jill", T_MS, &st, g_why, sizeof(g_why));
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	terminate("idle1");
+	rc = timed_begin(s, "jill", &st, &txn, &took);
+	ck_assert_msg(rc == MFA_OK, "begin after the drop: %d %s", rc, g_why);
+	ck_assert_msg(took < T_MS + MARGIN_MS, "%lld ms", (long long)took);
+	ck_assert_int_eq(st.enrolled, 1);
+	ck_assert_uint_eq(st.totp_last_step, 58800960);
+	st.totp_last_step = 58800961;
+	rc = mfa_store_commit(txn, &st, mfa_store_now(txn, 0));
+	ck_assert_msg(rc == MFA_OK, "commit: %d", rc);
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	pgtest_admin("SELECT record FROM pam_mfa.state WHERE name = 'jill'",
+	    rec, sizeof(rec));
+	ck_assert_msg(strstr(rec, "\ntotp-last-step 58800961\n") != NULL,
+	    "record: %s", rec);
+	/* One line, at info level, naming the drop and the reconnect. */
+	ck_assert_int_eq(count_in(g_noted, "connecting again"), 1);
+	ck_assert_msg(strstr(g_noted,
+			  "6 postgresql: the connection closed "
+			  "while idle (") != NULL &&
+		strstr(g_noted, "administrator command") != NULL,
+	    "%s", g_noted);
+	/* The new session is the store's, and works on. */
+	pgtest_admin("SELECT count(*) FROM pg_stat_activity WHERE "
+		     "application_name = 'idle1'",
+	    v, sizeof(v));
+	ck_assert_str_eq(v, "1");
+	update(s, "jill", fail_once);
+	ck_assert_int_eq(count_in(g_noted, "connecting again"), 1);
+	mfa_store_close(s);
+}
+END_TEST
+
+START_TEST(dropped_twice_fails_closed)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	struct mfa_store *s;
+	int64_t took;
+	int rc;
+
+	/* The session ends and the server refuses the next one. */
+	pgtest_admin("DROP ROLE IF EXISTS mfa_once; "
+		     "CREATE ROLE mfa_once LOGIN SUPERUSER",
+	    NULL, 0);
+	s = open_app("mfa_once", "idle2", T_MS);
+	pgtest_admin("ALTER ROLE mfa_once NOLOGIN", NULL, 0);
+	terminate("idle2");
+	rc = timed_begin(s, "kate", &st, &txn, &took);
+	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
+	ck_assert_ptr_null(txn);
+	ck_assert_msg(
+	    strstr(g_why, "not permitted to log in") != NULL, "%s", g_why);
+	ck_assert_msg(took < T_MS + MARGIN_MS, "%lld ms", (long long)took);
+	ck_assert_int_eq(count_in(g_noted, "connecting again"), 1);
+	/* A connection that could not be made again stays lost. */
+	rc = timed_begin(s, "kate", &st, &txn, &took);
+	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
+	ck_assert_int_eq(count_in(g_noted, "connecting again"), 1);
+	mfa_store_close(s);
+	pgtest_admin("DROP ROLE mfa_once", NULL, 0);
+}
+END_TEST
+
+/* Kill the proxy px (its one connection ends, its port refuses). */
+static void
+proxy_kill(struct proxy *px)
+{
+	ck_assert_int_eq(kill(px->pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(px->pid, NULL, 0), px->pid);
+}
+
+START_TEST(network_closed_then_refused_fails_closed)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	struct proxy px;
+	struct mfa_store *s;
+	int64_t took;
+	int rc;
+
+	/* The path to the server ends (a reset, no word from the server)
+	 * and nothing listens there any more (a server restarting). */
+	s = open_proxied(&px);
+	s->log = capture_line;
+	g_noted[0] = '\0';
+	proxy_kill(&px);
+	rc = timed_begin(s, "lena", &st, &txn, &took);
+	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
+	ck_assert_ptr_null(txn);
+	ck_assert_msg(strstr(g_why, "refused") != NULL, "%s", g_why);
+	ck_assert_msg(took < T_MS, "%lld ms", (long long)took);
+	ck_assert_msg(count_in(g_noted, "connecting again") == 1 &&
+		strstr(g_noted, "closed the connection") != NULL,
+	    "%s", g_noted);
+	mfa_store_close(s);
+}
+END_TEST
+
+/* Poll the database until user has a record, then kill the proxy. */
+static pid_t
+kill_proxy_when_written(struct proxy *px, const char *user)
+{
+	char sql[128], v[16] = "0";
+	pid_t pid = fork();
+
+	ck_assert(pid >= 0);
+	if (pid != 0)
+		return pid;
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM pam_mfa.state WHERE name = '%s'", user);
+	while (strcmp(v, "0") == 0)
+		pgtest_admin(sql, v, sizeof(v));
+	kill(px->pid, SIGKILL);
+	_exit(0);
+}
+
+START_TEST(drop_after_commit_sent_is_not_retried)
+{
+	struct mfa_store_txn *txn = NULL;
+	struct mfa_state st;
+	struct proxy px;
+	struct mfa_store *s;
+	pid_t killer;
+	char rec[4096];
+	int rc;
+
+	/* The server has the write; its answer (held DELAY_MS by the
+	 * proxy) is lost with the connection: the outcome is unknown to
+	 * the client, which must fail closed rather than write again. */
+	s = open_proxied(&px);
+	s->log = capture_line;
+	g_noted[0] = '\0';
+	rc = mfa_store_begin(s, "mona", T_MS, &st, &txn, g_why, sizeof(g_why));
+	ck_assert_msg(rc == MFA_OK, "%d %s", rc, g_why);
+	enrol(&st);
+	killer = kill_proxy_when_written(&px, "mona");
+	rc = mfa_store_commit(txn, &st, mfa_store_now(txn, 0));
+	ck_assert_int_eq(rc, MFA_ERR_UNAVAILABLE);
+	mfa_store_end(txn);
+	mfa_state_wipe(&st);
+	ck_assert_int_eq(waitpid(killer, NULL, 0), killer);
+	ck_assert_int_eq(waitpid(px.pid, NULL, 0), px.pid);
+	ck_assert_msg(g_noted[0] == '\0', "%s", g_noted);
+	pgtest_admin("SELECT record FROM pam_mfa.state WHERE name = 'mona'",
+	    rec, sizeof(rec));
+	ck_assert_msg(strstr(rec, "\nenrolled ") != NULL, "record: %s", rec);
+	mfa_store_close(s);
+}
+END_TEST
+
+/* probe of a store whose connection file holds text: its info. */
+static int
+probe_text(const char *text, char *info, size_t infosz)
+{
+	char path[PATH_MAX + 32];
+	struct mfa_store *s = NULL;
+	int rc;
+
+	conninfo_file("names.conninfo", text, 0600, path, sizeof(path));
+	rc = open_path(path, T_MS, &s);
+	ck_assert_msg(rc == MFA_OK, "%s: %d %s", text, rc, g_why);
+	rc = mfa_store_probe(s, info, infosz);
+	mfa_store_close(s);
+	return rc;
+}
+
+START_TEST(host_names_are_advised_against)
+{
+	char text[512], info[1024];
+	const char *advice;
+
+	conninfo(text, sizeof(text), "mfaadmin", "sslmode=disable");
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') == NULL, "%s", info);
+	/* A name: resolved by getaddrinfo, which no deadline bounds. */
+	snprintf(text, sizeof(text),
+	    "host=localhost port=%s dbname=mfa user=mfaadmin sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	advice = strchr(info, '\n');
+	ck_assert_msg(advice != NULL, "%s", info);
+	ck_assert_str_eq(advice + 1,
+	    "the connection file names a host by name: its resolution is "
+	    "not bounded by store_timeout=: add hostaddr=");
+	/* With its address beside it, libpq resolves nothing. */
+	snprintf(text, sizeof(text),
+	    "host=localhost,localhost hostaddr=127.0.0.1,127.0.0.1 "
+	    "port=%s dbname=mfa user=mfaadmin sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') == NULL, "%s", info);
+	/* One name in a list is enough. */
+	snprintf(text, sizeof(text),
+	    "host=127.0.0.1,localhost port=%s dbname=mfa user=mfaadmin "
+	    "sslmode=disable",
+	    need_env("MFA_PG_PORT"));
+	ck_assert_int_eq(probe_text(text, info, sizeof(info)), MFA_OK);
+	ck_assert_msg(strchr(info, '\n') != NULL, "%s", info);
+}
+END_TEST
+
 static Suite *
 pgsql_suite(void)
 {
@@ -1210,6 +1501,11 @@ pgsql_suite(void)
 	tcase_add_test(tc, vault_promote_checks_the_id);
 	tcase_add_test(tc, vault_waits_for_the_state_lock);
 	tcase_add_test(tc, vault_upgrade_from_version_1);
+	tcase_add_test(tc, dropped_while_idle_connects_again);
+	tcase_add_test(tc, dropped_twice_fails_closed);
+	tcase_add_test(tc, network_closed_then_refused_fails_closed);
+	tcase_add_test(tc, drop_after_commit_sent_is_not_retried);
+	tcase_add_test(tc, host_names_are_advised_against);
 	suite_add_tcase(s, tc);
 	return s;
 }
