@@ -396,8 +396,10 @@ pg_exit() {
 	pg_cleanup
 	[[ -n $PG_DIR ]] && rm -rf -- "$PG_DIR"
 	PG_DIR=''
-	[[ -n $PG_BASE_MINE ]] && mfa_test_base_leave
-	PG_BASE_MINE=''
+	if [[ -n $PG_BASE_MINE ]]; then
+		mfa_test_base_leave
+		PG_BASE_MINE=''
+	fi
 }
 
 # pg_cert KEYFILE CERTFILE SUBJECT CA EXTENSIONS: a P-256 key and a
