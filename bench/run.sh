@@ -46,12 +46,10 @@ bench_store_conf() {
 	shift 2
 	pg_start "$name" "$([[ $name == pgtls ]] && echo ssl || echo trust)" &&
 		pg_create_db "$name" mfa mfa &&
-		pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[$name]}" \
-			-p "${PG_PORT[$name]}" -U mfa -d mfa -f "$PWD/pgsql/schema.sql" \
+		pg_psql_file "$name" mfa mfa pgsql/schema.sql \
 			>"$tmp/$name.schema.log" 2>&1 || return 1
 	pg_conninfo_file "$tmp/$name.conninfo" "$(pg_conninfo "$name" mfa mfa "$@")"
-	printf 'store = postgresql\nstore_conninfo = %s\nplugin_dir = %s\n' \
-		"$tmp/$name.conninfo" "$PWD/$BUILD/plugins" >"$conf"
+	MFA_BUILD=$PWD/$BUILD pg_store_lines "$tmp/$name.conninfo" >"$conf"
 	chmod 0600 "$conf"
 	export "$var=$conf"
 }

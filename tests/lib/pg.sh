@@ -1,47 +1,73 @@
 # shellcheck shell=bash disable=SC2034 # variables for the suites
-# tests/lib/pg.sh - private PostgreSQL 15 servers for the tests.
+# tests/lib/pg.sh - the one PostgreSQL rig of the tests: private servers
+# that the suites start and stop themselves.
 #
 # Source it (after tests/lib/testdir.sh), then call pg_init once.  Every
 # server lives in one private directory below the test base of
 # tests/lib/testdir.sh (never /tmp: the module refuses paths with unsafe
-# ancestors), listens on 127.0.0.1 only on a free port, keeps its unix
-# socket in a private directory, and is stopped by the PID in its
+# ancestors; as root, /var/lib when the "postgres" account cannot pass
+# through the base), listens on 127.0.0.1 only on a free port, keeps its
+# unix socket in a private directory, and is stopped by the PID in its
 # postmaster.pid, by pg_stop or, at the latest, by the EXIT trap that
-# pg_init installs.  initdb refuses root: as root the servers run as the
-# "postgres" account (runuser), otherwise as ourselves.
+# pg_init installs (which then removes the directory).  initdb refuses
+# root: as root the servers run as the "postgres" account (runuser),
+# otherwise as ourselves.
 #
+# A cluster:
 #   pg_init                     check the binaries, make $PG_DIR, set the
 #                               trap; returns 1 with the reason in $PG_WHY
-#   pg_start NAME [MODE]        a primary: trust (default), scram (host
-#                               lines ask for a SCRAM password) or ssl
-#                               (ssl = on, only "hostssl ... cert" lines;
-#                               pg_make_certs first)
-#   pg_create_db NAME DB ROLE [PASSWORD]
+#   pg_start NAME [MODE]        a primary; MODE is how TCP clients log in:
+#                               trust (default), scram (a SCRAM password),
+#                               ssl (ssl = on, only "hostssl ... cert"
+#                               lines) or ssl-trust (ssl = on, with or
+#                               without TLS, trusted); ssl modes need
+#                               pg_make_certs first
 #   pg_make_certs ROLE          $PG_TLS/{ca,server,client,other-ca}.*
 #   pg_start_standby PRIMARY NAME   a synchronous streaming standby
 #   pg_promote NAME             the standby becomes a primary
 #   pg_stop NAME [fast|immediate], pg_restart NAME (same port),
-#   pg_freeze NAME (kill -STOP),
-#   pg_thaw NAME (kill -CONT), pg_pid NAME
+#   pg_freeze NAME (kill -STOP), pg_thaw NAME (kill -CONT), pg_pid NAME
+# Roles, databases, SQL:
+#   pg_create_role NAME ROLE [PASSWORD]   a login role (SCRAM password)
+#   pg_create_db NAME DB ROLE [PASSWORD]  DB owned by ROLE (made if new)
+#   pg_grant NAME DB ROLE       ROLE may use the pam_mfa schema's tables
+#   pg_hba_add NAME LINE        a pg_hba.conf line before the others
 #   pg_psql NAME DB [PSQL-ARGS...]   psql as the superuser, unix socket
+#   pg_psql_file NAME DB ROLE FILE   the SQL in FILE as ROLE
 #   pg_set NAME KEY VALUE       ALTER SYSTEM SET + reload
+# For the module:
 #   pg_conninfo NAME DB ROLE [WORD...]  a libpq connection string
 #   pg_conninfo_file PATH WORD...       that string in a file, mode 0600
+#   pg_store_lines CONNFILE [LINE...]   pam_mfa.conf lines for the store
+#   pg_store_init CONF          the schema: mfa-enroll --conf CONF store init
 #   pg_free_port                a TCP port nobody listens on
 #
 # Per server NAME: ${PG_PORT[NAME]}, ${PG_DATA[NAME]}, ${PG_SOCK[NAME]},
-# ${PG_LOG[NAME]}.  The superuser is $PG_ADMIN (local trust only: the
-# socket directory is private to the server's owner and root).
+# ${PG_LOG[NAME]}.  The superuser is $PG_ADMIN ("mfaadmin": the suites
+# in tests/pgsql log in with it over TCP, which trust and ssl-trust
+# servers allow; pg_psql comes in through the socket, a directory private
+# to the server's owner and root).
 #
 # PG_FSYNC (default off) is the servers' fsync setting: the tests stop
-# servers, never the machine; make bench sets it on.
+# servers, never the machine; make bench sets it on.  MFA_PG_BIN names
+# the server binaries' directory (default: the newest installed).
 
-PG_BIN=${MFA_PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_ADMIN=mfa_pgadmin
+# pg_find_bin: the newest /usr/lib/postgresql/*/bin with a server, or the
+# version-15 path (the one make deps installs) when none is.
+pg_find_bin() {
+	local d found=/usr/lib/postgresql/15/bin
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V); do
+		[[ -x $d/initdb && -x $d/pg_ctl ]] && found=$d
+	done
+	echo "$found"
+}
+
+PG_BIN=${MFA_PG_BIN:-$(pg_find_bin)}
+PG_ADMIN=mfaadmin
 PG_FSYNC=${PG_FSYNC:-off}
 declare -gA PG_PORT=() PG_DATA=() PG_SOCK=() PG_LOG=() PG_HOME=()
 declare -ga PG_NAMES=() PG_AS=()
-PG_DIR='' PG_TLS='' PG_OWNER='' PG_WHY=''
+PG_DIR='' PG_TLS='' PG_OWNER='' PG_WHY='' PG_BASE_MINE=''
 
 # pg_init: returns 0 when servers can be started, 1 (reason in $PG_WHY)
 # when the binaries are missing or no private directory can be made.
@@ -57,16 +83,6 @@ pg_init() {
 		PG_WHY="openssl missing: install openssl"
 		return 1
 	}
-	mfa_test_base_enter "${MFA_BUILD:-$PWD/build/default}" || {
-		PG_WHY="no private directory for the servers"
-		return 1
-	}
-	PG_DIR=$(mktemp -d "$MFA_TEST_BASE/pg.XXXXXX") || {
-		PG_WHY="mktemp in $MFA_TEST_BASE failed"
-		return 1
-	}
-	chmod 0711 "$PG_DIR"
-	PG_TLS=$PG_DIR/certs
 	if [[ $(id -u) == 0 ]]; then
 		PG_OWNER=postgres
 		PG_AS=(runuser -u postgres --)
@@ -74,18 +90,47 @@ pg_init() {
 			PG_WHY="no postgres account: install postgresql-15"
 			return 1
 		fi
-		if ! runuser -u postgres -- test -x "$PG_DIR"; then
-			PG_WHY="the postgres account cannot reach $PG_DIR (an ancestor is not searchable by others)"
-			return 1
-		fi
 	else
 		PG_OWNER=$(id -un)
 		PG_AS=()
 	fi
+	[[ -n ${MFA_TEST_BASE:-} ]] || PG_BASE_MINE=1
+	mfa_test_base_enter "${MFA_BUILD:-$PWD/build/default}" || {
+		PG_WHY="no private directory for the servers"
+		return 1
+	}
+	if ! pg_mkdir; then
+		[[ -n $PG_BASE_MINE ]] && mfa_test_base_leave
+		return 1
+	fi
+	PG_TLS=$PG_DIR/certs
 	pg_trap_add
 }
 
-# pg_trap_add: pg_cleanup first in the EXIT trap, before whatever the
+# pg_mkdir: $PG_DIR, a fresh directory (0711) below the test base whose
+# every ancestor is safe (mfa_dir_is_safe) and that the servers' owner
+# can pass through.  As root, when it cannot (a checkout below /root),
+# below /var/lib instead.  Returns 1 with the reason in $PG_WHY.
+pg_mkdir() {
+	local parent name
+	for parent in "$MFA_TEST_BASE" /var/lib; do
+		[[ $parent == /var/lib && $PG_OWNER != postgres ]] && break
+		mfa_dir_is_safe "$parent" || continue
+		# A short name below the base: a socket's path has 107 bytes.
+		name=pg
+		[[ $parent == /var/lib ]] && name=pam_mfa-pg
+		PG_DIR=$(mktemp -d "$parent/$name.XXXXXX") || continue
+		chmod 0711 "$PG_DIR"
+		[[ $PG_OWNER != postgres ]] && return 0
+		runuser -u postgres -- test -x "$PG_DIR" && return 0
+		rmdir "$PG_DIR"
+	done
+	PG_DIR=''
+	PG_WHY="no directory below $MFA_TEST_BASE (or /var/lib) with safe ancestors that the $PG_OWNER account can reach"
+	return 1
+}
+
+# pg_trap_add: pg_exit first in the EXIT trap, before whatever the
 # caller had there (which may remove the directories).
 pg_trap_add() {
 	local old
@@ -95,9 +140,9 @@ pg_trap_add() {
 		old=${old#trap -- }
 		eval "old=${old% EXIT}"
 		# shellcheck disable=SC2064 # the old command, expanded now
-		trap "pg_cleanup; $old" EXIT
+		trap "pg_exit; $old" EXIT
 	else
-		trap pg_cleanup EXIT
+		trap pg_exit EXIT
 	fi
 	[[ -n $(trap -p TERM) ]] || trap 'exit 143' TERM
 	[[ -n $(trap -p INT) ]] || trap 'exit 130' INT
@@ -131,6 +176,12 @@ pg_mkhome() {
 		PG_WHY="server name $name: not [a-z][a-z0-9_]* or taken"
 		return 1
 	fi
+	# A unix socket's path (sun_path) holds 107 bytes; "/sock/.s.PGSQL.N"
+	# adds 20 at most.
+	if ((${#home} + 20 > 107)); then
+		PG_WHY="$home: too deep for a unix socket below it (set MFA_TEST_PARENT to a shorter directory)"
+		return 1
+	fi
 	mkdir -m 0700 "$home" "$home/sock" || {
 		PG_WHY="cannot make $home"
 		return 1
@@ -141,13 +192,12 @@ pg_mkhome() {
 	PG_NAMES+=("$name")
 }
 
-# pg_hba MODE: the pg_hba.conf of a primary in MODE trust|scram|ssl.  The
-# superuser comes in through the private socket only.
+# pg_hba MODE: the pg_hba.conf of a primary in MODE (see pg_start).
 pg_hba() {
 	echo "local all all trust"
 	echo "local replication all trust"
 	case $1 in
-	trust) echo "host all all 127.0.0.1/32 trust" ;;
+	trust | ssl-trust) echo "host all all 127.0.0.1/32 trust" ;;
 	scram) echo "host all all 127.0.0.1/32 scram-sha-256" ;;
 	ssl) echo "hostssl all all 127.0.0.1/32 cert" ;;
 	esac
@@ -160,10 +210,10 @@ pg_conf() {
 	echo "unix_socket_directories = '${PG_SOCK[$name]}'"
 	echo "fsync = $PG_FSYNC"
 	echo "shared_buffers = 16MB"
-	echo "max_connections = 60"
+	echo "max_connections = 100"
 	echo "password_encryption = scram-sha-256"
 	echo "log_line_prefix = '%m [%p] %q%u@%d '"
-	if [[ $mode == ssl ]]; then
+	if [[ $mode == ssl* ]]; then
 		echo "ssl = on"
 		echo "ssl_cert_file = '${PG_HOME[$name]}/server.crt'"
 		echo "ssl_key_file = '${PG_HOME[$name]}/server.key'"
@@ -171,12 +221,13 @@ pg_conf() {
 	fi
 }
 
-# pg_start NAME [trust|scram|ssl]: initdb and start a primary; returns 1
-# (reason in $PG_WHY) when it does not come up.
+# pg_start NAME [trust|scram|ssl|ssl-trust]: initdb and start a primary
+# (see the top of this file for the modes); returns 1 (reason in $PG_WHY)
+# when it does not come up.
 pg_start() {
 	local name=$1 mode=${2:-trust}
 	case $mode in
-	trust | scram | ssl) ;;
+	trust | scram | ssl | ssl-trust) ;;
 	*)
 		PG_WHY="pg_start: unknown mode $mode"
 		return 1
@@ -188,7 +239,7 @@ pg_start() {
 		PG_WHY="initdb failed: $(tail -n 3 "${PG_HOME[$name]}/initdb.log")"
 		return 1
 	fi
-	if [[ $mode == ssl ]] && ! pg_install_server_certs "$name"; then
+	if [[ $mode == ssl* ]] && ! pg_install_server_certs "$name"; then
 		return 1
 	fi
 	pg_conf "$name" "$mode" >>"${PG_DATA[$name]}/postgresql.conf"
@@ -199,10 +250,10 @@ pg_start() {
 # pg_ctl_start NAME: start the server on a free port (a few tries: another
 # process may take the port first); waits until it accepts connections.
 pg_ctl_start() {
-	local name=$1 port conf=${PG_DATA[$1]}/postgresql.conf
+	local name=$1 port pgconf=${PG_DATA[$1]}/postgresql.conf
 	for _ in 1 2 3 4 5; do
 		port=$(pg_free_port) || break
-		echo "port = $port" >>"$conf"
+		echo "port = $port" >>"$pgconf"
 		PG_PORT[$name]=$port
 		if pg_run pg_ctl -D "${PG_DATA[$name]}" -l "${PG_LOG[$name]}" \
 			-w -t 60 start >"${PG_HOME[$name]}/pg_ctl.log" 2>&1; then
@@ -225,21 +276,56 @@ pg_psql() {
 		-p "${PG_PORT[$name]}" -U "$PG_ADMIN" -d "$db" "$@"
 }
 
-# pg_create_db NAME DB ROLE [PASSWORD]: a login role (with the password,
-# SCRAM; made unless it exists) owning a new database DB.
-pg_create_db() {
-	local name=$1 db=$2 role=$3 pw=${4:-}
+# pg_psql_file NAME DB ROLE FILE: the SQL in FILE (read by us, given to
+# psql on its standard input: the servers' account may not reach FILE)
+# as ROLE through the socket, stopping at the first error.
+pg_psql_file() {
+	pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[$1]}" \
+		-p "${PG_PORT[$1]}" -U "$3" -d "$2" -f - <"$4"
+}
+
+# pg_sql_quote TEXT: TEXT as an SQL string literal.
+pg_sql_quote() {
+	printf "'%s'" "${1//\'/\'\'}"
+}
+
+# pg_create_role NAME ROLE [PASSWORD]: a login role on NAME (with the
+# password, stored as SCRAM), unless one of that name exists.
+pg_create_role() {
+	local name=$1 role=$2 pw=${3:-}
 	local sql="CREATE ROLE \"$role\" LOGIN"
-	[[ -n $pw ]] && sql+=" PASSWORD '${pw//\'/\'\'}'"
-	if [[ -z $(pg_psql "$name" postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'") ]]; then
-		pg_psql "$name" postgres -c "$sql" || return 1
-	fi
-	pg_psql "$name" postgres -c "CREATE DATABASE \"$db\" OWNER \"$role\""
+	[[ -n $pw ]] && sql+=" PASSWORD $(pg_sql_quote "$pw")"
+	[[ -n $(pg_psql "$name" postgres -c "SELECT 1 FROM pg_roles WHERE rolname = $(pg_sql_quote "$role")") ]] &&
+		return 0
+	pg_psql "$name" postgres -c "$sql"
+}
+
+# pg_create_db NAME DB ROLE [PASSWORD]: a login role (pg_create_role)
+# owning a new database DB.
+pg_create_db() {
+	pg_create_role "$1" "$3" "${4:-}" &&
+		pg_psql "$1" postgres -c "CREATE DATABASE \"$2\" OWNER \"$3\""
+}
+
+# pg_grant NAME DB ROLE: ROLE may read and write every table of the
+# pam_mfa schema in DB (made by pg_store_init or the shipped SQL), as a
+# site grants its hosts' role.
+pg_grant() {
+	pg_psql "$1" "$2" -c "GRANT USAGE ON SCHEMA pam_mfa TO \"$3\"; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pam_mfa TO \"$3\""
+}
+
+# pg_hba_add NAME LINE: LINE first in NAME's pg_hba.conf (it wins over
+# the mode's lines), then a reload.
+pg_hba_add() {
+	local hba=${PG_DATA[$1]}/pg_hba.conf rest
+	rest=$(cat "$hba") || return 1
+	printf '%s\n%s\n' "$2" "$rest" >"$hba" &&
+		pg_psql "$1" postgres -c "SELECT pg_reload_conf()" >/dev/null
 }
 
 # pg_set NAME KEY VALUE: a server setting that a reload applies.
 pg_set() {
-	pg_psql "$1" postgres -c "ALTER SYSTEM SET $2 = '${3//\'/\'\'}'" &&
+	pg_psql "$1" postgres -c "ALTER SYSTEM SET $2 = $(pg_sql_quote "$3")" &&
 		pg_psql "$1" postgres -c "SELECT pg_reload_conf()" >/dev/null
 }
 
@@ -302,6 +388,18 @@ pg_cleanup() {
 	for n in "${PG_NAMES[@]}"; do
 		pg_stop "$n" immediate
 	done
+}
+
+# pg_exit: pg_cleanup, then $PG_DIR removed, and the test base if
+# pg_init made it (the EXIT trap of pg_init).
+pg_exit() {
+	pg_cleanup
+	[[ -n $PG_DIR ]] && rm -rf -- "$PG_DIR"
+	PG_DIR=''
+	if [[ -n $PG_BASE_MINE ]]; then
+		mfa_test_base_leave
+		PG_BASE_MINE=''
+	fi
 }
 
 # pg_cert KEYFILE CERTFILE SUBJECT CA EXTENSIONS: a P-256 key and a
@@ -420,4 +518,20 @@ pg_conninfo_file() {
 	local path=$1
 	shift
 	(umask 077 && printf '%s\n' "$*" >"$path") && chmod 0600 "$path"
+}
+
+# pg_store_lines CONNFILE [LINE...]: the lines of a pam_mfa.conf that put
+# the state in PostgreSQL through the connection file CONNFILE, with the
+# plug-in of the build under test ($MFA_BUILD/plugins), then the LINEs.
+pg_store_lines() {
+	printf '%s\n' "store = postgresql" "store_conninfo = $1" \
+		"plugin_dir = ${MFA_BUILD:-$PWD/build/default}/plugins" "${@:2}"
+}
+
+# pg_store_init CONF: the schema in the database CONF's store_conninfo
+# names, made (or upgraded) as a site does it: mfa-enroll --conf CONF
+# store init, of the build under test.  Its status and output.
+pg_store_init() {
+	timeout 60 "${MFA_BUILD:-$PWD/build/default}/mfa-enroll" --conf "$1" \
+		store init
 }

@@ -55,9 +55,11 @@ mfa_test_base_parents() {
 }
 
 mfa_test_base_enter() {
-	local parent tried=() base
+	local parent tried=() base mine=${MFA_TEST_BASE_MINE:-}
 	MFA_TEST_BASE_MINE=
 	if [[ -n ${MFA_TEST_BASE:-} ]]; then
+		# Entered again (a library after its caller): still ours.
+		[[ $mine == "$MFA_TEST_BASE" ]] && MFA_TEST_BASE_MINE=$mine
 		if ! mfa_dir_is_safe "$MFA_TEST_BASE"; then
 			echo "tests: MFA_TEST_BASE=$MFA_TEST_BASE is not a private directory (group- or world-writable, or another owner, on the way from /)" >&2
 			return 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/pgsql/store_pgsql.sh - the PostgreSQL store plug-in against a real
-# private server: starts one (tests/pgsql/lib/server.sh), runs the Check
+# private server: starts one (tests/lib/pg.sh), runs the Check
 # suites BUILD/tests/pgsql/test_* against it, then the PAM suites that
 # exercise state (tests/pam) with store = postgresql, and prints PASS:/FAIL:
 # lines (see tests/run.sh).  Without the server binaries it skips, except
@@ -14,50 +14,40 @@ export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 
 # shellcheck source=tests/lib/testdir.sh
 . tests/lib/testdir.sh
-# shellcheck source=tests/pgsql/lib/server.sh
-. tests/pgsql/lib/server.sh
+# shellcheck source=tests/lib/pg.sh
+. tests/lib/pg.sh
 # shellcheck source=tests/pgsql/lib/vault_fleet.sh
 . tests/pgsql/lib/vault_fleet.sh
 
 prog=$MFA_BUILD/tests/pgsql/test_store_pgsql
-if [[ -z $(pg_bindir) ]]; then
-	if [[ ${CI:-} == true ]]; then
-		echo "FAIL: PostgreSQL server binaries missing (make deps)"
-		exit 1
-	fi
-	echo "SKIP: PostgreSQL server binaries missing (make deps)"
-	exit 0
-fi
-if [[ $(id -u) == 0 ]] && ! id postgres >/dev/null 2>&1; then
-	echo "FAIL: as root the test server runs as user postgres: missing"
-	exit 1
-fi
 mfa_test_base_enter "$MFA_BUILD" || exit 1
 work=$(mktemp -d "$MFA_TEST_BASE/pgsql.XXXXXX") || exit 1
 chmod 0711 "$work"
-# As root the server runs as postgres, which must reach its directory: a
-# checkout below /root does not let it through, /var/lib does.
-if [[ $(id -u) == 0 ]] && ! runuser -u postgres -- test -x "$work"; then
-	rmdir "$work"
-	work=$(mktemp -d /var/lib/pam_mfa-pgsql.XXXXXX) || exit 1
-	chmod 0711 "$work"
+trap 'rm -rf "$work"; mfa_test_base_leave' EXIT
+if ! pg_init; then
+	if [[ ${CI:-} == true ]]; then
+		echo "FAIL: PostgreSQL test server: $PG_WHY (make deps)"
+		exit 1
+	fi
+	echo "SKIP: PostgreSQL test server: $PG_WHY (make deps)"
+	exit 0
 fi
-trap 'pg_stop; rm -rf "$work"; mfa_test_base_leave' EXIT
 
-if ! pg_start "$work/pg"; then
-	echo "FAIL: the test server did not start"
+# The suites log in as $PG_ADMIN over TCP, with and without TLS, and as
+# mfa_pw with its password.
+if ! pg_make_certs "$PG_ADMIN" || ! pg_start store ssl-trust ||
+	! pg_create_db store mfa "$PG_ADMIN" ||
+	! pg_create_role store mfa_pw right-pw ||
+	! pg_hba_add store "host all mfa_pw 127.0.0.1/32 scram-sha-256"; then
+	echo "FAIL: the test server did not start: $PG_WHY"
 	exit 1
 fi
-if ! pg_tls; then
-	echo "FAIL: TLS for the test server"
-	exit 1
-fi
-export MFA_PG_PORT=$PG_PORT MFA_PG_PID=$PG_PID MFA_PG_ADMIN=$PG_ADMIN
-export MFA_PG_CA=$PG_CA MFA_PG_OTHER_CA=$PG_OTHER_CA
+MFA_PG_PORT=${PG_PORT[store]} MFA_PG_PID=$(pg_pid store)
+MFA_PG_ADMIN=$(pg_conninfo store mfa "$PG_ADMIN")
+export MFA_PG_PORT MFA_PG_PID MFA_PG_ADMIN
+export MFA_PG_CA=$PG_TLS/ca.crt MFA_PG_OTHER_CA=$PG_TLS/other-ca.crt
 
-printf 'host=127.0.0.1 port=%s dbname=mfa user=mfaadmin\n' "$PG_PORT" \
-	>"$work/pam.conninfo"
-chmod 0600 "$work/pam.conninfo"
+pg_conninfo_file "$work/pam.conninfo" "$MFA_PG_ADMIN"
 export MFA_PG_CONNINFO_FILE=$work/pam.conninfo
 
 # run_checks NAME PROGRAM: its tests as PASS:/FAIL: lines; 1 on failure.
@@ -88,9 +78,9 @@ run_checks "pgsql module" "$MFA_BUILD/tests/pgsql/test_pam_pgsql" || rc=1
 
 # The PAM suites that exercise state, unchanged, on this store
 # (MFA_TEST_STORE_CONF, tests/lib/pamh.h), from the shipped schema.
-printf 'store = postgresql\nstore_conninfo = %s\nplugin_dir = %s/plugins\n' \
-	"$work/pam.conninfo" "$MFA_BUILD" >"$work/store.conf"
-if ! pg_psql_file pgsql/schema.sql || ! pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
+pg_store_lines "$work/pam.conninfo" >"$work/store.conf"
+if ! pg_psql_file store mfa "$PG_ADMIN" pgsql/schema.sql >/dev/null ||
+	! pg_psql store mfa -c "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
 then
 	echo "FAIL: pgsql/schema.sql through psql"
 	exit 1
@@ -118,10 +108,10 @@ for s in module trust email fault rollout lockout handover vault; do
 		run_checks "pam $s on pgsql" "$MFA_BUILD/tests/pam/test_$s" || rc=1
 done
 # mfa-enroll with secrets = vault, unchanged, on this store.
-pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
-MFA_TEST_STORE_CONF=$work/store.conf MFA_PG_PORT=$PG_PORT \
+pg_psql store mfa -c "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
+MFA_TEST_STORE_CONF=$work/store.conf \
 	bash tests/sh/enroll_vault.sh | sed -E 's/^(PASS|FAIL|SKIP): /\1: on pgsql: /'
 ((PIPESTATUS[0] == 0)) || rc=1
 # secrets = vault across two hosts, store import of a vault, the upgrade.
-vault_fleet "$work/pam.conninfo" || rc=1
+vault_fleet store "$work/pam.conninfo" || rc=1
 exit $rc

@@ -9,7 +9,8 @@
 # PASS:/FAIL:/SKIP: lines (see tests/run.sh).
 #
 # With MFA_TEST_STORE_CONF=FILE (tests/pgsql/store_pgsql.sh: store =
-# postgresql, MFA_PG_PORT its server) the lines of FILE go into the
+# postgresql, MFA_PG_ADMIN a connection string to its database with every
+# right) the lines of FILE go into the
 # configuration and the vault is the database's: records are read with
 # psql, and the checks of the vault's files (modes, EACCES) are left to
 # the run on files.
@@ -29,14 +30,14 @@ printf 'secrets = vault\n' >>"$CONF"
 PG=
 if [[ -n ${MFA_TEST_STORE_CONF:-} ]]; then
 	cat "$MFA_TEST_STORE_CONF" >>"$CONF"
-	# shellcheck source=tests/pgsql/lib/server.sh
-	. "$SRC/tests/pgsql/lib/server.sh"
-	PG=$(pg_bindir)/psql
+	# shellcheck source=tests/lib/pg.sh
+	. "$SRC/tests/lib/pg.sh"
+	PG=$PG_BIN/psql
 fi
 
 # sql QUERY: one value from the test database.
 sql() {
-	"$PG" -X -At -h 127.0.0.1 -p "$MFA_PG_PORT" -U mfaadmin -d mfa -c "$1"
+	"$PG" -X -At -d "$MFA_PG_ADMIN" -c "$1"
 }
 # vault_text USER [pending]: the record of USER in the vault, "" if none.
 vault_text() {

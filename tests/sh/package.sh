@@ -259,9 +259,7 @@ pg_login_check() {
 	sql=(/usr/share/pam_mfa/*.sql)
 	schema=${sql[0]}
 	if ! pg_init || ! pg_start pkg || ! pg_create_db pkg mfa mfa ||
-		! pg_run psql -X -q -v ON_ERROR_STOP=1 -h "${PG_SOCK[pkg]}" \
-			-p "${PG_PORT[pkg]}" -U mfa -d mfa -f "$schema" \
-			>"$tmp/schema.log" 2>&1; then
+		! pg_psql_file pkg mfa mfa "$schema" >"$tmp/schema.log" 2>&1; then
 		fail "a PostgreSQL server with the installed schema ($schema): $PG_WHY $(cat "$tmp/schema.log" 2>/dev/null)"
 		return
 	fi

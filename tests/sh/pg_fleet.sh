@@ -130,8 +130,7 @@ host_conf() {
 		>"$DIR/$h/pam.d/other"
 }
 CONNINFO=$DIR/pam_mfa.pgsql
-PGLINES=("store = postgresql" "store_conninfo = $CONNINFO"
-	"store_timeout = $TIMEOUT_MS" "plugin_dir = $PLUGINS")
+mapfile -t PGLINES < <(pg_store_lines "$CONNINFO" "store_timeout = $TIMEOUT_MS")
 host_conf a "${PGLINES[@]}"
 host_conf b "${PGLINES[@]}"
 host_conf files
@@ -159,7 +158,7 @@ enroll_cmd() { # HOST ARGS...: mfa-enroll with host HOST's configuration
 SCHEMA_VERSION=$(sed -n 's/^INSERT INTO pam_mfa.schema_version (version) VALUES (\([0-9]*\))$/\1/p' \
 	"$SRC/pgsql/schema.sql")
 schema_setup() {
-	enroll_cmd "$1" store init >"$DIR/schema.log" 2>&1
+	pg_store_init "$DIR/$1/pam_mfa.conf" >"$DIR/schema.log" 2>&1
 }
 use_db db
 if ! schema_setup a; then
@@ -370,11 +369,8 @@ pg_conninfo_file "$CONNINFO" \
 login a fault -- 000000
 closed "connection refused" "refused|could not connect" "$before"
 
-pg_psql db fleet -c "CREATE ROLE mfapw LOGIN PASSWORD 'right'; GRANT ALL ON SCHEMA pam_mfa TO mfapw; GRANT ALL ON ALL TABLES IN SCHEMA pam_mfa TO mfapw"
-hba=${PG_DATA[db]}/pg_hba.conf
-{ echo "host fleet mfapw 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$DIR/hba"
-cat "$DIR/hba" >"$hba"
-pg_psql db postgres -c "SELECT pg_reload_conf()" >/dev/null
+pg_create_role db mfapw right && pg_grant db fleet mfapw &&
+	pg_hba_add db "host fleet mfapw 127.0.0.1/32 scram-sha-256"
 pg_conninfo_file "$CONNINFO" "$(pg_conninfo db fleet mfapw password=wrong)"
 login a fault -- 000000
 closed "wrong password" "password authentication failed" "$before"

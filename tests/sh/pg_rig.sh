@@ -66,9 +66,13 @@ check "its unix socket is in a private directory (0700, $want_owner)" \
 	"$([[ $sock == "${PG_SOCK[main]}" && $mode == "700 $want_owner" &&
 		-S ${PG_SOCK[main]}/.s.PGSQL.$P1 ]]; echo $?)" "$sock $mode"
 
-check "its data directory is below the test base, every ancestor safe" \
-	"$([[ ${PG_DATA[main]} == "$MFA_TEST_BASE"/* && ${PG_DATA[main]} != /tmp/* ]] &&
-		mfa_dir_is_safe "$PG_DIR"; echo $?)" "${PG_DATA[main]}"
+# (As root, /var/lib when the postgres account cannot pass through the
+# base: a checkout below /root.)
+check "its data directory is below the test base (as root, else /var/lib), every ancestor safe" \
+	"$([[ ${PG_DATA[main]} == "$MFA_TEST_BASE"/* ||
+		($(id -u) == 0 && ${PG_DATA[main]} == /var/lib/pam_mfa-pg.*) ]] &&
+		[[ ${PG_DATA[main]} != /tmp/* ]] && mfa_dir_is_safe "$PG_DIR"; echo $?)" \
+	"${PG_DATA[main]}"
 
 if [[ $(id -u) == 0 ]]; then
 	owner=$(ps -o user= -p "$(pg_pid main)")
@@ -143,6 +147,35 @@ else
 	fail "tls server: $PG_WHY"
 fi
 
+# ---- ssl-trust (tests/pgsql): TLS or not, trusted; a role's own line ----
+if pg_start mixed ssl-trust && pg_create_db mixed fleet "$PG_ADMIN" &&
+	pg_create_role mixed mfa_pw 'right pw' &&
+	pg_hba_add mixed "host all mfa_pw 127.0.0.1/32 scram-sha-256"; then
+	q="SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+	plain=$(client "$(pg_conninfo mixed fleet "$PG_ADMIN" sslmode=disable)" "$q")
+	tls=$(client "$(pg_conninfo mixed fleet "$PG_ADMIN" sslmode=verify-full \
+		"sslrootcert=$PG_TLS/ca.crt")" "$q")
+	check "ssl-trust: the superuser logs in over TCP without TLS and with verify-full" \
+		"$([[ $plain == false && $tls == true ]]; echo $?)" "$plain / $tls"
+	good=$(client "$(pg_conninfo mixed fleet mfa_pw "password='right pw'")" \
+		"SELECT current_user")
+	none=$(client "$(pg_conninfo mixed fleet mfa_pw)" "SELECT 1")
+	check "pg_hba_add: its line comes first: mfa_pw needs its password" \
+		"$([[ $good == mfa_pw && $none == *"no password supplied"* ]]; echo $?)" \
+		"$good / $none"
+	sql="INSERT INTO pam_mfa.state (name, serial, record) VALUES ('u', 1, 'r'); SELECT count(*) FROM pam_mfa.state"
+	pg_psql_file mixed fleet "$PG_ADMIN" pgsql/schema.sql >/dev/null
+	denied=$(client "$(pg_conninfo mixed fleet mfa_pw "password='right pw'")" "$sql")
+	pg_grant mixed fleet mfa_pw
+	granted=$(client "$(pg_conninfo mixed fleet mfa_pw "password='right pw'")" "$sql")
+	check "pg_psql_file, pg_grant: the shipped schema; mfa_pw writes its tables once granted" \
+		"$([[ $denied == *"permission denied"* && $granted == 1 ]]; echo $?)" \
+		"$denied / $granted"
+	pg_stop mixed
+else
+	fail "ssl-trust server: $PG_WHY"
+fi
+
 # ---- a hung server: kill -STOP, kill -CONT ----
 t0=$(date +%s%N)
 pg_freeze main
@@ -188,19 +221,23 @@ else
 fi
 
 # ---- nothing left behind: the EXIT trap stops a script's servers ----
+# (A script with no test base of its own: pg_init makes one, and removes
+# it too.)
 # shellcheck disable=SC2016 # expanded by the inner shell
 out=$(
-	env MFA_TEST_BASE="$MFA_TEST_BASE" bash -c '
+	env -u MFA_TEST_BASE bash -c '
 		. tests/lib/testdir.sh; . tests/lib/pg.sh
 		trap "echo caller-trap-ran >&2" EXIT
 		pg_init && pg_start orphan || { echo "no: $PG_WHY"; exit 1; }
-		echo "$(pg_pid orphan) ${PG_PORT[orphan]}"
+		echo "$(pg_pid orphan) ${PG_PORT[orphan]} $MFA_TEST_BASE"
 		exit 3' 2>"$PG_DIR/orphan.err"
 )
 status=$?
-read -r opid oport <<<"$out"
-check "pg_init's EXIT trap stops the servers a script leaves, then runs the caller's trap" \
-	"$([[ $status == 3 && $opid =~ ^[0-9]+$ ]] && ! kill -0 "$opid" 2>/dev/null &&
+read -r opid oport obase <<<"$out"
+check "pg_init's EXIT trap stops the servers a script leaves, removes the test base it made, then runs the caller's trap" \
+	"$([[ $status == 3 && $opid =~ ^[0-9]+$ && $obase == /*/pam_mfa-test.* &&
+		$obase != "$MFA_TEST_BASE" && ! -e $obase ]] &&
+		! kill -0 "$opid" 2>/dev/null &&
 		! ss -Htln "sport = :$oport" | grep -q . &&
 		grep -q caller-trap-ran "$PG_DIR/orphan.err"; echo $?)" \
 	"status $status, out '$out', $(cat "$PG_DIR/orphan.err")"

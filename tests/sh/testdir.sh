@@ -82,6 +82,24 @@ if [[ $got == *"MFA_TEST_BASE=$work/shared/checkout is not a private directory"*
 else
 	fail "unsafe MFA_TEST_BASE: '$got'"
 fi
+# A library (tests/lib/pg.sh) enters again after its caller: the base
+# is still the caller's to remove; one the caller was given never is.
+got=$( (
+	unset MFA_TEST_BASE
+	mfa_test_base_enter "$work/private/build" && mfa_test_base_enter x &&
+		mfa_test_base_leave && echo "$MFA_TEST_BASE"
+) )
+given=$( (
+	export MFA_TEST_BASE=$work/private
+	mfa_test_base_enter x && mfa_test_base_enter x && mfa_test_base_leave &&
+		echo "$MFA_TEST_BASE"
+) )
+if [[ $got == "$work/private/build/pam_mfa-test."* && ! -e $got &&
+	$given == "$work/private" && -d $given ]]; then
+	pass "entered twice, the base made by the first is removed on leave; a given one is kept"
+else
+	fail "entered twice: '$got' (exists: $([[ -e $got ]] && echo yes)), given '$given'"
+fi
 mode=$(stat -c %a "$top")
 if [[ $mode == 711 ]]; then
 	pass "the base is 0711: others pass through, never list or write"

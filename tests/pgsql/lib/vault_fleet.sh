@@ -7,23 +7,23 @@
 # database; "store init" upgrades a version 1 schema in place, keeping
 # the state rows.
 #
-# Sourced by tests/pgsql/store_pgsql.sh once its server runs (pg_psql,
-# PG_PORT); vault_fleet CONNINFO runs in a subshell (its own EXIT trap)
-# and prints PASS:/FAIL:/SKIP: lines; its status is 1 on a failure.
+# Sourced by tests/pgsql/store_pgsql.sh after tests/lib/pg.sh;
+# vault_fleet SERVER CONNINFO (SERVER: the name of its running server,
+# whose database "mfa" CONNINFO names) runs in a subshell (its own EXIT
+# trap) and prints PASS:/FAIL:/SKIP: lines; its status is 1 on a failure.
 # Logins go through the real libpam (pam_wrapper), pamtester and the test
 # build of pam_mfa.so (MFA_TEST_NOW fixes its TOTP clock).  Needs root.
 
-# vault_sql SQL: one value (psql -At) from the test database.
+# vault_sql SQL: one value (psql -At) from the test database of the
+# server $VAULT_PG.
 vault_sql() {
-	"$(pg_bindir)/psql" -X -At -h 127.0.0.1 -p "$PG_PORT" -U mfaadmin \
-		-d mfa -c "$1"
+	pg_psql "$VAULT_PG" mfa -c "$1"
 }
 
 # vault_host NAME CONNINFO: $T/NAME.conf, a host of the fleet.
 vault_host() {
-	printf '%s\n' "state_dir = $T/state-$1" "secrets = vault" \
-		"store = postgresql" "store_conninfo = $2" \
-		"plugin_dir = $BUILDDIR/plugins" >"$T/$1.conf"
+	pg_store_lines "$2" "state_dir = $T/state-$1" "secrets = vault" \
+		>"$T/$1.conf"
 	chmod 0644 "$T/$1.conf"
 	echo "auth required $MODULE conf=$T/$1.conf" >"$T/pam.d/host-$1"
 }
@@ -53,7 +53,7 @@ vault_fleet_run() {
 	echo 'auth required pam_deny.so' >"$T/pam.d/other"
 	vault_host a "$1"
 	vault_host b "$1"
-	pg_psql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
+	vault_sql "DELETE FROM pam_mfa.state; DELETE FROM pam_mfa.vault"
 
 	# 1. Root provisions bob on host A: a row, no file on either host.
 	CONF=$T/a.conf run --user bob --secret "$S1" --code "$(code "$S1")" \
@@ -119,7 +119,7 @@ vault_fleet_run() {
 		fail "vault on pgsql: second import: rc=$rc $(cat "$out" "$err")"
 
 	# A renewal left pending goes with root's reset, as the enrolment.
-	pg_psql "INSERT INTO pam_mfa.vault (name, slot, id, record) SELECT name, 'pending', id, record FROM pam_mfa.vault WHERE name = 'bob'"
+	vault_sql "INSERT INTO pam_mfa.vault (name, slot, id, record) SELECT name, 'pending', id, record FROM pam_mfa.vault WHERE name = 'bob'"
 	CONF=$T/a.conf run --user bob reset --yes >"$out" 2>"$err"
 	rc=$?
 	[[ $rc == 0 && $(vault_sql "SELECT count(*) FROM pam_mfa.vault WHERE name = 'bob'") == 0 ]] &&
@@ -129,7 +129,7 @@ vault_fleet_run() {
 	# 5. A version 1 database: store init upgrades it, state rows kept.
 	local before
 	before=$(vault_sql "SELECT name, record FROM pam_mfa.state ORDER BY name")
-	pg_psql "DROP TABLE pam_mfa.vault; UPDATE pam_mfa.schema_version SET version = 1"
+	vault_sql "DROP TABLE pam_mfa.vault; UPDATE pam_mfa.schema_version SET version = 1"
 	CONF=$T/a.conf run --user bob status >"$out" 2>"$err"
 	rc=$?
 	if [[ $rc != 0 ]] && grep -q 'store init' "$out" "$err"; then
@@ -152,6 +152,7 @@ vault_fleet_run() {
 
 vault_fleet() {
 	(
+		VAULT_PG=$1
 		# shellcheck source=tests/sh/lib/enroll_env.sh
 		. tests/sh/lib/enroll_env.sh
 		if [[ $(id -u) != 0 ]] || ! command -v pamtester >/dev/null; then
@@ -159,6 +160,6 @@ vault_fleet() {
 			exit 0
 		fi
 		enroll_setup "vault on pgsql" || exit 1
-		vault_fleet_run "$1"
+		vault_fleet_run "$2"
 	)
 }
