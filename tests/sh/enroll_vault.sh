@@ -199,6 +199,11 @@ rc=$?
 [[ $rc == 0 ]] && grep -q 'add \[--name NAME\]' "$out" && grep -q 'remove NAME' "$out" &&
 	pass "vault: add --help as bob shows the vault mode's commands" ||
 	fail "vault: add --help as bob: rc=$rc $(cat "$out" "$err")"
+as_bob --help >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'command, backup-codes, add and remove only ask the next login' "$out" &&
+	pass "vault: mfa-enroll --help says what a user's commands do in vault mode" ||
+	fail "vault: --help as bob: rc=$rc $(cat "$out" "$err")"
 as_bob backup-codes >/dev/null 2>&1
 for args in "disable --yes" "email bob@example.com" "--secret $S2 --code 123456"; do
 	# shellcheck disable=SC2086
