@@ -688,6 +688,31 @@ START_TEST(request_add_remove_without_the_factor)
 }
 END_TEST
 
+/* A line the grammar does not allow is no request at all. */
+START_TEST(request_malformed_is_ignored)
+{
+	static const char *const bad[] = {
+	    "add Phone B", "remove", "add ../x", "remove app app"};
+	char before[8192];
+	size_t i;
+
+	vault_put("alice", SEED, PHONE SEED2 "\n");
+	vault_copy("alice", before);
+	for (i = 0; i < 4; i++) {
+		put_request("alice", bad[i]);
+		ck_assert_int_eq(
+		    login_at("v", T0 + 30 * (int64_t)i,
+			code_at(SEED2, T0 + 30 * (int64_t)i), NULL, NULL),
+		    PAM_SUCCESS);
+		ck_logged("user=alice self-service request ignored: it does "
+			  "not parse");
+		ck_not_shown("You asked");
+		ck_not_shown(SHOWN_KEY);
+		ck_assert_str_eq(vault_get("alice"), before);
+	}
+}
+END_TEST
+
 START_TEST(request_add_refused_at_the_cap_or_name_taken)
 {
 	char before[8192];
@@ -729,6 +754,13 @@ START_TEST(request_remove_needs_another_authenticator)
 	vault_put("alice", SEED, PHONE SEED2 "\n");
 	vault_copy("alice", before);
 	put_request("alice", "remove phone");
+	/* The right authenticator, but a wrong password: nothing changes. */
+	ck_assert_int_eq(
+	    login_at("v-pw", T0 - 30, "wrong", code_at(SEED, T0 - 30), NULL),
+	    PAM_AUTH_ERR);
+	ck_shown("I: The authenticator phone is removed when this login");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
 	ck_assert_int_eq(
 	    login_at("v", T0, code_at(SEED2, T0), NULL, NULL), PAM_SUCCESS);
 	ck_logged("authenticator=phone");
@@ -883,6 +915,7 @@ make_suite(void)
 	tcase_add_test(tc, request_add_default_name_wrong_first_code);
 	tcase_add_test(tc, request_add_waits_for_the_whole_stack);
 	tcase_add_test(tc, request_add_remove_without_the_factor);
+	tcase_add_test(tc, request_malformed_is_ignored);
 	tcase_add_test(tc, request_add_refused_at_the_cap_or_name_taken);
 	tcase_add_test(tc, request_remove_needs_another_authenticator);
 	tcase_add_test(tc, request_remove_with_a_backup_code);
