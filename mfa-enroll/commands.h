@@ -97,10 +97,11 @@ int mfa_import_home_all(struct mfa_cli *c, int argc, char **argv);
 /*
  * mfa_vaultcmd_user - a user (not root) runs mfa-enroll with secrets =
  * vault: cmd (NULL: no command, argv[0] then is not a command name) with
- * its arguments.  No command and backup-codes record a request for the
- * next login (vault.h), status says who can tell, devices goes on as
- * usual (*handled 0), anything else is refused.  Returns an exit status
- * when *handled.
+ * its arguments.  No command, backup-codes, add [--name NAME] and remove
+ * NAME record a request for the next login (vault.h), status and list say
+ * who can tell (nothing about the enrolment is where the user can read
+ * it), devices goes on as usual (*handled 0), anything else is refused.
+ * Returns an exit status when *handled.
  */
 int mfa_vaultcmd_user(const struct mfa_cli *c, const char *cmd, int argc,
     char **argv, int *handled);

@@ -628,8 +628,6 @@ pick_name(const struct mfa_cli *c, const struct mfa_secret *cur,
 {
 	const char *want = o->name;
 
-	unsigned int i;
-
 	if (want != NULL) {
 		if (mfa_secret_name_check(want) != MFA_OK) {
 			mfa_cli_err(c, "--name: " MFA_SECRET_NAME_RULE);
@@ -645,15 +643,8 @@ pick_name(const struct mfa_cli *c, const struct mfa_secret *cur,
 		snprintf(name, namesz, "%s", want);
 		return MFA_OK;
 	}
-	for (i = 2;; i++) {
-		if (o->hotp)
-			snprintf(
-			    name, namesz, i == 2 ? "token" : "token%u", i - 1);
-		else
-			snprintf(name, namesz, "app%u", i);
-		if (mfa_secret_auth_find(cur, name) < 0)
-			return MFA_OK;
-	}
+	mfa_enrolment_free_name(cur, o->hotp, name, namesz);
+	return MFA_OK;
 }
 
 /* The file of an enrolled user with room for one more authenticator. */
@@ -690,14 +681,7 @@ save_added(const struct mfa_cli *c, struct mfa_secret *cur,
 	char why[MFA_USERFILE_WHY] = "";
 	int rc;
 
-	memset(&a, 0, sizeof(a));
-	snprintf(a.name, sizeof(a.name), "%s", name);
-	memcpy(a.id, tmp->id, sizeof(a.id)); /* random */
-	a.created = tmp->created;
-	memcpy(a.key, tmp->key, sizeof(a.key));
-	a.keylen = tmp->keylen;
-	a.totp = tmp->totp;
-	a.hotp = hotp;
+	mfa_enrolment_authenticator(tmp, name, hotp, &a);
 	rc = mfa_secret_auth_add(cur, &a);
 	if (rc == MFA_OK)
 		rc = mfa_userfile_write(c, cur, why, sizeof(why));

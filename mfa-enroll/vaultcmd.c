@@ -1,9 +1,11 @@
 /*
  * vaultcmd.c - mfa-enroll with secrets = vault: what a user may do (ask
- * for a renewal at the next login), and root's move of home enrolments
- * into the vault (import-home).
+ * the next login for a renewal, new backup codes, another authenticator
+ * or one less), and root's move of home enrolments into the vault
+ * (import-home).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,24 @@
 static const char held_by_root[] =
     "Enrolments on this host are held by root (secrets = vault): no "
     "program you run can read or change your key, mfa-enroll included.\n";
+
+static const char user_usage[] =
+    "usage: mfa-enroll [backup-codes | add [--name NAME] | remove NAME |\n"
+    "                   status | list]   (secrets = vault, as a user)\n"
+    "\n"
+    "  (no command)       a new authenticator in place of the current one\n"
+    "  backup-codes       a new set of backup codes\n"
+    "  add [--name NAME]  another authenticator (default app2, app3...)\n"
+    "  remove NAME        remove the authenticator NAME\n"
+    "  status, list       who can tell what is set up for you\n"
+    "\n"
+    "The first four record a request in ~/" MFA_VAULT_REQUEST_NAME
+    " (a new one\n"
+    "replaces it) for your next login, which honours it once you have "
+    "typed\n"
+    "a code from your app or a backup code (to remove NAME: a code from\n"
+    "another authenticator or a backup code).\n"
+    "\n";
 
 static const char import_usage[] =
     "usage: mfa-enroll --user NAME import-home   (root only)\n"
@@ -46,16 +66,18 @@ request_path(const struct mfa_cli *c, char *out, size_t outsz)
 
 /* Write the request r into the home, as the user (we are the user). */
 static int
-write_request(const struct mfa_cli *c, enum mfa_vault_request r)
+write_request(const struct mfa_cli *c, const struct mfa_vault_req *r)
 {
 	struct mfa_file_rules rules = {
 	    .owner = c->uid, .max_size = MFA_VAULT_REQUEST_MAX};
 	struct mfa_file_error ferr = {""};
-	const char *text = mfa_vault_request_text(r), *name = NULL;
-	char path[4096];
+	char path[4096], text[MFA_VAULT_REQUEST_MAX];
+	const char *name = NULL;
 	int dirfd = -1, rc;
 
-	rc = request_path(c, path, sizeof(path));
+	rc = mfa_vault_request_format(r, text, sizeof(text));
+	if (rc == MFA_OK)
+		rc = request_path(c, path, sizeof(path));
 	if (rc == MFA_OK)
 		rc = mfa_file_open_parent(path, &rules, &dirfd, &name, &ferr);
 	if (rc == MFA_OK) {
@@ -69,94 +91,208 @@ write_request(const struct mfa_cli *c, enum mfa_vault_request r)
 	return rc;
 }
 
-/* The request waiting in the home, NONE when there is none. */
-static enum mfa_vault_request
-read_request(const struct mfa_cli *c)
+/* The request waiting in the home into *r (kind NONE: none). */
+static void
+read_request(const struct mfa_cli *c, struct mfa_vault_req *r)
 {
 	struct mfa_file_rules rules = {
 	    .owner = c->uid, .max_size = MFA_VAULT_REQUEST_MAX};
-	enum mfa_vault_request r = MFA_VAULT_REQUEST_NONE;
 	char path[4096], *buf = NULL;
 	size_t len = 0;
 	int fd = -1;
 
+	memset(r, 0, sizeof(*r));
 	if (request_path(c, path, sizeof(path)) != MFA_OK ||
 	    mfa_file_open_read(path, &rules, &fd, NULL) != MFA_OK)
-		return r;
+		return;
 	if (mfa_file_read_all(fd, MFA_VAULT_REQUEST_MAX, &buf, &len) == MFA_OK)
-		mfa_vault_request_parse(buf, len, &r);
+		mfa_vault_request_parse(buf, len, r);
 	close(fd);
 	if (buf != NULL)
 		mfa_freezero(buf, len + 1);
-	return r;
 }
 
-/* mfa-enroll [backup-codes] by the user: record the request. */
+#define RECORDED                                                               \
+	"Request recorded: at your next login, once you have typed a code "    \
+	"from "
+
+/* What the next login does for r. */
+static void
+print_promise(const struct mfa_vault_req *r)
+{
+	switch (r->kind) {
+	case MFA_VAULT_REQUEST_APP:
+		printf(
+		    RECORDED "your app\nor a backup code, the login shows a "
+			     "new QR code to scan and new backup codes.\nThe "
+			     "old key and codes work until that login "
+			     "completes.\n");
+		break;
+	case MFA_VAULT_REQUEST_BACKUP:
+		printf(RECORDED "your app\nor a backup code, the login shows a "
+				"new set of backup codes.  The old codes\nwork "
+				"until that login completes.\n");
+		break;
+	case MFA_VAULT_REQUEST_ADD:
+		printf(RECORDED
+		    "your app\nor a backup code, the login shows "
+		    "the QR code of another authenticator,\n%s, and "
+		    "asks for its first code; it joins the others "
+		    "when that login\ncompletes.  At most %d: the "
+		    "login tells you if you have them all already.\n",
+		    r->name[0] != '\0' ? r->name : "app2 (or app3...)",
+		    MFA_SECRET_AUTH_MAX);
+		break;
+	default:
+		printf(RECORDED "another\nauthenticator or a backup code (not "
+				"from %s itself), the login removes\nthe "
+				"authenticator %s.  The last one cannot be "
+				"removed: ask your\nadministrator for a reset "
+				"instead.\n",
+		    r->name, r->name);
+	}
+}
+
+/* mfa-enroll [backup-codes | add | remove] by the user: the request. */
 static int
-user_request(const struct mfa_cli *c, enum mfa_vault_request r)
+user_request(const struct mfa_cli *c, const struct mfa_vault_req *r)
 {
 	fputs(held_by_root, stdout);
 	if (write_request(c, r) != MFA_OK)
 		return MFA_EXIT_FAIL;
-	printf("Request recorded: at your next login, once you have typed a "
-	       "code from your app\nor a backup code, the login shows %s.  "
-	       "The old %s work until that login\ncompletes.  To cancel, "
-	       "delete ~/%s.\nNot set up at all yet?  Ask your "
+	print_promise(r);
+	printf("To cancel, delete ~/%s.\nNot set up at all yet?  Ask your "
 	       "administrator.\n",
-	    r == MFA_VAULT_REQUEST_APP
-		? "a new QR code to scan and new backup codes"
-		: "a new set of backup codes",
-	    r == MFA_VAULT_REQUEST_APP ? "key and codes" : "codes",
 	    MFA_VAULT_REQUEST_NAME);
 	return MFA_EXIT_OK;
 }
 
-/* mfa-enroll status by the user: nothing to read; say who knows. */
+/* mfa-enroll status or list by the user: nothing to read; who knows. */
 static int
-user_status(const struct mfa_cli *c)
+user_status(const struct mfa_cli *c, const char *cmd)
 {
-	enum mfa_vault_request r = read_request(c);
+	struct mfa_vault_req r;
 
+	read_request(c, &r);
 	fputs(held_by_root, stdout);
 	printf("Ask your administrator what is set up for you (mfa-enroll "
-	       "--user %s status).\n",
-	    c->user);
-	if (r != MFA_VAULT_REQUEST_NONE)
-		printf("Waiting for your next login: %s (~/%s).\n",
-		    r == MFA_VAULT_REQUEST_APP ? "a new authenticator"
-					       : "new backup codes",
-		    MFA_VAULT_REQUEST_NAME);
+	       "--user %s %s).\n",
+	    c->user, cmd);
+	if (r.kind == MFA_VAULT_REQUEST_NONE)
+		return MFA_EXIT_OK;
+	printf("Waiting for your next login: %s%s (~/%s).\n",
+	    r.kind == MFA_VAULT_REQUEST_APP          ? "a new authenticator"
+		: r.kind == MFA_VAULT_REQUEST_BACKUP ? "new backup codes"
+		: r.kind == MFA_VAULT_REQUEST_ADD    ? "another authenticator "
+						       "called "
+						     : "removing the "
+						       "authenticator ",
+	    r.kind == MFA_VAULT_REQUEST_ADD && r.name[0] == '\0' ? "app2..."
+								 : r.name,
+	    MFA_VAULT_REQUEST_NAME);
 	return MFA_EXIT_OK;
+}
+
+/* The usage on stderr; MFA_EXIT_USAGE. */
+static int
+user_usage_err(void)
+{
+	fputs(user_usage, stderr);
+	fputs(held_by_root, stderr);
+	return MFA_EXIT_USAGE;
+}
+
+/* add [--name NAME]: r's name; -1 to go on, else an exit status. */
+static int
+parse_add(
+    const struct mfa_cli *c, int argc, char **argv, struct mfa_vault_req *r)
+{
+	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
+	const char *name = NULL;
+	int ch;
+
+	optind = 0;
+	opterr = 0; /* one message of our own */
+	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		if (ch != 'n') {
+			mfa_cli_err(c,
+			    "add: only --name here: the new key is made at "
+			    "your next login");
+			return user_usage_err();
+		}
+		name = optarg;
+	}
+	if (optind != argc)
+		return user_usage_err();
+	if (name != NULL && mfa_secret_name_check(name) != MFA_OK) {
+		mfa_cli_err(c, "--name: " MFA_SECRET_NAME_RULE);
+		return MFA_EXIT_FAIL;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", name != NULL ? name : "");
+	return -1;
+}
+
+/* The request cmd and its arguments ask for into *r (NONE: status or
+ * list); -1 to go on, else an exit status. */
+static int
+user_args(const struct mfa_cli *c, const char *cmd, int argc, char **argv,
+    struct mfa_vault_req *r)
+{
+	static const struct {
+		const char *name;
+		enum mfa_vault_request kind;
+	} cmds[] = {{"backup-codes", MFA_VAULT_REQUEST_BACKUP},
+	    {"add", MFA_VAULT_REQUEST_ADD},
+	    {"remove", MFA_VAULT_REQUEST_REMOVE},
+	    {"status", MFA_VAULT_REQUEST_NONE},
+	    {"list", MFA_VAULT_REQUEST_NONE}};
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; cmd != NULL && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmd, cmds[i].name) == 0)
+			break;
+	if (cmd != NULL && i == sizeof(cmds) / sizeof(cmds[0])) {
+		fputs(held_by_root, stderr);
+		mfa_cli_err(c, "%s: ask your administrator", cmd);
+		return MFA_EXIT_FAIL;
+	}
+	r->kind = cmd == NULL ? MFA_VAULT_REQUEST_APP : cmds[i].kind;
+	if (mfa_cli_want_help(argc, argv)) {
+		printf("%s%s", user_usage, held_by_root);
+		return MFA_EXIT_OK;
+	}
+	if (r->kind == MFA_VAULT_REQUEST_ADD)
+		return parse_add(c, argc, argv, r);
+	if (r->kind != MFA_VAULT_REQUEST_REMOVE)
+		return argc > 1 ? user_usage_err() : -1;
+	if (argc != 2 || argv[1][0] == '-')
+		return user_usage_err();
+	if (mfa_secret_name_check(argv[1]) != MFA_OK) {
+		mfa_cli_err(c, "remove: " MFA_SECRET_NAME_RULE);
+		return MFA_EXIT_FAIL;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", argv[1]);
+	return -1;
 }
 
 int
 mfa_vaultcmd_user(const struct mfa_cli *c, const char *cmd, int argc,
     char **argv, int *handled)
 {
-	int help = mfa_cli_want_help(argc, argv);
+	struct mfa_vault_req r;
+	int ex;
 
 	*handled = cmd == NULL ||
 	    (strcmp(cmd, "devices") != 0 && strcmp(cmd, "doctor") != 0);
 	if (!*handled)
 		return MFA_EXIT_OK; /* not the enrolment's business */
-	if (cmd != NULL && strcmp(cmd, "backup-codes") != 0 &&
-	    strcmp(cmd, "status") != 0) {
-		fputs(held_by_root, stderr);
-		mfa_cli_err(c, "%s: ask your administrator", cmd);
-		return MFA_EXIT_FAIL;
-	}
-	if (help || argc > 1) {
-		fprintf(help ? stdout : stderr,
-		    "usage: mfa-enroll [backup-codes | status]   (secrets = "
-		    "vault)\n\n%s",
-		    held_by_root);
-		return help ? MFA_EXIT_OK : MFA_EXIT_USAGE;
-	}
-	if (cmd == NULL)
-		return user_request(c, MFA_VAULT_REQUEST_APP);
-	if (strcmp(cmd, "backup-codes") == 0)
-		return user_request(c, MFA_VAULT_REQUEST_BACKUP);
-	return user_status(c);
+	ex = user_args(c, cmd, argc, argv, &r);
+	if (ex >= 0)
+		return ex;
+	return r.kind == MFA_VAULT_REQUEST_NONE ? user_status(c, cmd)
+						: user_request(c, &r);
 }
 
 /* ---- import-home (root) ---- */

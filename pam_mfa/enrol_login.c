@@ -12,6 +12,7 @@
  *
  * The QR code is enrol_qr.c's; without one the key is shown as text.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,10 @@ struct enrolment {
 	struct mfa_secret *s;
 	struct mfa_enrolment_text text;
 	int may_skip;
-	enum mfa_vault_request renew; /* NONE: the first enrolment */
-	char deadline[64];            /* "" without enforce_after */
-	uint64_t step;                /* the step proved */
+	struct mfa_vault_req req;       /* kind NONE: the first enrolment */
+	struct mfa_authenticator added; /* ADD: the new one (secret) */
+	char deadline[64];              /* "" without enforce_after */
+	uint64_t step;                  /* the step proved */
 	unsigned char nonce[MFA_HANDOVER_NONCE_SIZE]; /* for setcred */
 };
 
@@ -214,7 +216,7 @@ write_vault(struct enrolment *e, char *why, size_t whysz)
 	struct mfa_login *lg = e->lg;
 	struct mfa_vault v = {
 	    lg->store, lg->cfg.state_dir, lg->cfg.lock_timeout};
-	int renew = e->renew != MFA_VAULT_REQUEST_NONE;
+	int renew = e->req.kind != MFA_VAULT_REQUEST_NONE;
 
 	return mfa_vault_write(&v, lg->username,
 	    renew ? MFA_VAULT_PENDING : MFA_VAULT_CURRENT,
@@ -274,6 +276,10 @@ mark_pending(struct enrolment *e)
 		st.has_enrol_replaced = lg->unconfirmed_file;
 		if (lg->unconfirmed_file)
 			memcpy(st.enrol_replaced_id, lg->unconfirmed_id, 16);
+		/* Its first code is used: it logs in from the next step. */
+		if (e->req.kind == MFA_VAULT_REQUEST_ADD)
+			mfa_enrolment_set_floor(
+			    &st, e->s, &e->added, e->step, 0);
 		rc = mfa_store_commit(txn, &st, lg->now);
 		if (rc != MFA_OK)
 			snprintf(why, sizeof(why), "%s", mfa_strerror(rc));
@@ -344,6 +350,8 @@ show_backup(struct mfa_login *lg,
 	return rc == MFA_OK || rc == MFA_ERR_TOOBIG ? MFA_OK : rc;
 }
 
+static enum mfa_verdict finish_add(struct enrolment *e);
+
 /* After a right code: backup codes, the state, the file, the codes. */
 static enum mfa_verdict
 finish(struct enrolment *e)
@@ -353,6 +361,8 @@ finish(struct enrolment *e)
 	enum mfa_verdict v;
 	int rc;
 
+	if (e->req.kind == MFA_VAULT_REQUEST_ADD)
+		return finish_add(e);
 	rc = mfa_backup_new_set(e->s, display, lg->now);
 	if (rc != MFA_OK) {
 		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
@@ -361,11 +371,11 @@ finish(struct enrolment *e)
 	v = record(e);
 	if (v == MFA_VERDICT_SUCCESS) {
 		mfa_prompt_info(lg->pamh, lg->silent, "%s",
-		    e->renew == MFA_VAULT_REQUEST_NONE
+		    e->req.kind == MFA_VAULT_REQUEST_NONE
 			? "Code accepted: multi-factor authentication is set "
 			  "up. Your next logins will ask for a code from the "
 			  "app."
-			: e->renew == MFA_VAULT_REQUEST_APP
+			: e->req.kind == MFA_VAULT_REQUEST_APP
 			? "Code accepted: the new authenticator and these "
 			  "backup codes replace the old ones when this login "
 			  "completes."
@@ -421,6 +431,18 @@ prepare(struct enrolment *e)
 	return rc;
 }
 
+/* A request left as it was (skipped, wrong codes): the login goes on. */
+static void
+say_unchanged(const struct enrolment *e)
+{
+	if (e->req.kind != MFA_VAULT_REQUEST_NONE)
+		mfa_prompt_info(e->lg->pamh, e->lg->silent,
+		    "Nothing was changed: this login goes on with the code "
+		    "you typed first, and your request waits for your next "
+		    "login (delete ~/%s to cancel it).",
+		    MFA_VAULT_REQUEST_NAME);
+}
+
 static enum mfa_verdict
 conclude(struct enrolment *e, enum outcome out)
 {
@@ -432,7 +454,7 @@ conclude(struct enrolment *e, enum outcome out)
 		v = finish(e);
 		/* A renewal keeps the method of the factor just verified. */
 		if (v == MFA_VERDICT_SUCCESS &&
-		    e->renew == MFA_VAULT_REQUEST_NONE) {
+		    e->req.kind == MFA_VAULT_REQUEST_NONE) {
 			lg->method = MFA_METHOD_TOTP;
 			lg->reason = "enrolled at login";
 			say_log(lg, LOG_INFO, "completed", NULL);
@@ -440,9 +462,11 @@ conclude(struct enrolment *e, enum outcome out)
 		return v;
 	case ENROL_SKIP:
 		say_log(lg, LOG_NOTICE, "skipped", NULL);
+		say_unchanged(e);
 		return MFA_VERDICT_FALLBACK;
 	case ENROL_WRONG:
 		say_log(lg, LOG_NOTICE, "failed", "wrong code");
+		say_unchanged(e);
 		return MFA_VERDICT_FALLBACK;
 	default:
 		say_log(lg, LOG_NOTICE, "failed", "conversation failed");
@@ -605,17 +629,77 @@ mfa_enrol_login_confirm(struct mfa_login *lg)
 	    rc == MFA_OK ? "" : mfa_handover_why(rc));
 }
 
-/* ---- a renewal the user asked for (secrets = vault) ---- */
+/* ---- what the user asked for (secrets = vault) ---- */
 
-static const char *
-request_word(enum mfa_vault_request r)
+/* A copy of the current enrolment into *out, to change and write. */
+static int
+copy_current(struct enrolment *e, struct mfa_secret **out)
 {
-	return r == MFA_VAULT_REQUEST_APP ? "authenticator" : "backup-codes";
+	struct mfa_parse_error perr = {0, ""};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = mfa_secret_serialize(e->lg->secret, &text, &len);
+	if (rc == MFA_OK) {
+		rc = mfa_secret_parse(text, len, out, &perr);
+		mfa_freezero(text, len);
+	}
+	if (rc != MFA_OK)
+		say_log(e->lg, LOG_ERR, "failed", mfa_strerror(rc));
+	return rc;
 }
 
-/* A new key: the QR code, a code from the new app, new backup codes. */
+/* The request as the log names it: "authenticator", "remove phone"... */
+static void
+request_words(const struct mfa_vault_req *r, char *out, size_t outsz)
+{
+	char text[MFA_VAULT_REQUEST_MAX];
+	const char *line = text + strlen(MFA_VAULT_REQUEST_HEADER);
+
+	if (mfa_vault_request_format(r, text, sizeof(text)) != MFA_OK)
+		line = "?\n";
+	snprintf(out, outsz, "%.*s", (int)strcspn(line, "\n"), line);
+}
+
+static void
+say_honoured(const struct enrolment *e)
+{
+	char what[64];
+
+	request_words(&e->req, what, sizeof(what));
+	mfa_log(&e->lg->log, LOG_INFO,
+	    "user=%s service=%s self-service request honoured: %s",
+	    e->lg->user_clean, e->lg->service, what);
+}
+
+/*
+ * A request that cannot be honoured as written: the user is told (fmt),
+ * it is logged (why) and removed, and the login stands on the factor
+ * verified.
+ */
+static enum mfa_verdict __attribute__((format(printf, 3, 4)))
+drop_request(const struct enrolment *e, const char *why, const char *fmt, ...)
+{
+	char what[64], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	mfa_prompt_info(e->lg->pamh, e->lg->silent, "%s", msg);
+	request_words(&e->req, what, sizeof(what));
+	mfa_log(&e->lg->log, LOG_NOTICE,
+	    "user=%s service=%s self-service request refused and removed: %s "
+	    "(%s)",
+	    e->lg->user_clean, e->lg->service, what, why);
+	mfa_vault_request_done(e->lg);
+	return MFA_VERDICT_SUCCESS;
+}
+
+/* A new key: the QR code and a code from it, after intro. */
 static enum mfa_verdict
-renew_app(struct enrolment *e)
+offer_key(struct enrolment *e, const char *intro)
 {
 	struct mfa_login *lg = e->lg;
 
@@ -623,12 +707,20 @@ renew_app(struct enrolment *e)
 		return MFA_VERDICT_FALLBACK;
 	e->may_skip = 1; /* the login has succeeded already */
 	e->deadline[0] = '\0';
-	mfa_prompt_info(lg->pamh, lg->silent,
+	say_honoured(e);
+	mfa_prompt_info(lg->pamh, lg->silent, "%s", intro);
+	show_secret(e);
+	return conclude(e, ask_code(e));
+}
+
+/* A new key in place of the current one, and new backup codes. */
+static enum mfa_verdict
+renew_app(struct enrolment *e)
+{
+	return offer_key(e,
 	    "You asked for a new authenticator (mfa-enroll). Add this key "
 	    "to your app; the old one keeps working until this login "
 	    "completes.");
-	show_secret(e);
-	return conclude(e, ask_code(e));
 }
 
 /* The same enrolment with a new set of backup codes. */
@@ -636,34 +728,163 @@ static enum mfa_verdict
 renew_backup(struct enrolment *e)
 {
 	struct mfa_login *lg = e->lg;
-	struct mfa_parse_error perr = {0, ""};
-	char *text = NULL;
-	size_t len = 0;
-	int rc;
 
-	rc = mfa_secret_serialize(lg->secret, &text, &len);
-	if (rc == MFA_OK) {
-		rc = mfa_secret_parse(text, len, &e->s, &perr);
-		mfa_freezero(text, len);
-	}
-	if (rc != MFA_OK) {
-		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
+	if (copy_current(e, &e->s) != MFA_OK)
 		return MFA_VERDICT_FALLBACK;
-	}
+	say_honoured(e);
 	mfa_prompt_info(lg->pamh, lg->silent,
 	    "You asked for new backup codes (mfa-enroll backup-codes).");
 	return finish(e);
 }
 
-/* Is the factor just verified one that may honour a request? */
+/* Another authenticator (mfa-enroll add): room and a free name first. */
+static enum mfa_verdict
+add_app(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	char *name = e->req.name, intro[256];
+
+	if (mfa_secret_auth_count(lg->secret) >= MFA_SECRET_AUTH_MAX)
+		return drop_request(e, "at the most authenticators already",
+		    "You asked for another authenticator (mfa-enroll add), "
+		    "but you have %d, the most there can be: remove one "
+		    "first (mfa-enroll remove NAME). The request is dropped.",
+		    MFA_SECRET_AUTH_MAX);
+	if (name[0] != '\0' && mfa_secret_auth_find(lg->secret, name) >= 0)
+		return drop_request(e, "name taken",
+		    "You asked for another authenticator called %s "
+		    "(mfa-enroll add), but you have one by that name: ask "
+		    "again with another name. The request is dropped.",
+		    name);
+	if (name[0] == '\0')
+		mfa_enrolment_free_name(
+		    lg->secret, 0, name, sizeof(e->req.name));
+	snprintf(intro, sizeof(intro),
+	    "You asked for another authenticator, %s (mfa-enroll add). Add "
+	    "this key to it; your other authenticators keep working.",
+	    name);
+	return offer_key(e, intro);
+}
+
+/* After its first code: the new one joins a copy of the enrolment. */
+static enum mfa_verdict
+finish_add(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	struct mfa_secret *cur = NULL;
+	enum mfa_verdict v;
+	int rc;
+
+	mfa_enrolment_authenticator(e->s, e->req.name, 0, &e->added);
+	if (copy_current(e, &cur) != MFA_OK)
+		return MFA_VERDICT_FALLBACK;
+	rc = mfa_secret_auth_add(cur, &e->added);
+	if (rc != MFA_OK) {
+		say_log(lg, LOG_ERR, "failed", mfa_strerror(rc));
+		mfa_secret_free(cur);
+		return MFA_VERDICT_FALLBACK;
+	}
+	mfa_secret_free(e->s);
+	e->s = cur;
+	v = record(e);
+	if (v == MFA_VERDICT_SUCCESS)
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Code accepted: authenticator %s is added when this login "
+		    "completes (%zu of %d).",
+		    e->req.name, mfa_secret_auth_count(cur),
+		    MFA_SECRET_AUTH_MAX);
+	return v;
+}
+
+/*
+ * The authenticator a remove request names, in a copy of the enrolment
+ * without it (e->s); 0, or -1 with the request dropped (*v set).
+ */
 static int
-may_renew(struct mfa_login *lg)
+without_named(struct enrolment *e, enum mfa_verdict *v)
+{
+	struct mfa_login *lg = e->lg;
+	const char *name = e->req.name;
+	int i = mfa_secret_auth_find(lg->secret, name), rc;
+
+	*v = MFA_VERDICT_SUCCESS;
+	if (i < 0 || mfa_secret_auth_count(lg->secret) == 1) {
+		*v = drop_request(e, i < 0 ? "no such name" : "the last one",
+		    i < 0 ? "You asked to remove the authenticator %s "
+			    "(mfa-enroll remove), but you have none by that "
+			    "name. The request is dropped."
+			  : "You asked to remove %s (mfa-enroll remove), your "
+			    "only authenticator: ask your administrator for a "
+			    "reset instead. The request is dropped.",
+		    name);
+		return -1;
+	}
+	if (copy_current(e, &e->s) != MFA_OK) {
+		*v = MFA_VERDICT_FALLBACK;
+		return -1;
+	}
+	rc = mfa_secret_auth_remove(e->s, (size_t)i);
+	if (rc != MFA_OK) { /* the enrolment's own app before tokens */
+		*v = drop_request(e, "the only app",
+		    "You asked to remove %s (mfa-enroll remove), your only "
+		    "authenticator app: add another app first. The request "
+		    "is dropped.",
+		    name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove an authenticator (mfa-enroll remove NAME), proved by another. */
+static enum mfa_verdict
+remove_app(struct enrolment *e)
+{
+	struct mfa_login *lg = e->lg;
+	enum mfa_verdict v;
+
+	/* A moment at an unlocked phone must not take the others away. */
+	if (lg->method == MFA_METHOD_TOTP &&
+	    strcmp(lg->auth_name, e->req.name) == 0) {
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Your request to remove %s needs a login with a code from "
+		    "another authenticator or a backup code, not from %s "
+		    "itself. It waits for such a login.",
+		    e->req.name, e->req.name);
+		mfa_log(&lg->log, LOG_NOTICE,
+		    "user=%s service=%s self-service request not honoured: a "
+		    "code from the authenticator to remove",
+		    lg->user_clean, lg->service);
+		return MFA_VERDICT_SUCCESS;
+	}
+	if (without_named(e, &v) != 0)
+		return v;
+	say_honoured(e);
+	v = record(e);
+	if (v == MFA_VERDICT_SUCCESS)
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "The authenticator %s is removed when this login "
+		    "completes; %zu left.",
+		    e->req.name, mfa_secret_auth_count(e->s));
+	return v;
+}
+
+/* Is the factor just verified one that may honour request r? */
+static int
+may_renew(struct mfa_login *lg, const struct mfa_vault_req *r)
 {
 	if (lg->method == MFA_METHOD_TOTP || lg->method == MFA_METHOD_BACKUP)
 		return 1;
-	mfa_prompt_info(lg->pamh, lg->silent,
-	    "Your request for new codes needs a login with a code from your "
-	    "app or a backup code.");
+	if (r->kind == MFA_VAULT_REQUEST_REMOVE)
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Your request to remove %s needs a login with a code from "
+		    "another authenticator or a backup code.",
+		    r->name);
+	else
+		mfa_prompt_info(lg->pamh, lg->silent,
+		    "Your request for %s needs a login with a code from your "
+		    "app or a backup code.",
+		    r->kind == MFA_VAULT_REQUEST_ADD ? "another authenticator"
+						     : "new codes");
 	mfa_log(&lg->log, LOG_NOTICE,
 	    "user=%s service=%s self-service request not honoured: only an "
 	    "app or a backup code may",
@@ -671,10 +892,25 @@ may_renew(struct mfa_login *lg)
 	return 0;
 }
 
+static enum mfa_verdict
+honour(struct enrolment *e)
+{
+	switch (e->req.kind) {
+	case MFA_VAULT_REQUEST_APP:
+		return renew_app(e);
+	case MFA_VAULT_REQUEST_BACKUP:
+		return renew_backup(e);
+	case MFA_VAULT_REQUEST_ADD:
+		return add_app(e);
+	default:
+		return remove_app(e);
+	}
+}
+
 enum mfa_verdict
 mfa_enrol_login_renew(struct mfa_login *lg)
 {
-	enum mfa_vault_request r = MFA_VAULT_REQUEST_NONE;
+	struct mfa_vault_req r;
 	struct enrolment e;
 	enum mfa_verdict v;
 	int lost = 0;
@@ -687,15 +923,12 @@ mfa_enrol_login_renew(struct mfa_login *lg)
 		lg->reason = "privileges not regained";
 		return MFA_VERDICT_REFUSED;
 	}
-	if (r == MFA_VAULT_REQUEST_NONE || !may_renew(lg))
+	if (r.kind == MFA_VAULT_REQUEST_NONE || !may_renew(lg, &r))
 		return MFA_VERDICT_SUCCESS;
 	memset(&e, 0, sizeof(e));
 	e.lg = lg;
-	e.renew = r;
-	mfa_log(&lg->log, LOG_INFO,
-	    "user=%s service=%s self-service request honoured: %s",
-	    lg->user_clean, lg->service, request_word(r));
-	v = r == MFA_VAULT_REQUEST_APP ? renew_app(&e) : renew_backup(&e);
+	e.req = r;
+	v = honour(&e);
 	mfa_enrolment_text_wipe(&e.text);
 	mfa_secret_free(e.s);
 	MFA_WIPE_OBJ(&e);

@@ -16,7 +16,7 @@
 
 /* The request file read and parsed, with whatever identity we have. */
 static int
-read_request(const char *path, uid_t owner, enum mfa_vault_request *out,
+read_request(const char *path, uid_t owner, struct mfa_vault_req *out,
     char *why, size_t whysz)
 {
 	struct mfa_file_rules rules = {
@@ -64,7 +64,7 @@ remove_request(const char *path, uid_t owner, char *why, size_t whysz)
 
 /* Read (out set) or remove (out NULL) the request as the user. */
 static int
-as_user(struct mfa_login *lg, enum mfa_vault_request *out, int *lost, char *why,
+as_user(struct mfa_login *lg, struct mfa_vault_req *out, int *lost, char *why,
     size_t whysz)
 {
 /* Linux-PAM's macro initialises ids with -1. */
@@ -98,12 +98,12 @@ as_user(struct mfa_login *lg, enum mfa_vault_request *out, int *lost, char *why,
 
 void
 mfa_vault_request_read(
-    struct mfa_login *lg, enum mfa_vault_request *out, int *lost)
+    struct mfa_login *lg, struct mfa_vault_req *out, int *lost)
 {
 	char why[256] = "";
 	int rc;
 
-	*out = MFA_VAULT_REQUEST_NONE;
+	memset(out, 0, sizeof(*out));
 	*lost = 0;
 	if (lg->user == NULL)
 		return;
@@ -113,7 +113,7 @@ mfa_vault_request_read(
 		    "user=%s self-service request ignored: %s", lg->user_clean,
 		    why);
 	if (rc != MFA_OK)
-		*out = MFA_VAULT_REQUEST_NONE;
+		memset(out, 0, sizeof(*out));
 }
 
 void

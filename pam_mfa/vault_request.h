@@ -13,17 +13,18 @@
  * mfa_vault_request_read - the request in the home of lg->user
  * (MFA_VAULT_REQUEST_NAME), read through pam_modutil_drop_priv with the
  * checks of mfa_file_open_read (owner the user or root, no group or other
- * bits, one link, at most MFA_VAULT_REQUEST_MAX bytes).  *out is NONE
- * when there is none, it is refused (logged) or does not parse.  *lost is
+ * bits, one link, at most MFA_VAULT_REQUEST_MAX bytes).  out->kind is
+ * NONE when there is none, it is refused (logged) or does not parse.  *lost is
  * set when root's identity could not be regained: the caller must fail.
  */
 void mfa_vault_request_read(
-    struct mfa_login *lg, enum mfa_vault_request *out, int *lost);
+    struct mfa_login *lg, struct mfa_vault_req *out, int *lost);
 
 /*
  * mfa_vault_request_done - remove the request from lg->user's home with
- * the user's identity (setcred, once it is honoured).  A failure is
- * logged; a request left behind only asks again at the next login.
+ * the user's identity (setcred, once it is honoured; authenticate, when
+ * it cannot be honoured as written).  A failure is logged; a request left
+ * behind only asks again at the next login.
  */
 void mfa_vault_request_done(struct mfa_login *lg);
 

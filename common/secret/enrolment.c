@@ -1,6 +1,7 @@
 /*
  * enrolment.c - steps shared by every way of enrolling an app.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "enrolment.h"
@@ -128,4 +129,37 @@ mfa_enrolment_drift(
     const struct mfa_state *st, const struct mfa_authenticator *a)
 {
 	return mfa_state_auth_drift(st, a->id) * (int)a->totp.period;
+}
+
+void
+mfa_enrolment_free_name(
+    const struct mfa_secret *s, int hotp, char *name, size_t namesz)
+{
+	unsigned int i;
+
+	/* At most MFA_SECRET_AUTH_MAX names are taken: one of the first
+	 * MFA_SECRET_AUTH_MAX + 1 candidates is free. */
+	for (i = 2; i < MFA_SECRET_AUTH_MAX + 3; i++) {
+		if (hotp)
+			snprintf(
+			    name, namesz, i == 2 ? "token" : "token%u", i - 1);
+		else
+			snprintf(name, namesz, "app%u", i);
+		if (mfa_secret_auth_find(s, name) < 0)
+			return;
+	}
+}
+
+void
+mfa_enrolment_authenticator(const struct mfa_secret *tmp, const char *name,
+    int hotp, struct mfa_authenticator *a)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	memcpy(a->id, tmp->id, sizeof(a->id)); /* random */
+	a->created = tmp->created;
+	memcpy(a->key, tmp->key, sizeof(a->key));
+	a->keylen = tmp->keylen;
+	a->totp = tmp->totp;
+	a->hotp = hotp;
 }

@@ -108,4 +108,22 @@ int64_t mfa_enrolment_last_code(const struct mfa_state *st,
 int mfa_enrolment_drift(
     const struct mfa_state *st, const struct mfa_authenticator *a);
 
+/*
+ * mfa_enrolment_free_name - the default name of an authenticator added to
+ * s: the first of app2, app3... (token, token2... when hotp) that no
+ * authenticator of s has, into name (namesz bytes, at least
+ * MFA_SECRET_NAME_MAX + 1).
+ */
+void mfa_enrolment_free_name(
+    const struct mfa_secret *s, int hotp, char *name, size_t namesz);
+
+/*
+ * mfa_enrolment_authenticator - *a made from the new secret tmp (its key,
+ * parameters, creation time, and the first 8 bytes of its random id) under
+ * name (a valid name, secretfile.h), an HOTP token when hotp.  *a holds
+ * the key: the caller wipes it (MFA_WIPE_OBJ).
+ */
+void mfa_enrolment_authenticator(const struct mfa_secret *tmp, const char *name,
+    int hotp, struct mfa_authenticator *a);
+
 #endif /* MFA_ENROLMENT_H */

@@ -270,33 +270,89 @@ mfa_vault_promote(const struct mfa_vault *v, const char *user,
 	return files_promote(v, user, id, why, whysz);
 }
 
-int
-mfa_vault_request_parse(
-    const char *buf, size_t len, enum mfa_vault_request *out)
+/* The word of a request kind in the file, NULL for NONE. */
+static const char *
+request_word(enum mfa_vault_request kind)
 {
-	size_t hl = strlen(MFA_VAULT_REQUEST_HEADER);
-	const char *app = mfa_vault_request_text(MFA_VAULT_REQUEST_APP);
-	const char *backup = mfa_vault_request_text(MFA_VAULT_REQUEST_BACKUP);
-
-	*out = MFA_VAULT_REQUEST_NONE;
-	if (buf == NULL || len < hl || memcmp(buf, app, hl) != 0)
-		return MFA_ERR_FORMAT;
-	if (len == strlen(app) && memcmp(buf, app, len) == 0)
-		*out = MFA_VAULT_REQUEST_APP;
-	else if (len == strlen(backup) && memcmp(buf, backup, len) == 0)
-		*out = MFA_VAULT_REQUEST_BACKUP;
-	return *out != MFA_VAULT_REQUEST_NONE ? MFA_OK : MFA_ERR_FORMAT;
-}
-
-const char *
-mfa_vault_request_text(enum mfa_vault_request r)
-{
-	switch (r) {
+	switch (kind) {
 	case MFA_VAULT_REQUEST_APP:
-		return MFA_VAULT_REQUEST_HEADER "authenticator\n";
+		return "authenticator";
 	case MFA_VAULT_REQUEST_BACKUP:
-		return MFA_VAULT_REQUEST_HEADER "backup-codes\n";
+		return "backup-codes";
+	case MFA_VAULT_REQUEST_ADD:
+		return "add";
+	case MFA_VAULT_REQUEST_REMOVE:
+		return "remove";
 	default:
 		return NULL;
 	}
+}
+
+/* May a request of kind name an authenticator (1), must it (2)? */
+static int
+request_named(enum mfa_vault_request kind)
+{
+	return kind == MFA_VAULT_REQUEST_REMOVE ? 2
+	    : kind == MFA_VAULT_REQUEST_ADD     ? 1
+						: 0;
+}
+
+/* The line after the header, without its '\n' (len bytes, no NUL). */
+static int
+parse_line(const char *line, size_t len, struct mfa_vault_req *out)
+{
+	int k;
+	const char *word, *sp = memchr(line, ' ', len);
+	size_t wlen = sp != NULL ? (size_t)(sp - line) : len;
+	size_t nlen = sp != NULL ? len - wlen - 1 : 0;
+
+	if (memchr(line, '\0', len) != NULL || nlen > MFA_SECRET_NAME_MAX)
+		return MFA_ERR_FORMAT;
+	for (k = MFA_VAULT_REQUEST_APP; k <= MFA_VAULT_REQUEST_REMOVE; k++) {
+		word = request_word((enum mfa_vault_request)k);
+		if (strlen(word) == wlen && memcmp(line, word, wlen) == 0)
+			break;
+	}
+	if (k > MFA_VAULT_REQUEST_REMOVE ||
+	    request_named((enum mfa_vault_request)k) == (sp == NULL ? 2 : 0))
+		return MFA_ERR_FORMAT;
+	memcpy(out->name, line + len - nlen, nlen);
+	out->name[nlen] = '\0';
+	if (sp != NULL && mfa_secret_name_check(out->name) != MFA_OK)
+		return MFA_ERR_FORMAT;
+	out->kind = (enum mfa_vault_request)k;
+	return MFA_OK;
+}
+
+int
+mfa_vault_request_parse(const char *buf, size_t len, struct mfa_vault_req *out)
+{
+	size_t hl = strlen(MFA_VAULT_REQUEST_HEADER);
+	const char *line = buf + hl;
+	int rc = MFA_ERR_FORMAT;
+
+	memset(out, 0, sizeof(*out));
+	/* The header, then one line: a '\n' at the end and nowhere else. */
+	if (buf != NULL && len > hl + 1 &&
+	    memcmp(buf, MFA_VAULT_REQUEST_HEADER, hl) == 0 &&
+	    buf[len - 1] == '\n' && memchr(line, '\n', len - hl - 1) == NULL)
+		rc = parse_line(line, len - hl - 1, out);
+	if (rc != MFA_OK)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int
+mfa_vault_request_format(const struct mfa_vault_req *r, char *out, size_t outsz)
+{
+	const char *word = request_word(r->kind);
+	int named = r->name[0] != '\0', n;
+
+	if (word == NULL || (named && request_named(r->kind) == 0) ||
+	    (!named && request_named(r->kind) == 2) ||
+	    (named && mfa_secret_name_check(r->name) != MFA_OK))
+		return MFA_ERR_FORMAT;
+	n = snprintf(out, outsz, "%s%s%s%s\n", MFA_VAULT_REQUEST_HEADER, word,
+	    named ? " " : "", r->name);
+	return n > 0 && (size_t)n < outsz ? MFA_OK : MFA_ERR_TOOBIG;
 }

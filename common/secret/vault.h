@@ -110,7 +110,13 @@ int mfa_vault_promote(const struct mfa_vault *v, const char *user,
  * (MFA_VAULT_REQUEST_NAME, mode 0600, the user's); the next login that has
  * verified the current factor (an app or a backup code) honours it.  A
  * request grants nothing by itself.  Its text is MFA_VAULT_REQUEST_HEADER
- * then one line naming what is asked for.
+ * then exactly one line, '\n'-terminated, naming what is asked for:
+ *   authenticator        a new key in place of the current one
+ *   backup-codes         a new set of backup codes
+ *   add                  another authenticator, named app2, app3...
+ *   add NAME             another authenticator called NAME
+ *   remove NAME          remove the authenticator called NAME
+ * NAME as secretfile.h (mfa_secret_name_check), one space before it.
  */
 #define MFA_VAULT_REQUEST_NAME ".pam_mfa-request"
 #define MFA_VAULT_REQUEST_HEADER "pam_mfa-request 1\n"
@@ -120,20 +126,31 @@ enum mfa_vault_request {
 	MFA_VAULT_REQUEST_NONE,
 	MFA_VAULT_REQUEST_APP,    /* "authenticator": a new key (and codes) */
 	MFA_VAULT_REQUEST_BACKUP, /* "backup-codes": a new set of codes */
+	MFA_VAULT_REQUEST_ADD,    /* "add [NAME]": another authenticator */
+	MFA_VAULT_REQUEST_REMOVE, /* "remove NAME": one authenticator less */
+};
+
+/* One request: what, and the authenticator's name ("" for none). */
+struct mfa_vault_req {
+	enum mfa_vault_request kind;
+	char name[MFA_SECRET_NAME_MAX + 1];
 };
 
 /*
  * mfa_vault_request_parse - the request in the len bytes of buf (a file
  * the user wrote: hostile).  Returns MFA_OK with *out, or MFA_ERR_FORMAT
- * (*out NONE).
+ * (out->kind NONE, no name).
  */
 int mfa_vault_request_parse(
-    const char *buf, size_t len, enum mfa_vault_request *out);
+    const char *buf, size_t len, struct mfa_vault_req *out);
 
 /*
- * mfa_vault_request_text - the file text of request r (APP or BACKUP), a
- * static string; NULL for NONE.
+ * mfa_vault_request_format - the file text of *r into out (outsz bytes,
+ * NUL-terminated).  Returns MFA_OK, MFA_ERR_FORMAT (kind NONE, a name
+ * that does not pass mfa_secret_name_check, none for REMOVE, one for APP
+ * or BACKUP) or MFA_ERR_TOOBIG.
  */
-const char *mfa_vault_request_text(enum mfa_vault_request r);
+int mfa_vault_request_format(
+    const struct mfa_vault_req *r, char *out, size_t outsz);
 
 #endif /* MFA_VAULT_H */

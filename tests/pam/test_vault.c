@@ -58,6 +58,7 @@ static struct mfa_pamh_result res;
 static int64_t now;
 static char backup_line[512];
 static char new_code[16];
+static char shown_key[160]; /* the last key the module showed */
 
 /* ---- fixtures ---- */
 
@@ -135,15 +136,17 @@ hooked_clear(void)
 	mfa_store_close(v.store);
 }
 
-/* A record in the vault, as mfa-enroll --user would leave it. */
+/* A record in the vault, as mfa-enroll --user would leave it; a version
+ * 2 record when extra names other authenticators. */
 static void
 vault_put(const char *user, const char *seed, const char *extra)
 {
 	char path[4096], text[2048];
 
 	snprintf(text, sizeof(text),
-	    "pam_mfa-secret 1\nid 00112233445566778899aabbccddeeff\n"
+	    "pam_mfa-secret %d\nid 00112233445566778899aabbccddeeff\n"
 	    "created 1111111000\ntotp-secret %s\n%s",
+	    extra != NULL && strstr(extra, "authenticator ") != NULL ? 2 : 1,
 	    seed, extra != NULL ? extra : "");
 	if (mfa_pamh_store_hooked()) {
 		hooked_put(user, text);
@@ -276,6 +279,7 @@ answer_hook(const char *token, const char *transcript)
 		if (*p != ' ' && n + 1 < sizeof(key))
 			key[n++] = *p;
 	key[n] = '\0';
+	snprintf(shown_key, sizeof(shown_key), "%s", key);
 	mfa_pamh_oath_code(key, now, new_code);
 	return new_code;
 }
@@ -549,6 +553,289 @@ START_TEST(request_new_backup_codes_with_a_backup_code)
 }
 END_TEST
 
+/* ---- self-service: another authenticator, or one less ---- */
+
+#define PHONE "authenticator phone 0102030405060708 1111111000 SHA1 6 30 "
+#define ASKED_ADD "I: You asked for another authenticator, "
+#define KEPT "I: Nothing was changed: this login goes on with the code you "
+
+/* user's vault record, copied into out, to compare byte for byte. */
+static void
+vault_copy(const char *user, char out[8192])
+{
+	snprintf(out, 8192, "%s", vault_get(user));
+}
+
+START_TEST(request_add_authenticator)
+{
+	char key[160], code[16];
+
+	vault_put("alice", SEED, backup_line);
+	put_request("alice", "add phone-b");
+	ck_assert_int_eq(
+	    login_at("v", T0, CODE_T0, "@NEWCODE", NULL), PAM_SUCCESS);
+	ck_shown(ASKED_ADD "phone-b (mfa-enroll add). Add this key to it; "
+			   "your other authenticators keep working.");
+	ck_shown(SHOWN_KEY);
+	ck_shown("I: Code accepted: authenticator phone-b is added when this "
+		 "login completes (2 of 5).");
+	ck_not_shown("Backup codes:");
+	ck_logged("self-service request honoured: add phone-b");
+	ck_logged("renewal at login now in force");
+	snprintf(key, sizeof(key), "%s", shown_key);
+	MFA_CK_IN(vault_get("alice"), "authenticator phone-b ");
+	MFA_CK_IN(vault_get("alice"), key);
+	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED "\n");
+	MFA_CK_IN(vault_get("alice"), "backup-set 0011223344556677\n");
+	ck_assert(!has_request("alice"));
+	/* Its first code was used: not again in the same step. */
+	mfa_pamh_oath_code(key, T0, code);
+	ck_assert_int_eq(login_at("v1", T0, code, NULL, NULL), PAM_AUTH_ERR);
+	/* The new one logs in, and so does the old one. */
+	ck_assert_int_eq(
+	    login_at("v", T0 + 60, code_at(key, T0 + 60), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=phone-b");
+	ck_assert_int_eq(
+	    login_at("v", T0 + 90, code_at(SEED, T0 + 90), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_logged("method=totp result=success authenticator=app");
+	ck_not_shown(ASKED_ADD);
+}
+END_TEST
+
+START_TEST(request_add_default_name_wrong_first_code)
+{
+	char before[8192];
+
+	vault_put("alice", SEED, NULL);
+	vault_copy("alice", before);
+	put_request("alice", "add");
+	/* tries=1: one wrong code from the new key ends the walk-through. */
+	ck_assert_int_eq(
+	    login_at("v1", T0, CODE_T0, "000000", NULL), PAM_SUCCESS);
+	ck_shown(ASKED_ADD "app2 (mfa-enroll add).");
+	ck_shown("E: Invalid code (is the phone's clock right?).");
+	ck_shown(KEPT "typed first, and your request waits for your next "
+		      "login (delete ~/.pam_mfa-request to cancel it).");
+	ck_logged("method=totp result=success");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
+}
+END_TEST
+
+START_TEST(request_add_waits_for_the_whole_stack)
+{
+	char before[8192];
+
+	vault_put("alice", SEED, NULL);
+	vault_copy("alice", before);
+	put_request("alice", "add phone-b");
+	/* A wrong password: the stack fails, setcred never runs. */
+	ck_assert_int_eq(
+	    login_at("v-pw", T0, "wrong", CODE_T0, "@NEWCODE"), PAM_AUTH_ERR);
+	ck_shown("I: Code accepted: authenticator phone-b is added");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
+	/* Authenticated, but the application never calls setcred. */
+	now = T0 + 30;
+	mfa_pamh_set_time(now);
+	mfa_pamh_login("v", "alice",
+	    (const char *[]){code_at(SEED, now), "@NEWCODE", NULL}, 0, &res);
+	ck_assert_int_eq(res.rv, PAM_SUCCESS);
+	ck_shown("I: Code accepted: authenticator phone-b is added");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
+	/* Neither new key logs in. */
+	ck_assert_int_eq(
+	    login_at("v1", T0 + 60, code_at(shown_key, T0 + 60), NULL, NULL),
+	    PAM_AUTH_ERR);
+}
+END_TEST
+
+/*
+ * The attacker: a process with alice's uid writes requests, but has no
+ * current factor: an emailed code alone, or wrong codes.
+ */
+START_TEST(request_add_remove_without_the_factor)
+{
+	static const char *const asks[] = {"add evil", "remove app"};
+	char before[8192];
+	size_t i;
+
+	vault_put("alice", SEED, "email alice@example.org\n" PHONE SEED2 "\n");
+	vault_copy("alice", before);
+	for (i = 0; i < 2; i++) {
+		put_request("alice", asks[i]);
+		ck_assert_int_eq(
+		    login_at("v", T0 + 60 * (int64_t)i, "", "@MAIL", NULL),
+		    PAM_SUCCESS);
+		ck_logged("method=email result=success");
+		ck_shown(i == 0 ? "I: Your request for another authenticator "
+				  "needs a login with a code from your app or "
+				  "a backup code."
+				: "I: Your request to remove app needs a login "
+				  "with a code from another authenticator or "
+				  "a backup code.");
+		ck_not_shown(SHOWN_KEY);
+		ck_assert_int_eq(login_at("v", T0 + 60 * (int64_t)i + 30,
+				     "000000", "111111", "222222"),
+		    PAM_AUTH_ERR);
+		ck_not_shown(SHOWN_KEY);
+		ck_assert_str_eq(vault_get("alice"), before);
+		ck_assert(has_request("alice"));
+	}
+}
+END_TEST
+
+/* A line the grammar does not allow is no request at all. */
+START_TEST(request_malformed_is_ignored)
+{
+	static const char *const bad[] = {
+	    "add Phone B", "remove", "add ../x", "remove app app"};
+	char before[8192];
+	size_t i;
+
+	vault_put("alice", SEED, PHONE SEED2 "\n");
+	vault_copy("alice", before);
+	for (i = 0; i < 4; i++) {
+		put_request("alice", bad[i]);
+		ck_assert_int_eq(
+		    login_at("v", T0 + 30 * (int64_t)i,
+			code_at(SEED2, T0 + 30 * (int64_t)i), NULL, NULL),
+		    PAM_SUCCESS);
+		ck_logged("user=alice self-service request ignored: it does "
+			  "not parse");
+		ck_not_shown("You asked");
+		ck_not_shown(SHOWN_KEY);
+		ck_assert_str_eq(vault_get("alice"), before);
+	}
+}
+END_TEST
+
+START_TEST(request_add_refused_at_the_cap_or_name_taken)
+{
+	char before[8192];
+
+	vault_put("alice", SEED,
+	    "authenticator b 0102030405060701 1111111000 SHA1 6 30 " SEED2
+	    "\nauthenticator c 0102030405060702 1111111000 SHA1 6 30 " SEED2
+	    "\nauthenticator d 0102030405060703 1111111000 SHA1 6 30 " SEED2
+	    "\nauthenticator e 0102030405060704 1111111000 SHA1 6 30 " SEED2
+	    "\n");
+	vault_copy("alice", before);
+	put_request("alice", "add");
+	ck_assert_int_eq(login_at("v", T0, CODE_T0, NULL, NULL), PAM_SUCCESS);
+	ck_shown("I: You asked for another authenticator (mfa-enroll add), "
+		 "but you have 5, the most there can be: remove one first "
+		 "(mfa-enroll remove NAME). The request is dropped.");
+	ck_not_shown(SHOWN_KEY);
+	ck_logged("self-service request refused and removed: add");
+	ck_assert(!has_request("alice"));
+	ck_assert_str_eq(vault_get("alice"), before);
+	vault_put("alice", SEED, PHONE SEED2 "\n");
+	vault_copy("alice", before);
+	put_request("alice", "add phone");
+	ck_assert_int_eq(
+	    login_at("v", T0 + 30, code_at(SEED, T0 + 30), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_shown("I: You asked for another authenticator called phone "
+		 "(mfa-enroll add), but you have one by that name: ask again "
+		 "with another name. The request is dropped.");
+	ck_assert(!has_request("alice"));
+	ck_assert_str_eq(vault_get("alice"), before);
+}
+END_TEST
+
+START_TEST(request_remove_needs_another_authenticator)
+{
+	char before[8192];
+
+	vault_put("alice", SEED, PHONE SEED2 "\n");
+	vault_copy("alice", before);
+	put_request("alice", "remove phone");
+	/* The right authenticator, but a wrong password: nothing changes. */
+	ck_assert_int_eq(
+	    login_at("v-pw", T0 - 30, "wrong", code_at(SEED, T0 - 30), NULL),
+	    PAM_AUTH_ERR);
+	ck_shown("I: The authenticator phone is removed when this login");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
+	ck_assert_int_eq(
+	    login_at("v", T0, code_at(SEED2, T0), NULL, NULL), PAM_SUCCESS);
+	ck_logged("authenticator=phone");
+	ck_shown("I: Your request to remove phone needs a login with a code "
+		 "from another authenticator or a backup code, not from phone "
+		 "itself. It waits for such a login.");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(has_request("alice"));
+	ck_assert_int_eq(
+	    login_at("v", T0 + 30, code_at(SEED, T0 + 30), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_shown("I: The authenticator phone is removed when this login "
+		 "completes; 1 left.");
+	ck_logged("self-service request honoured: remove phone");
+	ck_logged("renewal at login now in force");
+	MFA_CK_NOT_IN(vault_get("alice"), "phone");
+	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED "\n");
+	ck_assert(!has_request("alice"));
+	ck_assert_int_eq(
+	    login_at("v1", T0 + 60, code_at(SEED2, T0 + 60), NULL, NULL),
+	    PAM_AUTH_ERR);
+}
+END_TEST
+
+START_TEST(request_remove_with_a_backup_code)
+{
+	char extra[1024];
+
+	snprintf(extra, sizeof(extra), "%s" PHONE SEED2 "\n", backup_line);
+	vault_put("alice", SEED, extra);
+	put_request("alice", "remove app");
+	ck_assert_int_eq(
+	    login_at("v", T0, BACKUP_CODE, NULL, NULL), PAM_SUCCESS);
+	ck_shown("I: The authenticator app is removed when this login "
+		 "completes; 1 left.");
+	/* phone is the enrolment's own authenticator now. */
+	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED2 "\n");
+	MFA_CK_NOT_IN(vault_get("alice"), SEED);
+	ck_assert(!has_request("alice"));
+	ck_assert_int_eq(
+	    login_at("v1", T0 + 30, code_at(SEED, T0 + 30), NULL, NULL),
+	    PAM_AUTH_ERR);
+	ck_assert_int_eq(
+	    login_at("v", T0 + 60, code_at(SEED2, T0 + 60), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_logged("authenticator=phone");
+}
+END_TEST
+
+START_TEST(request_remove_the_last_one_refused)
+{
+	char before[8192];
+
+	vault_put("alice", SEED, backup_line);
+	vault_copy("alice", before);
+	put_request("alice", "remove app");
+	ck_assert_int_eq(
+	    login_at("v", T0, BACKUP_CODE, NULL, NULL), PAM_SUCCESS);
+	ck_shown("I: You asked to remove app (mfa-enroll remove), your only "
+		 "authenticator: ask your administrator for a reset instead. "
+		 "The request is dropped.");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(!has_request("alice"));
+	put_request("alice", "remove nosuch");
+	ck_assert_int_eq(
+	    login_at("v", T0 + 30, code_at(SEED, T0 + 30), NULL, NULL),
+	    PAM_SUCCESS);
+	ck_shown("I: You asked to remove the authenticator nosuch (mfa-enroll "
+		 "remove), but you have none by that name. The request is "
+		 "dropped.");
+	ck_assert_str_eq(vault_get("alice"), before);
+	ck_assert(!has_request("alice"));
+}
+END_TEST
+
 /* ---- moving a site: home enrolments into the vault ---- */
 
 START_TEST(import_home_keeps_the_app_codes)
@@ -624,6 +911,15 @@ make_suite(void)
 	tcase_add_test(tc, request_not_honoured_by_email_alone);
 	tcase_add_test(tc, request_renewal_waits_for_the_whole_stack);
 	tcase_add_test(tc, request_new_backup_codes_with_a_backup_code);
+	tcase_add_test(tc, request_add_authenticator);
+	tcase_add_test(tc, request_add_default_name_wrong_first_code);
+	tcase_add_test(tc, request_add_waits_for_the_whole_stack);
+	tcase_add_test(tc, request_add_remove_without_the_factor);
+	tcase_add_test(tc, request_malformed_is_ignored);
+	tcase_add_test(tc, request_add_refused_at_the_cap_or_name_taken);
+	tcase_add_test(tc, request_remove_needs_another_authenticator);
+	tcase_add_test(tc, request_remove_with_a_backup_code);
+	tcase_add_test(tc, request_remove_the_last_one_refused);
 	tcase_add_test(tc, import_home_keeps_the_app_codes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -2,7 +2,8 @@
 # tests/sh/enroll_vault.sh - mfa-enroll with secrets = vault: root writes
 # the vault below the state directory; a user (bob, through setpriv) can
 # neither read nor change the key, gets no QR code or backup codes, and
-# can only leave a request for the next login; a site moves three home
+# can only leave a request for the next login (a new key, backup codes,
+# another authenticator, one less); a site moves three home
 # enrolments into the vault with --all import-home.
 #
 # Needs root (bob is another uid) and setpriv; skips otherwise.  Prints
@@ -139,6 +140,72 @@ if [[ $rc == 0 ]] && grep -qx 'backup-codes' "$REQUEST" &&
 else
 	fail "vault: backup-codes as bob: rc=$rc $(cat "$out" "$err")"
 fi
+# 3b. Authenticators: add and remove are requests too; list says who knows.
+# req_is TEXT: the request file holds exactly the header and TEXT.
+req_is() { [[ $(cat "$REQUEST" 2>&1) == "$(printf 'pam_mfa-request 1\n%s' "$1")" ]]; }
+as_bob add --name phone-b >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && req_is 'add phone-b' &&
+	grep -q 'the login shows the QR code of another authenticator,$' "$out" &&
+	grep -q '^phone-b, and asks for its first code' "$out" &&
+	grep -q 'once you have typed a code from your app' "$out" &&
+	[[ $(vault_text bob | sha256sum) == "$sum" ]]; then
+	pass "vault: add --name phone-b as bob records an add request, vault unchanged"
+else
+	fail "vault: add as bob: rc=$rc $(cat "$out" "$err" "$REQUEST")"
+fi
+as_bob add >"$out" 2>"$err" && req_is 'add' &&
+	grep -q '^app2 (or app3...), and asks for its first code' "$out" &&
+	pass "vault: add as bob without --name: the login picks app2, app3..." ||
+	fail "vault: add as bob without a name: $(cat "$out" "$err" "$REQUEST")"
+as_bob add --name 'Phone B' >"$out" 2>"$err"
+rc=$?
+[[ $rc == 1 ]] && req_is 'add' && grep -q -- '--name: a name is 1 to 32 of a-z' "$err" &&
+	pass "vault: add --name with a bad name refused, the waiting request kept" ||
+	fail "vault: add with a bad name: rc=$rc $(cat "$out" "$err")"
+for args in "add --secret $S2" "add --name a b" "remove" "remove a b" "remove --code 123456 app"; do
+	# shellcheck disable=SC2086
+	as_bob $args >"$out" 2>"$err"
+	rc=$?
+	[[ $rc == 2 ]] && req_is 'add' && grep -q 'remove NAME' "$err" &&
+		{ [[ $args != "add --secret"* ]] || grep -q 'add: only --name here' "$err"; } &&
+		pass "vault: '$args' as bob: usage, nothing recorded" ||
+		fail "vault: '$args' as bob: rc=$rc $(cat "$out" "$err")"
+done
+as_bob remove ../x >"$out" 2>"$err"
+rc=$?
+[[ $rc == 1 ]] && req_is 'add' && grep -q 'remove: a name is' "$err" &&
+	pass "vault: remove with a bad name refused" ||
+	fail "vault: remove ../x: rc=$rc $(cat "$out" "$err")"
+as_bob remove app >"$out" 2>"$err"
+rc=$?
+if [[ $rc == 0 ]] && req_is 'remove app' &&
+	grep -q 'once you have typed a code from another$' "$out" &&
+	grep -q '^authenticator or a backup code (not from app itself), the login removes$' "$out" &&
+	grep -q 'The last one cannot be removed' "$out"; then
+	pass "vault: remove app as bob records a remove request"
+else
+	fail "vault: remove as bob: rc=$rc $(cat "$out" "$err" "$REQUEST")"
+fi
+as_bob list >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'held by root' "$out" &&
+	grep -q 'Ask your administrator what is set up for you (mfa-enroll --user bob list)' "$out" &&
+	grep -q 'Waiting for your next login: removing the authenticator app' "$out" &&
+	! grep -q "$S1" "$out" &&
+	pass "vault: list as bob says to ask the admin (as status), and shows the request" ||
+	fail "vault: list as bob: rc=$rc $(cat "$out" "$err")"
+as_bob add --help >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'add \[--name NAME\]' "$out" && grep -q 'remove NAME' "$out" &&
+	pass "vault: add --help as bob shows the vault mode's commands" ||
+	fail "vault: add --help as bob: rc=$rc $(cat "$out" "$err")"
+as_bob --help >"$out" 2>"$err"
+rc=$?
+[[ $rc == 0 ]] && grep -q 'command, backup-codes, add and remove only ask the next login' "$out" &&
+	pass "vault: mfa-enroll --help says what a user's commands do in vault mode" ||
+	fail "vault: --help as bob: rc=$rc $(cat "$out" "$err")"
+as_bob backup-codes >/dev/null 2>&1
 for args in "disable --yes" "email bob@example.com" "--secret $S2 --code 123456"; do
 	# shellcheck disable=SC2086
 	as_bob $args >"$out" 2>"$err"

@@ -146,33 +146,109 @@ START_TEST(request_parse)
 		const char *text;
 		int rc;
 		enum mfa_vault_request r;
+		const char *name;
 	} rows[] = {
 	    {"pam_mfa-request 1\nauthenticator\n", MFA_OK,
-		MFA_VAULT_REQUEST_APP},
+		MFA_VAULT_REQUEST_APP, ""},
 	    {"pam_mfa-request 1\nbackup-codes\n", MFA_OK,
-		MFA_VAULT_REQUEST_BACKUP},
+		MFA_VAULT_REQUEST_BACKUP, ""},
+	    {"pam_mfa-request 1\nadd\n", MFA_OK, MFA_VAULT_REQUEST_ADD, ""},
+	    {"pam_mfa-request 1\nadd phone-b\n", MFA_OK, MFA_VAULT_REQUEST_ADD,
+		"phone-b"},
+	    {"pam_mfa-request 1\nremove app\n", MFA_OK,
+		MFA_VAULT_REQUEST_REMOVE, "app"},
+	    {"pam_mfa-request 1\nadd "
+	     "a2345678901234567890123456789012\n",
+		MFA_OK, MFA_VAULT_REQUEST_ADD,
+		"a2345678901234567890123456789012"},
+	    {"pam_mfa-request 1\nadd "
+	     "a23456789012345678901234567890123\n",
+		MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nremove\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nremove \n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd \n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd  b\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd b c\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd B\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd ../x\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nremove app\r\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nauthenticator phone\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nbackup-codes x\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nremoveapp\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\nadd\nadd\n", MFA_ERR_FORMAT,
+		MFA_VAULT_REQUEST_NONE, ""},
 	    {"pam_mfa-request 1\nauthenticator", MFA_ERR_FORMAT,
-		MFA_VAULT_REQUEST_NONE},
+		MFA_VAULT_REQUEST_NONE, ""},
 	    {"pam_mfa-request 1\nauthenticator\nextra\n", MFA_ERR_FORMAT,
-		MFA_VAULT_REQUEST_NONE},
+		MFA_VAULT_REQUEST_NONE, ""},
 	    {"pam_mfa-request 2\nauthenticator\n", MFA_ERR_FORMAT,
-		MFA_VAULT_REQUEST_NONE},
-	    {"", MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE},
-	    {"pam_mfa-request 1\n", MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE},
+		MFA_VAULT_REQUEST_NONE, ""},
+	    {"", MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\n", MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE, ""},
+	    {"pam_mfa-request 1\n\n", MFA_ERR_FORMAT, MFA_VAULT_REQUEST_NONE,
+		""},
 	};
-	enum mfa_vault_request r;
+	static const char nul[] = "pam_mfa-request 1\nremove a\0b\n";
+	struct mfa_vault_req r;
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		r = MFA_VAULT_REQUEST_APP;
-		ck_assert_int_eq(mfa_vault_request_parse(
-				     rows[i].text, strlen(rows[i].text), &r),
-		    rows[i].rc);
-		ck_assert_int_eq(r, rows[i].r);
+		memset(&r, 0x55, sizeof(r));
+		ck_assert_msg(mfa_vault_request_parse(rows[i].text,
+				  strlen(rows[i].text), &r) == rows[i].rc,
+		    "row %zu", i);
+		ck_assert_int_eq(r.kind, rows[i].r);
+		ck_assert_str_eq(r.name, rows[i].name);
 	}
-	ck_assert_str_eq(mfa_vault_request_text(MFA_VAULT_REQUEST_BACKUP),
-	    "pam_mfa-request 1\nbackup-codes\n");
-	ck_assert_ptr_null(mfa_vault_request_text(MFA_VAULT_REQUEST_NONE));
+	/* A NUL inside the name: refused, not cut short. */
+	ck_assert_int_eq(
+	    mfa_vault_request_parse(nul, sizeof(nul) - 1, &r), MFA_ERR_FORMAT);
+}
+END_TEST
+
+START_TEST(request_format)
+{
+	struct mfa_vault_req r = {MFA_VAULT_REQUEST_BACKUP, ""};
+	struct mfa_vault_req back;
+	char text[MFA_VAULT_REQUEST_MAX];
+
+	ck_assert_int_eq(mfa_vault_request_format(&r, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "pam_mfa-request 1\nbackup-codes\n");
+	r.kind = MFA_VAULT_REQUEST_REMOVE;
+	ck_assert_int_eq(
+	    mfa_vault_request_format(&r, text, sizeof(text)), MFA_ERR_FORMAT);
+	snprintf(r.name, sizeof(r.name), "phone-b");
+	ck_assert_int_eq(mfa_vault_request_format(&r, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "pam_mfa-request 1\nremove phone-b\n");
+	ck_assert_int_eq(
+	    mfa_vault_request_parse(text, strlen(text), &back), MFA_OK);
+	ck_assert_int_eq(back.kind, MFA_VAULT_REQUEST_REMOVE);
+	ck_assert_str_eq(back.name, "phone-b");
+	r.kind = MFA_VAULT_REQUEST_APP;
+	ck_assert_int_eq(
+	    mfa_vault_request_format(&r, text, sizeof(text)), MFA_ERR_FORMAT);
+	r.kind = MFA_VAULT_REQUEST_ADD;
+	snprintf(r.name, sizeof(r.name), "Bad");
+	ck_assert_int_eq(
+	    mfa_vault_request_format(&r, text, sizeof(text)), MFA_ERR_FORMAT);
+	r.kind = MFA_VAULT_REQUEST_NONE;
+	r.name[0] = '\0';
+	ck_assert_int_eq(
+	    mfa_vault_request_format(&r, text, sizeof(text)), MFA_ERR_FORMAT);
+	r.kind = MFA_VAULT_REQUEST_ADD;
+	ck_assert_int_eq(
+	    mfa_vault_request_format(&r, text, 10), MFA_ERR_TOOBIG);
 }
 END_TEST
 
@@ -205,6 +281,7 @@ vault_suite(void)
 	tcase_add_test(tc, write_load_promote);
 	tcase_add_test(tc, record_readable_by_others_refused);
 	tcase_add_test(tc, request_parse);
+	tcase_add_test(tc, request_format);
 	suite_add_tcase(s, tc);
 	return s;
 }
