@@ -88,7 +88,7 @@ fi
 # mfa-enroll doctor (root's): a host named without hostaddr= is resolved
 # by libpq with no deadline (pgsql/README.md): a warning, not a failure.
 if [[ $(id -u) == 0 ]]; then
-	printf 'host=localhost port=%s dbname=mfa user=mfaadmin\n' "$PG_PORT" \
+	printf 'host=localhost port=%s dbname=mfa user=mfaadmin\n' "$MFA_PG_PORT" \
 		>"$work/named.conninfo"
 	sed "s|$work/pam.conninfo|$work/named.conninfo|" "$work/store.conf" \
 		>"$work/named.conf"
