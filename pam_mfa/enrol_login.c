@@ -694,7 +694,7 @@ drop_request(const struct enrolment *e, const char *why, const char *fmt, ...)
 	    "(%s)",
 	    e->lg->user_clean, e->lg->service, what, why);
 	mfa_vault_request_done(e->lg);
-	return MFA_VERDICT_SUCCESS;
+	return e->lg->privs_lost ? MFA_VERDICT_REFUSED : MFA_VERDICT_SUCCESS;
 }
 
 /* A new key: the QR code and a code from it, after intro. */

@@ -65,6 +65,8 @@ struct mfa_login {
 						  journal only */
 	int unconfirmed_file; /* the secret file is an enrolment at login
 				 that setcred never confirmed */
+	int privs_lost;       /* root's identity not regained after acting
+			       * as the user (vault_request.c): fail */
 	int unpriv;           /* a caller without root's state (unpriv.c):
 				 app codes only, nothing recorded */
 	unsigned char unconfirmed_id[16]; /* that file's id */

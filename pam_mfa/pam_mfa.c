@@ -57,6 +57,9 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (v == MFA_VERDICT_SUCCESS) {
 		mfa_trust_confirm(lg);
 		mfa_enrol_login_confirm(lg);
+		/* Still the user's file identity: sshd must not go on. */
+		if (lg->privs_lost)
+			v = MFA_VERDICT_REFUSED;
 	}
 	mfa_login_free(lg);
 	return mfa_verdict_pam_code(v);

@@ -129,4 +129,5 @@ mfa_vault_request_done(struct mfa_login *lg)
 		    "user=%s self-service request not removed%s: %s",
 		    lg->user_clean, lost ? " (privileges not regained)" : "",
 		    why);
+	lg->privs_lost |= lost;
 }

@@ -24,7 +24,8 @@ void mfa_vault_request_read(
  * mfa_vault_request_done - remove the request from lg->user's home with
  * the user's identity (setcred, once it is honoured; authenticate, when
  * it cannot be honoured as written).  A failure is logged; a request left
- * behind only asks again at the next login.
+ * behind only asks again at the next login.  When root's identity could
+ * not be regained, lg->privs_lost is set: the caller must fail.
  */
 void mfa_vault_request_done(struct mfa_login *lg);
 

@@ -348,7 +348,7 @@ int
 pam_modutil_regain_priv(pam_handle_t *h, struct pam_modutil_privs *p)
 {
 	(void)p;
-	if (!h->privs_dropped)
+	if (!h->privs_dropped || h->regain_fails)
 		return -1;
 	h->privs_dropped = 0;
 	return 0;

@@ -42,6 +42,7 @@ struct pam_handle {
 	size_t nanswers, next_answer;
 	unsigned int prompts;  /* questions asked */
 	int privs_dropped;     /* drop_priv without regain_priv */
+	int regain_fails;      /* set by a test: regain_priv fails */
 	char transcript[8192]; /* what the user was shown (truncated) */
 	size_t transcript_len;
 	char log[8192]; /* what was logged (truncated) */
