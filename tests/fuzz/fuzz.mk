@@ -82,7 +82,7 @@ fuzz: fuzz-build
 # libsystemd or libpam at run time: those libraries are not instrumented, so
 # MSan would flag their own writes (authinfo, slots and pam reach OpenSSL's
 # or journald's code and are left to make fuzz).
-FUZZ_MSAN_TARGETS ?= backup base32 config reply secret state
+FUZZ_MSAN_TARGETS ?= backup base32 config reply request secret state
 FUZZ_MSAN_SECONDS ?= 20
 .PHONY: fuzz-msan
 fuzz-msan:
