@@ -70,6 +70,17 @@ count_sh() {
 	fi
 }
 
+# pam_wrapper keeps each process's PAM configuration in /tmp/pam.C, one
+# character C of 62, and loses the race when two processes pick the same
+# one.  A process killed in a test (test_fault, a timeout) can leave its
+# directory empty, and an empty one is never reclaimed: each shortens the
+# list for every later run on the machine.  Remove ours that are empty and
+# older than 10 minutes (a live one holds its pid file from the start).
+pamwrap_sweep() {
+	find /tmp -maxdepth 1 -name 'pam.?' -type d -user "$(id -u)" -empty \
+		-mmin +10 -delete 2>/dev/null || true
+}
+
 pamwrap_env() {
 	local pre=libpam_wrapper.so
 	if [[ ${SANITIZE:-} == 1 ]]; then
@@ -87,6 +98,7 @@ wants() { [[ $SUITES == *" $1 "* ]]; }
 # shellcheck source=tests/lib/testdir.sh
 . tests/lib/testdir.sh
 mfa_test_base_enter "$PWD/$BUILD" || exit 1
+pamwrap_sweep
 logdir=$(mktemp -d "$TMPDIR/mfa-check.XXXXXX") || exit 1
 trap 'rm -rf "$logdir"; mfa_test_base_leave' EXIT
 echo "check: fixtures in $MFA_TEST_BASE"
