@@ -126,7 +126,7 @@ make_target() {
 	"install ") run_install ;;
 	"format-check ") run_format_check ;;
 	"check-valgrind ")
-		ci_has "$shown" '^make check-valgrind' ;;
+		ci_has "$shown" '^make check-valgrind' && ci_valgrinds_every_pam_suite ;;
 	"fuzz ")
 		ci_has "$shown" '^make fuzz' ;;
 	"fuzz-msan ")
@@ -142,6 +142,23 @@ ci_has() { # SHOWN REGEX: .ci/run runs the command
 		pass "'$1' is run by .ci/run"
 	else
 		fail "'$1': .ci/run does not run it and no test does"
+	fi
+}
+
+# The README says CI runs every PAM suite under valgrind: each
+# tests/pam/test_NAME.c must be named in .ci/run's VALGRIND_SUITES.
+ci_valgrinds_every_pam_suite() {
+	local list f name missing=
+	list=" $(sed -n 's/^make check-valgrind .*VALGRIND_SUITES="\([^"]*\)".*/\1/p' .ci/run) "
+	for f in tests/pam/test_*.c; do
+		name=${f#tests/pam/test_}
+		name=${name%.c}
+		[[ $list == *" $name "* ]] || missing+=" $name"
+	done
+	if [[ -z $missing ]]; then
+		pass "'make check-valgrind' in .ci/run names every PAM suite"
+	else
+		fail "'make check-valgrind' in .ci/run leaves out PAM suites:$missing"
 	fi
 }
 
