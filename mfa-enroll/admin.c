@@ -75,10 +75,10 @@ admin_name(char *out, size_t outsz)
 }
 
 void
-mfa_admin_event(
-    const struct mfa_cli *c, enum mfa_event_kind kind, const char *what)
+mfa_admin_auth_event(const struct mfa_cli *c, enum mfa_event_kind kind,
+    const char *authenticator, const char *what)
 {
-	char admin[64], user[64];
+	char admin[64], user[64], auth[64];
 	struct mfa_event ev = {.kind = kind, .result = "success"};
 
 	if (!c->is_root)
@@ -88,8 +88,20 @@ mfa_admin_event(
 	ev.user = user;
 	ev.admin = admin;
 	ev.service = "mfa-enroll";
-	mfa_log_event(
-	    &c->log, LOG_NOTICE, &ev, "admin=%s user=%s %s", admin, user, what);
+	if (authenticator != NULL)
+		ev.authenticator =
+		    mfa_log_clean(authenticator, auth, sizeof(auth));
+	mfa_log_event(&c->log, LOG_NOTICE, &ev, "admin=%s user=%s %s%s%s",
+	    admin, user, what,
+	    ev.authenticator != NULL ? " authenticator=" : "",
+	    ev.authenticator != NULL ? ev.authenticator : "");
+}
+
+void
+mfa_admin_event(
+    const struct mfa_cli *c, enum mfa_event_kind kind, const char *what)
+{
+	mfa_admin_auth_event(c, kind, NULL, what);
 }
 
 int

@@ -310,8 +310,8 @@ mfa_authcmd_remove_run(struct mfa_cli *c, int argc, char **argv)
 	printf("Authenticator %s removed; %zu left.\n", name,
 	    mfa_secret_auth_count(s));
 	if (c->admin)
-		mfa_admin_event(
-		    c, MFA_EVENT_ENROLMENT, "authenticator removed");
+		mfa_admin_auth_event(
+		    c, MFA_EVENT_ENROLMENT, name, "authenticator removed");
 	ex = MFA_EXIT_OK;
 out:
 	mfa_secret_free(s);
@@ -384,6 +384,19 @@ resync_in_state(const struct mfa_cli *c, const struct mfa_secret *s,
 	return rc;
 }
 
+/* The audit event of a resynchronisation: the token and its counter. */
+static void
+resync_event(
+    const struct mfa_cli *c, const struct mfa_authenticator *a, uint64_t ctr)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what),
+	    "hotp token resynchronised at counter %llu",
+	    (unsigned long long)ctr);
+	mfa_admin_auth_event(c, MFA_EVENT_RESYNC, a->name, what);
+}
+
 int
 mfa_authcmd_resync_run(struct mfa_cli *c, int argc, char **argv)
 {
@@ -424,8 +437,7 @@ mfa_authcmd_resync_run(struct mfa_cli *c, int argc, char **argv)
 		printf("%s resynchronised: counter %llu used, the next code "
 		       "logs in.\n",
 		    a.name, (unsigned long long)ctr);
-		mfa_admin_event(
-		    c, MFA_EVENT_UNLOCK, "hotp token resynchronised");
+		resync_event(c, &a, ctr);
 		ex = MFA_EXIT_OK;
 	}
 	MFA_WIPE_OBJ(&a);

@@ -52,6 +52,14 @@ void mfa_admin_event(
     const struct mfa_cli *c, enum mfa_event_kind kind, const char *what);
 
 /*
+ * mfa_admin_auth_event - mfa_admin_event about one authenticator of
+ * c->user (its name as mfa-enroll list shows it): MFA_AUTHENTICATOR=NAME,
+ * and " authenticator=NAME" after what in the line (cleaned).
+ */
+void mfa_admin_auth_event(const struct mfa_cli *c, enum mfa_event_kind kind,
+    const char *authenticator, const char *what);
+
+/*
  * doctor [--root DIR] [--verbose] (root, unless --root): check sshd, pam.d,
  * pam_mfa.conf and the state directory; one ok/warn/FAIL line per check
  * (doctor.c).  MFA_EXIT_FAIL when any check FAILs.

@@ -691,7 +691,8 @@ save_added(const struct mfa_cli *c, struct mfa_secret *cur,
 	if (rc == MFA_OK && c->admin)
 		rc = record_step(c, cur, &a, tmp->created, step);
 	if (rc == MFA_OK && c->admin)
-		mfa_admin_event(c, MFA_EVENT_ENROLMENT, "authenticator added");
+		mfa_admin_auth_event(
+		    c, MFA_EVENT_ENROLMENT, a.name, "authenticator added");
 	MFA_WIPE_OBJ(&a);
 	return rc;
 }

@@ -260,7 +260,7 @@ import_for(const struct mfa_cli *u, struct oath_line *l)
 		name = idx == 0 ? s->name : s->extra[idx - 1].name;
 		snprintf(what, sizeof(what), "imported %s (%s) from pam_oath",
 		    name, l->a.hotp ? "HOTP" : "TOTP");
-		mfa_admin_event(u, MFA_EVENT_ENROLMENT, what);
+		mfa_admin_auth_event(u, MFA_EVENT_ENROLMENT, name, what);
 		printf("%s: imported %s (%s%s)\n", u->user, name,
 		    l->a.hotp ? "HOTP" : "TOTP",
 		    l->a.hotp && (l->used || l->moving > 0)

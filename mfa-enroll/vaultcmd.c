@@ -300,7 +300,8 @@ mfa_vaultcmd_user(const struct mfa_cli *c, const char *cmd, int argc,
 /*
  * Copy c's user's home enrolment into the vault.  Returns MFA_OK (copied,
  * or there already), MFA_ERR_NOENT (no home file) or an error, with a line
- * printed in every case but a missing file when quiet (--all).
+ * printed in every case but a missing file when quiet (--all).  A copy is
+ * an enrolment event naming the admin (none when it was there already).
  */
 static int
 import_one(const struct mfa_cli *c, int quiet)
@@ -332,10 +333,13 @@ import_one(const struct mfa_cli *c, int quiet)
 			    c->user);
 	} else if (rc == MFA_ERR_NOENT) {
 		rc = mfa_userfile_write(c, home, why, sizeof(why));
-		if (rc == MFA_OK)
+		if (rc == MFA_OK) {
 			printf("%s: imported into the vault; the home file "
 			       "is no longer read\n",
 			    c->user);
+			mfa_admin_event(c, MFA_EVENT_ENROLMENT,
+			    "home enrolment imported into the vault");
+		}
 	}
 	if (rc != MFA_OK)
 		mfa_cli_err(c, "%s: %s", c->user, why);

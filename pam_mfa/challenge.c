@@ -129,6 +129,29 @@ resync_candidate(struct mfa_login *lg, const struct mfa_authenticator *a,
 }
 
 /*
+ * A resynchronisation in a login, as an audit event of its own (the
+ * success event that follows names the token but not the jump); logged
+ * when the second code matches, before the state is saved: a save that
+ * fails logs a failure right after it ("state not saved").
+ */
+static void
+resync_event(const struct mfa_login *lg, const struct mfa_authenticator *a,
+    uint64_t step)
+{
+	struct mfa_event ev = {.kind = MFA_EVENT_RESYNC,
+	    .user = lg->user_clean,
+	    .service = lg->service,
+	    .rhost = lg->rhost[0] != '\0' ? lg->rhost : NULL,
+	    .result = "success",
+	    .authenticator = a->name};
+
+	mfa_log_event(&lg->log, LOG_NOTICE, &ev,
+	    "HOTP token %s of %s resynchronised at counter %llu "
+	    "(two codes in a row)",
+	    a->name, lg->user_clean, (unsigned long long)step);
+}
+
+/*
  * An HOTP token: the counters after its last used one, hotp_window of
  * them; the counter only moves forward.  A token pressed too often away
  * from a login resynchronises itself with two codes in a row in one
@@ -146,10 +169,7 @@ verify_hotp(struct mfa_login *lg, struct mfa_state *st,
 	    floor, lg->cfg.hotp_window, r->digits, step);
 	if (rc == MFA_ERR_MISMATCH && armed &&
 	    (rc = resync_second(lg, a, floor, r->digits, step)) == MFA_OK)
-		mfa_log(&lg->log, LOG_NOTICE,
-		    "HOTP token %s of %s resynchronised at counter %llu "
-		    "(two codes in a row)",
-		    a->name, lg->user_clean, (unsigned long long)*step);
+		resync_event(lg, a, *step);
 	if (rc == MFA_ERR_MISMATCH && !armed)
 		resync_candidate(lg, a, floor, r->digits);
 	return rc;

@@ -71,6 +71,7 @@ static const struct {
 	"f967b3fdcea841f8b8b532e67e5a3f71"},
     [MFA_EVENT_RESET] = {"reset", "9635738d707149fbb2ff183c783a8f12"},
     [MFA_EVENT_IGNORED] = {"ignored", "4ce06bdc0cef47d1a9e2ee5f1f80962d"},
+    [MFA_EVENT_RESYNC] = {"resync", "368448c9d89348558f6ea2166fd5eece"},
 };
 
 const char *

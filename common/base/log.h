@@ -54,6 +54,7 @@ enum mfa_event_kind {
 	MFA_EVENT_RESET,            /* an admin reset a user's enrolment */
 	MFA_EVENT_IGNORED,          /* no second factor required (nullok,
 				       groups=, before enforce_after=) */
+	MFA_EVENT_RESYNC,           /* an HOTP token's counter was moved */
 	MFA_EVENT_COUNT
 };
 

@@ -4,11 +4,12 @@
 # In a private mount namespace (unshare -m), tmpfs hides /run/systemd/journal
 # and the journal directories, and Debian's own systemd-journald is started
 # there: pam_mfa.so (under pamtester and pam_wrapper) and mfa-enroll, run
-# as root for an nss_wrapper user, send their events to it through
-# libsystemd.  journalctl -o json reads them back; Python checks the
-# MESSAGE_ID of each kind against catalog/pam_mfa.catalog (every kind of
-# the catalog must be emitted here), the exact MFA_* fields of each event,
-# and that no code, secret, SSH key or email address reached the journal.
+# as root for nss_wrapper users (bob; dave for import-home), send their
+# events to it through libsystemd.  journalctl -o json reads them back;
+# Python checks the MESSAGE_ID of each kind against
+# catalog/pam_mfa.catalog (every kind of the catalog must be emitted
+# here), the exact MFA_* fields of each event, and that no code,
+# secret, SSH key or email address reached the journal.
 # journalctl --root --update-catalog checks that the catalog parses.
 # Needs root (skips otherwise).  Prints PASS:/FAIL:/SKIP: lines.
 set -uo pipefail
@@ -186,6 +187,10 @@ SUDO_USER=carol run import-oath "$T/oath" --user bob >"$T/out" 2>"$T/err" &&
 SUDO_USER=carol run --user bob resync --name oath \
 	"$(oathtool --hotp -c 50 "$hex")" "$(oathtool --hotp -c 51 "$hex")" \
 	>/dev/null 2>"$T/err" || fail "resync: $(cat "$T/err")"
+# The token pressed far away from a login (beyond hotp_window, 10):
+# two codes in a row in one login resynchronise it there.
+login sshd "$(oathtool --hotp -c 70 "$hex")" "$(oathtool --hotp -c 71 "$hex")" ||
+	fail "the token's resynchronising login: $(tail -n 3 "$T/pamtester.out")"
 SUDO_USER=carol run --user bob remove phone2 >/dev/null 2>"$T/err" ||
 	fail "remove phone2: $(cat "$T/err")"
 SUDO_USER=carol run --user bob backup-codes >/dev/null 2>"$T/err" ||
@@ -195,12 +200,28 @@ SUDO_USER=carol run --user bob disable --yes >/dev/null 2>"$T/err" ||
 SUDO_USER=carol run --user bob reset --yes >/dev/null 2>"$T/err" || fail "reset: $(cat "$T/err")"
 # Not enrolled any more, and no nullok: a failure.
 login sshd "$good" && fail "a login without an enrolment got through"
+# Home enrolments moved into the vault (secrets = vault) by carol: bob's
+# by name, then dave's by --all, which leaves bob's (already there, no
+# second event).
+echo "dave:x:4243:4243:Dave:$T/home/dave:/bin/sh" >>"$T/passwd"
+echo "dave:x:4243:" >>"$T/group"
+mkdir -p "$T/home/dave" && chown 4243:4243 "$T/home/dave"
+for u in bob dave; do
+	run --user "$u" --secret "$S1" --code "$(code "$S1")" >/dev/null 2>"$T/err" ||
+		fail "$u's home enrolment: $(cat "$T/err")"
+done
+echo 'secrets = vault' >>"$CONF"
+SUDO_USER=carol run --user bob import-home >"$T/out" 2>"$T/err" &&
+	SUDO_USER=carol run --all import-home >>"$T/out" 2>>"$T/err" &&
+	grep -q '^dave: imported into the vault' "$T/out" &&
+	grep -q '^bob: already in the vault' "$T/out" ||
+	fail "import-home: $(cat "$T/out" "$T/err")"
 kill "$JPID" && wait "$JPID" 2>/dev/null
 journalctl -D /run/log/journal --no-pager -o json >"$T/journal.json" 2>"$T/err" ||
 	fail "journalctl: $(cat "$T/err")"
 
 if KEYFP=$keyfp SKFP=$skfp DEVID=$devid ADMIN0=$admin0 $PY - "$T/journal.json" "$CATALOG" "$good" "$bad" "$S1" \
-	"$backup" "$S2" "$phone2" "$sent" "$kblob" "$skblob" bob@example.org <<'EOF'; then
+	"$backup" "$S2" "$phone2" "$sent" "$kblob" "$skblob" bob@example.org "$hex" <<'EOF'; then
 import json, os, sys
 entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 mfa = [e for e in entries if "MFA_EVENT" in e]
@@ -253,15 +274,29 @@ one("lockout", MFA_RESULT="failure", MFA_REASON="locked out",
     PRIORITY="5", **sshd)
 one("failure", MFA_RESULT="failure", MFA_REASON="not enrolled",
     MFA_METHOD="none", PRIORITY="5", **sshd)
-one("enrolment", MESSAGE="admin=carol user=bob provisioned", **admin)
-one("enrolment", MESSAGE="admin=carol user=bob authenticator added", **admin)
+one("enrolment", MESSAGE="admin=carol user=bob provisioned",
+    MFA_AUTHENTICATOR=None, **admin)
+one("enrolment", MESSAGE="admin=carol user=bob authenticator added "
+    "authenticator=phone2", MFA_AUTHENTICATOR="phone2", **admin)
 one("enrolment", MESSAGE="admin=carol user=bob imported oath (HOTP) from "
-    "pam_oath", **admin)
+    "pam_oath authenticator=oath", MFA_AUTHENTICATOR="oath", **admin)
 one("enrolment", MESSAGE="admin=carol user=bob new backup codes", **admin)
-one("enrolment", MESSAGE="admin=carol user=bob authenticator removed",
-    **admin)
-one("unlock", MESSAGE="admin=carol user=bob hotp token resynchronised",
-    **admin)
+one("enrolment", MESSAGE="admin=carol user=bob authenticator removed "
+    "authenticator=phone2", MFA_AUTHENTICATOR="phone2", **admin)
+one("resync", MESSAGE="admin=carol user=bob hotp token resynchronised at "
+    "counter 51 authenticator=oath", MFA_AUTHENTICATOR="oath",
+    MFA_METHOD=None, **admin)
+one("resync", MESSAGE="HOTP token oath of bob resynchronised at counter 71 "
+    "(two codes in a row)", MFA_AUTHENTICATOR="oath", MFA_METHOD=None,
+    MFA_RESULT="success", MFA_REASON=None, PRIORITY="5", **sshd)
+one("success", MFA_METHOD="totp", MFA_RESULT="success",
+    MFA_AUTHENTICATOR="oath", **sshd)
+home = "home enrolment imported into the vault"
+for u in ("bob", "dave"):
+    one("enrolment", MESSAGE="admin=carol user=%s %s" % (u, home),
+        MFA_AUTHENTICATOR=None, **dict(admin, MFA_USER=u))
+assert len([e for e in mfa if e["MESSAGE"].endswith(home)]) == 2, \
+    "an import-home that left the vault as it was logged an event"
 one("enrolment", MESSAGE="admin=carol user=bob disable: enrolment file "
     "removed", **admin)
 one("unlock", MESSAGE="admin=carol user=bob unlocked", **admin)
@@ -290,7 +325,7 @@ text = " ".join(str(v) for e in mfa for k, v in e.items()
 for secret in sys.argv[3:]:
     assert secret not in text, ("a code or secret in the journal", secret)
 EOF
-	pass "journal: every kind of the catalog (success by app, by a named authenticator, by a trusted device, by a FIDO2 key and by an emailed code, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed, import-oath, new backup codes, disable; HOTP resync; the admin from SUDO_USER and from the login uid) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
+	pass "journal: every kind of the catalog (success by app, by a named authenticator, by a trusted device, by a FIDO2 key and by an emailed code, failure, lock-out, unlock, device trusted with its key, devices forgotten by ID and all, backup code, code sent, ignored, reset, configuration error; enrolment by provisioning, authenticator added and removed (named), import-oath, new backup codes, disable, import-home by name and by --all; HOTP resync by the admin and in a login; the admin from SUDO_USER and from the login uid) with its MESSAGE_ID and exact MFA_* fields, no code, secret, key or address"
 else
 	fail "journal events: $(grep -c MFA_EVENT "$T/journal.json") events: $(grep -o '"MESSAGE":"[^"]*"' "$T/journal.json" | tail -n 12)"
 fi
@@ -299,8 +334,8 @@ fi
 mkdir -p "$T/root/usr/lib/systemd/catalog" "$T/root/var/lib/systemd/catalog"
 cp "$CATALOG" "$T/root/usr/lib/systemd/catalog/"
 if journalctl --root="$T/root" --update-catalog 2>"$T/err" &&
-	[[ $(journalctl --root="$T/root" --list-catalog 2>/dev/null | grep -c ' pam_mfa: ') == 12 ]]; then
-	pass "catalog: journalctl --update-catalog reads 12 pam_mfa entries"
+	[[ $(journalctl --root="$T/root" --list-catalog 2>/dev/null | grep -c ' pam_mfa: ') == 13 ]]; then
+	pass "catalog: journalctl --update-catalog reads 13 pam_mfa entries"
 else
 	fail "catalog: $(cat "$T/err"; journalctl --root="$T/root" --list-catalog 2>&1 | head -n 3)"
 fi
