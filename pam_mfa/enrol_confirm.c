@@ -8,6 +8,7 @@
  * the vault's pending slot becomes the current one and the request in
  * the home is removed.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <security/pam_modules.h>
@@ -17,9 +18,63 @@
 #include "error.h"
 #include "handover.h"
 #include "mem.h"
+#include "secretfile.h"
 #include "store.h"
 #include "vault.h"
 #include "vault_request.h"
+
+/* The name of authenticator i of s (0: the one of s->key). */
+static const char *
+auth_name(const struct mfa_secret *s, size_t i)
+{
+	return i == 0 ? s->name : s->extra[i - 1].name;
+}
+
+/* The first authenticator of more that less has no name for. */
+static const char *
+name_not_in(const struct mfa_secret *more, const struct mfa_secret *less)
+{
+	size_t i, n = mfa_secret_auth_count(more);
+
+	for (i = 0; i < n; i++)
+		if (mfa_secret_auth_find(less, auth_name(more, i)) < 0)
+			return auth_name(more, i);
+	return "?";
+}
+
+/*
+ * What a promotion put in force, for the log: told by the vault's record
+ * before it (old, NULL when it could not be read) and the one now
+ * current, never by the request in the home, which the user may have
+ * changed since.  A renewal of the app is a new enrolment id; a request
+ * to add or remove one keeps the id and changes the authenticators; new
+ * backup codes change neither.
+ */
+static void
+describe(const struct mfa_vault *v, const char *user,
+    const struct mfa_secret *old, char *out, size_t outsz)
+{
+	struct mfa_secret *cur = NULL;
+	size_t was, now;
+
+	snprintf(out, outsz, "a renewal at login");
+	if (old == NULL ||
+	    mfa_vault_load(v, user, MFA_VAULT_CURRENT, &cur, NULL, 0) != MFA_OK)
+		return;
+	was = mfa_secret_auth_count(old);
+	now = mfa_secret_auth_count(cur);
+	if (!mfa_ct_equal(old->id, cur->id, sizeof(old->id)))
+		snprintf(out, outsz, "renewal of the app");
+	else if (now > was)
+		snprintf(out, outsz, "authenticator %s added",
+		    name_not_in(cur, old));
+	else if (now < was)
+		snprintf(out, outsz, "authenticator %s removed",
+		    name_not_in(old, cur));
+	else
+		snprintf(out, outsz, "new backup codes");
+	mfa_secret_free(cur);
+}
 
 /*
  * secrets = vault, once the state names the confirmed enrolment: a renewal
@@ -32,10 +87,16 @@ promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
 {
 	struct mfa_vault v = {
 	    lg->store, lg->cfg.state_dir, lg->cfg.lock_timeout};
-	char why[256] = "";
+	struct mfa_secret *old = NULL;
+	char why[256] = "", what[96];
 	int rc;
 
+	/* The record in force until now, to say what changed. */
+	(void)mfa_vault_load(&v, user, MFA_VAULT_CURRENT, &old, NULL, 0);
 	rc = mfa_vault_promote(&v, user, id, why, sizeof(why));
+	if (rc == MFA_OK)
+		describe(&v, user, old, what, sizeof(what));
+	mfa_secret_free(old);
 	/* A pending record of another id is a renewal abandoned earlier. */
 	if (rc == MFA_ERR_NOENT || rc == MFA_ERR_MISMATCH)
 		return;
@@ -46,8 +107,8 @@ promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
 		    lg->user_clean, why);
 		return;
 	}
-	mfa_log(&lg->log, LOG_INFO, "user=%s renewal at login now in force",
-	    lg->user_clean);
+	mfa_log(&lg->log, LOG_INFO, "user=%s now in force: %s", lg->user_clean,
+	    what);
 	mfa_vault_request_done(lg);
 }
 
