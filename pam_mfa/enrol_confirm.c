@@ -88,7 +88,7 @@ promote_vault(struct mfa_login *lg, const char *user, const unsigned char *id)
 	struct mfa_vault v = {
 	    lg->store, lg->cfg.state_dir, lg->cfg.lock_timeout};
 	struct mfa_secret *old = NULL;
-	char why[256] = "", what[96];
+	char why[256] = "", what[96] = "";
 	int rc;
 
 	/* The record in force until now, to say what changed. */

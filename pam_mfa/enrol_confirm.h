@@ -19,7 +19,8 @@
  * succeeded, becomes the user's enrolment: enrolled mark, replay floor, a
  * success, the pending record cleared; with secrets = vault a renewal
  * moves from the pending slot to the current one and the request in the
- * home is removed.  The variable is removed.  Opens
+ * home is removed, logged as what it put in force (told by the vault's
+ * records, not by the request).  The variable is removed.  Opens
  * lg->store unless it is open.  It cannot fail: a stale or forged
  * variable or a failure is logged, and leaves the enrolment unconfirmed
  * (the next login offers enrolment again).
