@@ -1,16 +1,14 @@
 /*
  * enrol_login.h - enrolment at first login (enroll_at_login) and the
- * notices of a roll-out (DESIGN section 4).
+ * notices of a roll-out (DESIGN section 4).  The confirmation at setcred
+ * is enrol_confirm.h's; the self-service requests of secrets = vault are
+ * enrol_request.h's.
  */
 #ifndef MFA_ENROL_LOGIN_H
 #define MFA_ENROL_LOGIN_H
 
-#include "handover.h"
 #include "login.h"
 #include "state.h"
-
-/* How long an enrolment at login waits for setcred to confirm it. */
-#define MFA_ENROL_PENDING_TTL 600
 
 /*
  * mfa_enrol_login - walk a user who has no secret file and was never
@@ -47,37 +45,5 @@ enum mfa_verdict mfa_enrol_login(struct mfa_login *lg);
  * backup-code login says so itself and gets nothing more here.
  */
 void mfa_enrol_login_notices(struct mfa_login *lg, const struct mfa_state *st);
-
-/*
- * mfa_enrol_login_confirm - pam_sm_setcred's part: the pending enrolment
- * whose nonce MFA_ENROL_ENV carries (mfa_handover_take: and, in the process
- * that authenticated, the nonce it handed over), made at most
- * MFA_ENROL_PENDING_TTL seconds ago by a login whose stack has now
- * succeeded, becomes the user's enrolment: enrolled mark, replay floor, a
- * success, the pending record cleared; with secrets = vault a renewal
- * moves from the pending slot to the current one and the request in the
- * home is removed.  The variable is removed.  Opens
- * lg->store unless it is open.  It cannot fail: a stale or forged
- * variable or a failure is logged, and leaves the enrolment unconfirmed
- * (the next login offers enrolment again).
- */
-void mfa_enrol_login_confirm(struct mfa_login *lg);
-
-/*
- * mfa_enrol_login_renew - secrets = vault, after the challenge succeeded
- * (lg->secret loaded, lg->method the factor verified): honour the user's
- * self-service request (vault_request.h) when that factor was an app code
- * or a backup code, never an emailed code or a trusted device.  A new
- * authenticator walks through mfa_enrol_login's steps (QR code, a code
- * from the new app, new backup codes; Enter skips); new backup codes are
- * shown once.  Either is written to the vault's pending slot and handed
- * over like an enrolment at login: setcred makes it current and removes
- * the request (mfa_enrol_login_confirm); until then, and if the stack
- * fails, the old enrolment stays.  Returns MFA_VERDICT_SUCCESS (also when
- * nothing was asked for or the renewal was skipped or failed: the login
- * stands on the factor verified), MFA_VERDICT_CONV_FAILED (the codes
- * could not be shown) or MFA_VERDICT_REFUSED (privileges not regained).
- */
-enum mfa_verdict mfa_enrol_login_renew(struct mfa_login *lg);
 
 #endif /* MFA_ENROL_LOGIN_H */

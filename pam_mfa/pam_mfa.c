@@ -6,7 +6,7 @@
 #include <security/pam_modules.h>
 
 #include "combined.h"
-#include "enrol_login.h"
+#include "enrol_confirm.h"
 #include "handover.h"
 #include "login.h"
 #include "policy.h"
@@ -37,7 +37,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
  * Credentials: pam_mfa has none of its own.  Applications call this only
  * after the whole stack authenticated, so it is where a "trust this device"
  * answer becomes a trusted device (trust.c) and an enrolment made during
- * the login becomes the user's enrolment (enrol_login.c), each only when the
+ * the login becomes the user's enrolment (enrol_confirm.c), each only when the
  * nonce in the PAM environment names a pending record of the state (and
  * the hand-over this process made, if it authenticated: handover.h).  One
  * store handle serves both.  It never resets a lock-out.

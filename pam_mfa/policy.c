@@ -10,6 +10,7 @@
 
 #include "challenge.h"
 #include "enrol_login.h"
+#include "enrol_request.h"
 #include "enrolment.h"
 #include "error.h"
 #include "handover.h"

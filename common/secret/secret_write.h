@@ -1,6 +1,6 @@
 /*
  * secret_write.h - writing a user's enrolment file: the part the module
- * (pam_mfa/enrol_login.c, enrolment at login) and mfa-enroll
+ * (pam_mfa/enrol_record.c, enrolment at login) and mfa-enroll
  * (mfa-enroll/userfile.c) share; secret_io.h is the reading side.
  *
  * Each caller keeps its own way of taking the user's identity around the

@@ -457,7 +457,7 @@ START_TEST(request_new_authenticator)
 	ck_shown("I: Backup codes: each works once");
 	ck_logged("self-service request honoured: authenticator");
 	ck_logged("method=totp result=success");
-	ck_logged("renewal at login now in force");
+	ck_logged("user=alice now in force: renewal of the app");
 	snprintf(old_key, sizeof(old_key), "%s", SEED);
 	ck_assert_str_ne(vault_key("alice"), old_key);
 	ck_assert(!has_request("alice"));
@@ -543,7 +543,7 @@ START_TEST(request_new_backup_codes_with_a_backup_code)
 		 "backup-codes).");
 	ck_shown("I: These backup codes replace the old ones when this login "
 		 "completes.");
-	ck_logged("renewal at login now in force");
+	ck_logged("user=alice now in force: new backup codes");
 	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED "\n");
 	MFA_CK_NOT_IN(vault_get("alice"), "backup-set 0011223344556677");
 	ck_assert(!has_request("alice"));
@@ -581,7 +581,8 @@ START_TEST(request_add_authenticator)
 		 "login completes (2 of 5).");
 	ck_not_shown("Backup codes:");
 	ck_logged("self-service request honoured: add phone-b");
-	ck_logged("renewal at login now in force");
+	ck_logged("user=alice now in force: authenticator phone-b added");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "renewal");
 	snprintf(key, sizeof(key), "%s", shown_key);
 	MFA_CK_IN(vault_get("alice"), "authenticator phone-b ");
 	MFA_CK_IN(vault_get("alice"), key);
@@ -775,7 +776,8 @@ START_TEST(request_remove_needs_another_authenticator)
 	ck_shown("I: The authenticator phone is removed when this login "
 		 "completes; 1 left.");
 	ck_logged("self-service request honoured: remove phone");
-	ck_logged("renewal at login now in force");
+	ck_logged("user=alice now in force: authenticator phone removed");
+	MFA_CK_NOT_IN(mfa_pamh_log(), "renewal");
 	MFA_CK_NOT_IN(vault_get("alice"), "phone");
 	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED "\n");
 	ck_assert(!has_request("alice"));
@@ -796,6 +798,7 @@ START_TEST(request_remove_with_a_backup_code)
 	    login_at("v", T0, BACKUP_CODE, NULL, NULL), PAM_SUCCESS);
 	ck_shown("I: The authenticator app is removed when this login "
 		 "completes; 1 left.");
+	ck_logged("user=alice now in force: authenticator app removed");
 	/* phone is the enrolment's own authenticator now. */
 	MFA_CK_IN(vault_get("alice"), "totp-secret " SEED2 "\n");
 	MFA_CK_NOT_IN(vault_get("alice"), SEED);
